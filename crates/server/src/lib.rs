@@ -1,0 +1,59 @@
+//! Walkbook's endpoint: collects volunteers' records and serves the PWA.
+
+pub mod db;
+pub mod error;
+pub mod pwa;
+pub mod routes;
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::pwa::Pwa;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub pwa: Arc<Pwa>,
+}
+
+/// The whole HTTP surface: `/api/v1/...` and, for every other path, the PWA.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/v1/health", get(routes::health::health))
+        .fallback(unknown_api_path);
+    Router::new()
+        .merge(api)
+        .route("/api", get(unknown_api_path))
+        .route("/api/{*rest}", get(unknown_api_path).post(unknown_api_path))
+        .fallback(serve_pwa)
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .with_state(state)
+}
+
+async fn unknown_api_path(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("No such endpoint: {method} {}", uri.path()))
+}
+
+async fn serve_pwa(State(state): State<AppState>, method: Method, request: Request) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (axum::http::StatusCode::METHOD_NOT_ALLOWED, "Method not allowed").into_response();
+    }
+    state.pwa.respond(request.uri().path(), request.headers())
+}
+
+/// Headers every response carries, API and app alike.
+async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, state.pwa.content_security_policy().clone());
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}

@@ -1,0 +1,58 @@
+// Walkbook's service worker: serves the app shell from its cache so that every
+// volunteer screen opens with the network off.
+//
+// scripts/generate-service-worker.sh replaces the two placeholders below at build
+// time with this build's id and exact file list; a new build therefore has new
+// bytes here, the browser installs it beside the old one, and the page offers
+// "a new version is ready". API requests never go through the cache.
+const BUILD = "__WALKBOOK_BUILD__";
+const PRECACHE = __WALKBOOK_PRECACHE__;
+const CACHE_PREFIX = "walkbook-shell-";
+const CACHE = CACHE_PREFIX + BUILD;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      // "reload" skips the HTTP cache: the precache is exactly this build's bytes.
+      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))
+    )
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names
+          .filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE)
+          .map((name) => caches.delete(name))
+      );
+      await self.clients.claim();
+    })()
+  );
+});
+
+// The page asks for this when the volunteer taps "Reload" on the update banner.
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (request.mode === "navigate") {
+    // Every client route is the same shell.
+    event.respondWith(fromCacheElseNetwork(new Request("/index.html")));
+    return;
+  }
+  event.respondWith(fromCacheElseNetwork(request));
+});
+
+async function fromCacheElseNetwork(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  return cached || fetch(request);
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Installs what building and testing Walkbook needs and is missing, and nothing
+# else. Idempotent: on a machine that has everything it checks and returns in
+# seconds. Downloads only registry packages (Debian, crates.io, npm).
+#
+#   wasm32 support   rustup's target where it can be added, else Debian's
+#                    rustc-web + rust-web-src + lld (std built from source)
+#   wasm-bindgen     exactly the version in Cargo.lock (they must match)
+#   trunk            the PWA's build tool
+#   chromium         headless browser for the tests, with chromedriver
+#   npm packages     from package-lock.json: playwright-core (drives Chromium)
+#                    and binaryen (wasm-opt for the release build)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+TRUNK_VERSION=0.21.14
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+apt_updated=no
+apt_install() { # package... (installs those not yet installed)
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]} (about a minute)"
+  if [ "$apt_updated" = no ]; then
+    apt-get update -qq
+    apt_updated=yes
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# --- Rust for wasm32 --------------------------------------------------------
+debian_wasm_packages=(rustc-web cargo-web rust-web-src lld-22)
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  :
+elif dpkg-query -W -f='${Status}' rust-web-src 2>/dev/null | grep -q "install ok installed"; then
+  apt_install "${debian_wasm_packages[@]}"
+else
+  say "adding rustup's wasm32-unknown-unknown target (giving up after 60 s: some networks cannot reach it)"
+  if ! timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+    say "rustup cannot download the wasm32 target here; using Debian's Rust with std built from source"
+    apt_install "${debian_wasm_packages[@]}"
+  fi
+fi
+
+# --- Browser for tests -------------------------------------------------------
+apt_install chromium chromium-driver
+command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+
+# --- wasm-bindgen-cli at the Cargo.lock version -------------------------------
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $bindgen_version from crates.io: it must match Cargo.lock (about 5 minutes)"
+  # No --locked: its own lockfile pins a crate version the registry no longer has.
+  cargo install --quiet --force wasm-bindgen-cli@"$bindgen_version"
+fi
+grep -q "wasm_bindgen = \"$bindgen_version\"" Trunk.toml || {
+  echo "Trunk.toml's [tools] wasm_bindgen differs from Cargo.lock's wasm-bindgen $bindgen_version" >&2
+  exit 1
+}
+
+# --- Trunk --------------------------------------------------------------------
+if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION from crates.io: it builds the PWA (15-25 minutes on 2 cores, once)"
+  cargo install --quiet --locked trunk@"$TRUNK_VERSION"
+fi
+
+# --- npm packages, exactly as locked ------------------------------------------
+lock_stamp=node_modules/.walkbook-lock-sha256
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$lock_hash" ]; then
+  say "installing npm packages from package-lock.json (playwright-core, binaryen's wasm-opt)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > "$lock_stamp"
+fi
+
+# Fetch every crate now, including build-std's own, so that Trunk's offline
+# build never needs the network.
+scripts/wasm-env.sh cargo fetch --quiet --target wasm32-unknown-unknown

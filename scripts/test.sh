@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every Walkbook test: native (core, server), wasm in headless Chromium,
+# and end to end (the real server, a real SQLite file, headless Chromium).
+# Installs whatever is missing first (scripts/setup.sh).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+started=$SECONDS
+
+step "setup"
+scripts/setup.sh
+
+step "native tests: crates/core, crates/server"
+cargo test --workspace --exclude walkbook-app
+
+step "wasm tests in headless Chromium"
+scripts/wasm-env.sh cargo test --target wasm32-unknown-unknown -p walkbook-app
+
+step "release build"
+# First a second build with a visible change, for the update-flow test, in its
+# own folder; then the ordinary build, so that the target folder ends holding
+# what scripts/run.sh serves.
+next_label="update-check"
+WALKBOOK_BUILD_LABEL="$next_label" scripts/build.sh --dist dist-next
+scripts/build.sh --dist dist
+
+step "end-to-end tests"
+WALKBOOK_TEST_DIST="$root/dist" WALKBOOK_TEST_DIST_NEXT="$root/dist-next" WALKBOOK_TEST_NEXT_LABEL="$next_label" \
+  node --test --test-concurrency=1 tests/e2e/
+
+echo "all tests passed in $((SECONDS - started)) s"

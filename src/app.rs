@@ -1,0 +1,68 @@
+//! The shell around every screen: top bar, update banner, routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::{provide_i18n, use_i18n, Text};
+use crate::pwa::{provide_service_worker, use_service_worker};
+use crate::screens::{about::AboutScreen, home::HomeScreen};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    provide_service_worker();
+    view! {
+        <Router>
+            <UpdateBanner/>
+            <TopBar/>
+            <main class="screen">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomeScreen/>
+                    <Route path=path!("/about") view=AboutScreen/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn TopBar() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="topbar">
+            <a class="topbar-brand" href="/">"Walkbook"</a>
+            <a class="topbar-action" href="/about" aria-label=move || i18n.t(Text::NavAbout)>
+                <span aria-hidden="true">"⚙"</span>
+            </a>
+        </header>
+    }
+}
+
+/// Shown when a newer build is installed; "Reload" switches to it.
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let service_worker = use_service_worker();
+    view! {
+        <Show when=move || service_worker.update_waiting.get()>
+            <div class="banner" role="status" id="update-banner">
+                <span>{move || i18n.t(Text::UpdateReady)}</span>
+                <button class="button button-primary" on:click=move |_| service_worker.apply_update()>
+                    {move || i18n.t(Text::UpdateReload)}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <p>{move || i18n.t(Text::NotFound)}</p>
+            <a class="button" href="/">{move || i18n.t(Text::NavHome)}</a>
+        </section>
+    }
+}

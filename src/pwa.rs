@@ -1,0 +1,169 @@
+//! The page's side of the service worker and of storage persistence.
+//!
+//! Registers `/sw.js`, tells the UI when the app shell is cached for offline
+//! use, and when a newer build is installed and waiting ("a new version is
+//! ready"). Applying the update asks the waiting worker to take over and
+//! reloads once it controls the page.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfflineReadiness {
+    Preparing,
+    Ready,
+    Unsupported,
+}
+
+/// What the UI shows about the installed app, shared through context.
+#[derive(Clone, Copy)]
+pub struct ServiceWorkerStatus {
+    pub offline: RwSignal<OfflineReadiness>,
+    /// A newer build is installed and waiting for the volunteer's "Reload".
+    pub update_waiting: RwSignal<bool>,
+}
+
+impl ServiceWorkerStatus {
+    /// Asks the waiting worker to activate; the `controllerchange` listener
+    /// installed by [`register`] reloads the page into the new build.
+    pub fn apply_update(self) {
+        leptos::task::spawn_local(async {
+            let container = window().navigator().service_worker();
+            let Ok(registration) = JsFuture::from(container.get_registration()).await else { return };
+            let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else { return };
+            if let Some(waiting) = registration.waiting() {
+                let message = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&message, &"type".into(), &"SKIP_WAITING".into());
+                let _ = waiting.post_message(&message);
+            }
+        });
+    }
+}
+
+pub fn use_service_worker() -> ServiceWorkerStatus {
+    expect_context::<ServiceWorkerStatus>()
+}
+
+pub fn provide_service_worker() -> ServiceWorkerStatus {
+    let status = ServiceWorkerStatus {
+        offline: RwSignal::new(OfflineReadiness::Preparing),
+        update_waiting: RwSignal::new(false),
+    };
+    provide_context(status);
+    leptos::task::spawn_local(async move {
+        if let Err(error) = register(status).await {
+            web_sys::console::warn_2(&"service worker registration failed".into(), &error);
+            status.offline.set(OfflineReadiness::Unsupported);
+        }
+    });
+    status
+}
+
+async fn register(status: ServiceWorkerStatus) -> Result<(), JsValue> {
+    let navigator = window().navigator();
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into())? {
+        status.offline.set(OfflineReadiness::Unsupported);
+        return Ok(());
+    }
+    let container = navigator.service_worker();
+
+    // Reload exactly once, when a new worker takes control after "Reload".
+    let had_controller = container.controller().is_some();
+    let on_controller_change = Closure::<dyn FnMut()>::new(move || {
+        if had_controller {
+            let _ = window().location().reload();
+        }
+    });
+    container.set_oncontrollerchange(Some(on_controller_change.as_ref().unchecked_ref()));
+    on_controller_change.forget();
+
+    let registration: ServiceWorkerRegistration = JsFuture::from(container.register("/sw.js")).await?.dyn_into()?;
+
+    // Offline readiness: the shell is cached once a worker is active.
+    let ready: ServiceWorkerRegistration = JsFuture::from(container.ready()?).await?.dyn_into()?;
+    if ready.active().is_some() {
+        status.offline.set(OfflineReadiness::Ready);
+    }
+
+    if registration.waiting().is_some() && container.controller().is_some() {
+        status.update_waiting.set(true);
+    }
+    let watched = registration.clone();
+    let on_update_found = Closure::<dyn FnMut()>::new(move || {
+        if let Some(installing) = watched.installing() {
+            watch_installing(status, installing);
+        }
+    });
+    registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
+    on_update_found.forget();
+
+    // Phones keep the app open for days: look for a new build whenever the
+    // volunteer comes back to it.
+    let checked = registration.clone();
+    let on_visible = Closure::<dyn FnMut()>::new(move || {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            let _ = checked.update();
+        }
+    });
+    document().add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref())?;
+    on_visible.forget();
+    Ok(())
+}
+
+fn watch_installing(status: ServiceWorkerStatus, worker: ServiceWorker) {
+    let watched = worker.clone();
+    let on_state_change = Closure::<dyn FnMut()>::new(move || {
+        if watched.state() == ServiceWorkerState::Installed {
+            if window().navigator().service_worker().controller().is_some() {
+                status.update_waiting.set(true);
+            } else {
+                // First install: nothing to update, the shell is now cached.
+                status.offline.set(OfflineReadiness::Ready);
+            }
+        }
+    });
+    worker.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
+    on_state_change.forget();
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Persistence {
+    Unknown,
+    Granted,
+    NotGranted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StorageReport {
+    pub persistence: Persistence,
+    pub usage_bytes: Option<f64>,
+    pub quota_bytes: Option<f64>,
+}
+
+/// Asks the browser to keep this origin's data under storage pressure
+/// (`navigator.storage.persist()`), then reads how much is used.
+pub async fn request_persistent_storage() -> StorageReport {
+    let navigator = window().navigator();
+    let mut report = StorageReport { persistence: Persistence::Unknown, usage_bytes: None, quota_bytes: None };
+    if !js_sys::Reflect::has(&navigator, &"storage".into()).unwrap_or(false) {
+        return report;
+    }
+    let storage = navigator.storage();
+    if let Ok(promise) = storage.persist() {
+        report.persistence = match JsFuture::from(promise).await.map(|granted| granted.as_bool()) {
+            Ok(Some(true)) => Persistence::Granted,
+            Ok(_) => Persistence::NotGranted,
+            Err(_) => Persistence::Unknown,
+        };
+    }
+    if let Ok(promise) = storage.estimate() {
+        if let Ok(estimate) = JsFuture::from(promise).await {
+            let number = |key: &str| js_sys::Reflect::get(&estimate, &key.into()).ok().and_then(|v| v.as_f64());
+            report.usage_bytes = number("usage");
+            report.quota_bytes = number("quota");
+        }
+    }
+    report
+}

@@ -1,0 +1,89 @@
+use leptos::prelude::*;
+use walkbook_core::lang::Lang;
+
+use crate::i18n::{use_i18n, Text};
+use crate::pwa::{request_persistent_storage, Persistence};
+
+#[component]
+pub fn AboutScreen() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <h1>{move || i18n.t(Text::AboutTitle)}</h1>
+            <dl class="facts">
+                <dt>{move || i18n.t(Text::AppVersion)}</dt>
+                <dd id="app-version">{crate::app_version()}</dd>
+            </dl>
+        </section>
+        <LanguagePicker/>
+        <StorageFacts/>
+    }
+}
+
+#[component]
+fn LanguagePicker() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <h2>{move || i18n.t(Text::Language)}</h2>
+            <div class="choice-row" role="group">
+                {Lang::ALL
+                    .into_iter()
+                    .map(|lang| {
+                        view! {
+                            <button
+                                class="button"
+                                lang=lang.tag()
+                                aria-pressed=move || (i18n.lang.get() == lang).to_string()
+                                on:click=move |_| i18n.set(lang)
+                            >
+                                {lang.endonym()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// Whether the browser promised to keep this device's records, and how much
+/// room they take.
+#[component]
+fn StorageFacts() -> impl IntoView {
+    let i18n = use_i18n();
+    let report = LocalResource::new(request_persistent_storage);
+    let persistence = move || report.get().map(|r| r.persistence).unwrap_or(Persistence::Unknown);
+    let persistence_text = move || match persistence() {
+        Persistence::Unknown => i18n.t(Text::StorageUnknown),
+        Persistence::Granted => i18n.t(Text::StorageGranted),
+        Persistence::NotGranted => i18n.t(Text::StorageNotGranted),
+    };
+    let usage_text = move || {
+        let report = report.get()?;
+        let usage = report.usage_bytes?;
+        Some(match report.quota_bytes {
+            Some(quota) => format!("{} / {}", megabytes(usage), megabytes(quota)),
+            None => megabytes(usage),
+        })
+    };
+    view! {
+        <section class="card">
+            <dl class="facts">
+                <dt>{move || i18n.t(Text::StoragePersistence)}</dt>
+                <dd id="storage-persistence" data-state=move || format!("{:?}", persistence()).to_lowercase()>
+                    {persistence_text}
+                </dd>
+                <dt>{move || i18n.t(Text::StorageUsage)}</dt>
+                <dd id="storage-usage">{usage_text}</dd>
+            </dl>
+            <Show when=move || persistence() == Persistence::NotGranted>
+                <p class="hint">{move || i18n.t(Text::StorageNotGrantedHelp)}</p>
+            </Show>
+        </section>
+    }
+}
+
+fn megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1_000_000.0)
+}

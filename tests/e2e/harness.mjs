@@ -1,0 +1,128 @@
+// Starts the real walkbook-server (a child process, with its own SQLite file
+// in a temporary folder) and a headless Debian Chromium driven by Playwright.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
+export const serverBin = process.env.WALKBOOK_SERVER_BIN ?? path.join(targetDir, "release", "walkbook-server");
+export const dist = process.env.WALKBOOK_TEST_DIST ?? path.join(root, "dist");
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function tempDir(prefix = "walkbook-test-") {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts walkbook-server and resolves once /api/v1/health answers 200.
+ * `stop()` ends exactly that process (SIGTERM, or `signal`) and waits for it.
+ */
+export async function startServer({ distDir = dist, dbPath, port } = {}) {
+  port ??= await freePort();
+  dbPath ??= path.join(tempDir(), "walkbook.sqlite3");
+  const child = spawn(
+    serverBin,
+    ["serve", "--addr", `127.0.0.1:${port}`, "--db", dbPath, "--dist", distDir],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },
+  );
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`walkbook-server exited early:\n${output}`);
+    try {
+      const response = await fetch(`${url}/api/v1/health`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`walkbook-server did not become healthy in 60 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    port,
+    dbPath,
+    output: () => output,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/**
+ * A phone: headless Chromium with its own fresh profile (a real profile, not
+ * an incognito context, so installability and storage behave as on a phone),
+ * 360 px wide, touch. `close()` ends the browser and deletes the profile.
+ */
+export async function launchPhone(options = {}) {
+  const profile = tempDir("walkbook-profile-");
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    ...options,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects console errors and CSP violations reported in the page. */
+export function watchPage(page) {
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || /Content Security Policy/i.test(message.text())) {
+      problems.push(`console ${message.type()}: ${message.text()}`);
+    }
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  return problems;
+}
+
+/** Resolves once a service worker controls the page and the shell is cached. */
+export async function waitUntilOfflineReady(page) {
+  await page.locator('#offline-status[data-state="ready"]').waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+}

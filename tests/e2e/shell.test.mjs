@@ -40,6 +40,7 @@ describe("app shell", () => {
     const { context, page } = phone;
     await page.goto(server.url + "/");
     await waitUntilOfflineReady(page);
+    await page.locator('#offline-status[data-state="ready"]').waitFor();
     await page.locator("a.topbar-action").click();
     const cdp = await context.newCDPSession(page);
     const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");

@@ -3,4 +3,11 @@
 //! Pure Rust: no browser types, no I/O. Everything here is unit-tested natively.
 
 pub mod api;
+pub mod campaign;
+pub mod demo;
 pub mod lang;
+pub mod expr;
+pub mod form;
+pub mod record;
+pub mod labels;
+pub mod territory;

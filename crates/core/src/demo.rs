@@ -1,0 +1,341 @@
+//! The demo campaign, shaped like the communities Walkbook is for: an old
+//! walk-up estate, a residential tower, and a street of shops, with a
+//! household form and a shop-reopening form in Simplified Chinese, with
+//! Traditional Chinese, English and Korean labels.
+
+use crate::campaign::{Campaign, CampaignBundle, Settings};
+use crate::form::{Choice, Constraint, Form, Question, QuestionKind};
+use crate::labels::Labels;
+use crate::lang::Lang;
+use crate::territory::{summarise_floors, Building, BuildingKind, Door};
+
+pub const DEMO_CAMPAIGN_ID: &str = "demo-xingfu";
+
+pub fn demo_campaign() -> CampaignBundle {
+    let mut buildings = Vec::new();
+    let mut doors = Vec::new();
+
+    // 幸福里: 12 six-storey walk-ups, 2 entrances (单元) each, 2 doors a landing.
+    for number in 1..=12 {
+        let building_id = format!("xfl-{number:02}");
+        buildings.push(Building {
+            id: building_id.clone(),
+            name: Labels::four(
+                &format!("幸福里 {number} 号楼"),
+                &format!("幸福里 {number} 號樓"),
+                &format!("Xingfuli Block {number}"),
+                &format!("싱푸리 {number}동"),
+            ),
+            kind: BuildingKind::Residential,
+            form_id: "household".into(),
+            floors: vec![],
+            door_count: 0,
+        });
+        for entrance in 1..=2 {
+            for floor in 1..=6 {
+                for door in 1..=2 {
+                    let label = format!("{number}-{entrance}-{floor}0{door}");
+                    doors.push(Door {
+                        id: format!("{building_id}-{entrance}-{floor}0{door}"),
+                        building_id: building_id.clone(),
+                        entrance: Some(entrance.to_string()),
+                        floor,
+                        label,
+                        position: (entrance - 1) * 2 + door,
+                    });
+                }
+            }
+        }
+    }
+
+    // 华庭大厦: 30 floors, 8 doors a floor.
+    buildings.push(Building {
+        id: "ht-tower".into(),
+        name: Labels::four("华庭大厦", "華庭大廈", "Huating Tower", "화팅 타워"),
+        kind: BuildingKind::Residential,
+        form_id: "household".into(),
+        floors: vec![],
+        door_count: 0,
+    });
+    for floor in 1..=30 {
+        for door in 1..=8 {
+            doors.push(Door {
+                id: format!("ht-{floor:02}{door:02}"),
+                building_id: "ht-tower".into(),
+                entrance: None,
+                floor,
+                label: format!("T-{floor}{door:02}"),
+                position: door,
+            });
+        }
+    }
+
+    // 和平街: 20 shops, each a door of a "street" building.
+    buildings.push(Building {
+        id: "hp-street".into(),
+        name: Labels::four("和平街商铺", "和平街商鋪", "Heping Street shops", "허핑가 상점"),
+        kind: BuildingKind::Street,
+        form_id: "shop".into(),
+        floors: vec![],
+        door_count: 0,
+    });
+    for shop in 1..=20 {
+        doors.push(Door {
+            id: format!("hp-{shop:02}"),
+            building_id: "hp-street".into(),
+            entrance: None,
+            floor: 1,
+            label: format!("和平街 {shop} 号"),
+            position: shop,
+        });
+    }
+
+    summarise_floors(&mut buildings, &doors);
+    CampaignBundle {
+        campaign: Campaign {
+            id: DEMO_CAMPAIGN_ID.into(),
+            name: Labels::four("幸福社区入户排查", "幸福社區入戶排查", "Xingfu community door-to-door check", "싱푸 지역 방문 조사"),
+            languages: Lang::ALL.to_vec(),
+            settings: Settings::default(),
+            forms: vec![household_form(), shop_form()],
+            buildings,
+        },
+        doors,
+    }
+}
+
+fn yes_no(id: &str, label: Labels) -> Question {
+    Question { id: id.into(), label, kind: QuestionKind::YesNo, required: true, relevant: None, constraint: None }
+}
+
+fn choice(value: &str, label: Labels) -> Choice {
+    Choice { value: value.into(), label }
+}
+
+pub fn household_form() -> Form {
+    let returned = Some("${returned} = 'yes'".to_string());
+    Form {
+        id: "household".into(),
+        version: 1,
+        title: Labels::four("住户登记", "住戶登記", "Household register", "가구 등록"),
+        questions: vec![
+            Question {
+                id: "household_size".into(),
+                label: Labels::four("几人居住", "幾人居住", "How many people live here", "거주 인원"),
+                kind: QuestionKind::Integer,
+                required: true,
+                relevant: None,
+                constraint: Some(Constraint {
+                    expr: ". >= 1 and . <= 30".into(),
+                    message: Labels::four("人数应在 1 到 30 之间", "人數應在 1 到 30 之間", "Between 1 and 30 people", "1명에서 30명 사이여야 합니다"),
+                }),
+            },
+            Question {
+                id: "tenure".into(),
+                label: Labels::four("业主还是租户", "業主還是租戶", "Owner or tenant", "소유자 또는 세입자"),
+                kind: QuestionKind::SingleChoice {
+                    choices: vec![
+                        choice("owner", Labels::four("业主", "業主", "Owner", "소유자")),
+                        choice("tenant", Labels::four("租户", "租戶", "Tenant", "세입자")),
+                    ],
+                },
+                required: true,
+                relevant: None,
+                constraint: None,
+            },
+            yes_no(
+                "returned",
+                Labels::four(
+                    "是否有人从外省或境外返回",
+                    "是否有人從外省或境外返回",
+                    "Anyone back from another province or abroad",
+                    "다른 지역이나 해외에서 돌아온 사람이 있습니까",
+                ),
+            ),
+            Question {
+                id: "returned_from".into(),
+                label: Labels::four("从哪里返回", "從哪裡返回", "Back from where", "어디에서 돌아왔습니까"),
+                kind: QuestionKind::SingleChoice {
+                    choices: vec![
+                        choice("province", Labels::four("外省", "外省", "Another province", "다른 지역")),
+                        choice("abroad", Labels::four("境外", "境外", "Abroad", "해외")),
+                    ],
+                },
+                required: true,
+                relevant: returned.clone(),
+                constraint: None,
+            },
+            Question {
+                id: "returned_on".into(),
+                label: Labels::four("返回日期", "返回日期", "Date of return", "돌아온 날짜"),
+                kind: QuestionKind::Date,
+                required: true,
+                relevant: returned.clone(),
+                constraint: Some(Constraint {
+                    expr: ". <= today()".into(),
+                    message: Labels::four("日期不能晚于今天", "日期不能晚於今天", "Cannot be after today", "오늘 이후일 수 없습니다"),
+                }),
+            },
+            Question {
+                id: "quarantine_until".into(),
+                label: Labels::four("居家隔离至", "居家隔離至", "Home quarantine until", "자가격리 종료일"),
+                kind: QuestionKind::Date,
+                required: false,
+                relevant: returned,
+                constraint: Some(Constraint {
+                    expr: ". >= ${returned_on}".into(),
+                    message: Labels::four("不能早于返回日期", "不能早於返回日期", "Cannot be before the date of return", "돌아온 날짜보다 이를 수 없습니다"),
+                }),
+            },
+            Question {
+                id: "health_code".into(),
+                label: Labels::four("健康码颜色", "健康碼顏色", "Health-code colour", "건강 코드 색상"),
+                kind: QuestionKind::SingleChoice {
+                    choices: vec![
+                        choice("green", Labels::four("绿码", "綠碼", "Green", "녹색")),
+                        choice("orange", Labels::four("橙码", "橙碼", "Orange", "주황색")),
+                        choice("red", Labels::four("红码", "紅碼", "Red", "빨간색")),
+                    ],
+                },
+                required: true,
+                relevant: None,
+                constraint: None,
+            },
+            Question {
+                id: "notes".into(),
+                label: Labels::four("备注", "備註", "Notes", "메모"),
+                kind: QuestionKind::Text,
+                required: false,
+                relevant: None,
+                constraint: None,
+            },
+        ],
+    }
+}
+
+pub fn shop_form() -> Form {
+    Form {
+        id: "shop".into(),
+        version: 1,
+        title: Labels::four("商铺复工检查", "商鋪復工檢查", "Shop reopening check", "상점 영업 재개 점검"),
+        questions: vec![
+            yes_no("staff_registered", Labels::four("员工已登记", "員工已登記", "Staff registered", "직원 등록 완료")),
+            yes_no("thermometer", Labels::four("门口有体温计", "門口有體溫計", "Thermometer at the door", "입구에 체온계 비치")),
+            yes_no("notice_posted", Labels::four("已张贴告示", "已張貼告示", "Notice posted", "안내문 게시")),
+            Question {
+                id: "notes".into(),
+                label: Labels::four("备注", "備註", "Notes", "메모"),
+                kind: QuestionKind::Text,
+                required: false,
+                relevant: None,
+                constraint: None,
+            },
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{Answer, Answers, CompiledForm, ProblemKind};
+
+    #[test]
+    fn demo_has_the_documented_shape() {
+        let bundle = demo_campaign();
+        let campaign = &bundle.campaign;
+        assert_eq!(campaign.buildings.len(), 14);
+        let estate = campaign.building("xfl-01").unwrap();
+        assert_eq!(estate.floors, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(estate.door_count, 24);
+        let tower = campaign.building("ht-tower").unwrap();
+        assert_eq!(tower.floors.len(), 30);
+        assert_eq!(tower.door_count, 240);
+        assert_eq!(campaign.building("hp-street").unwrap().door_count, 20);
+        assert_eq!(bundle.doors.len(), 12 * 24 + 240 + 20);
+        let mut ids: Vec<&str> = bundle.doors.iter().map(|d| d.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), bundle.doors.len(), "door ids are unique");
+        for form in &campaign.forms {
+            CompiledForm::compile(form.clone()).expect("demo forms compile");
+            for question in &form.questions {
+                for lang in Lang::ALL {
+                    assert!(question.label.0.contains_key(&lang), "{} lacks {lang:?}", question.id);
+                }
+            }
+        }
+    }
+
+    fn answers(pairs: &[(&str, Answer)]) -> Answers {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn household_form_skip_logic_and_constraints() {
+        let form = CompiledForm::compile(household_form()).unwrap();
+        let today = "2026-11-28";
+        let base = [
+            ("household_size", Answer::Number(2.0)),
+            ("tenure", Answer::Text("tenant".into())),
+            ("returned", Answer::Bool(false)),
+            ("health_code", Answer::Text("green".into())),
+        ];
+        assert!(form.validate(&answers(&base), today).is_empty());
+
+        // "returned" = yes makes the return questions relevant and required.
+        let mut returned = answers(&base);
+        returned.insert("returned".into(), Answer::Bool(true));
+        let problems = form.validate(&returned, today);
+        let ids: Vec<&str> = problems.iter().map(|p| p.question_id.as_str()).collect();
+        assert_eq!(ids, vec!["returned_from", "returned_on"]);
+        assert!(problems.iter().all(|p| p.kind == ProblemKind::Required));
+
+        returned.insert("returned_from".into(), Answer::Text("abroad".into()));
+        returned.insert("returned_on".into(), Answer::Text("2026-11-30".into()));
+        returned.insert("quarantine_until".into(), Answer::Text("2026-11-20".into()));
+        let problems = form.validate(&returned, today);
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].kind.message(Lang::En), "Cannot be after today");
+        assert_eq!(problems[1].kind.message(Lang::ZhHans), "不能早于返回日期");
+
+        // Answers to questions made irrelevant are dropped, not sent.
+        let mut changed_mind = returned.clone();
+        changed_mind.insert("returned".into(), Answer::Bool(false));
+        let pruned = form.prune(&changed_mind, today);
+        assert!(!pruned.contains_key("returned_from"));
+        assert!(!pruned.contains_key("quarantine_until"));
+        assert!(form.validate(&pruned, today).is_empty());
+    }
+
+    #[test]
+    fn wrong_types_and_choices_are_reported() {
+        let form = CompiledForm::compile(household_form()).unwrap();
+        let bad = answers(&[
+            ("household_size", Answer::Number(2.5)),
+            ("tenure", Answer::Text("landlord".into())),
+            ("returned", Answer::Text("maybe".into())),
+            ("health_code", Answer::Text("green".into())),
+        ]);
+        let kinds: Vec<ProblemKind> = form.validate(&bad, "2026-11-28").into_iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![ProblemKind::WrongType, ProblemKind::NotAChoice("landlord".into()), ProblemKind::WrongType]
+        );
+        let size_out_of_range = answers(&[("household_size", Answer::Number(31.0))]);
+        let problems = form.validate(&size_out_of_range, "2026-11-28");
+        assert_eq!(problems[0].kind.message(Lang::Ko), "1명에서 30명 사이여야 합니다");
+    }
+
+    #[test]
+    fn broken_forms_are_refused_with_the_question_and_position() {
+        let mut form = household_form();
+        form.questions[1].relevant = Some("${household_size} >".into());
+        form.questions[0].relevant = Some("${tenure} = 'owner'".into());
+        form.questions[2].id = "tenure".into();
+        let errors = CompiledForm::compile(form).unwrap_err();
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(messages[0].contains("'household_size'") && messages[0].contains("not an earlier question"), "{messages:?}");
+        assert!(messages[1].contains("at character 20"), "{messages:?}");
+        assert!(messages[2].contains("used by an earlier question"), "{messages:?}");
+    }
+}

@@ -1,0 +1,312 @@
+//! Questionnaires: versioned forms of typed questions with required flags,
+//! relevance (skip logic) and constraints, compiled once and then used to
+//! decide which questions show and to validate answers.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::expr::{Env, Expr, ParseError, Value};
+use crate::labels::Labels;
+use crate::lang::Lang;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    pub id: String,
+    /// Grows with every change; a record names the version it was filled in.
+    pub version: u32,
+    pub title: Labels,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub label: Labels,
+    #[serde(flatten)]
+    pub kind: QuestionKind,
+    #[serde(default)]
+    pub required: bool,
+    /// Shown only when this is true (skip logic). Reads earlier answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relevant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<Constraint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constraint {
+    /// Must be true for an answer to be accepted; `.` is the answer itself.
+    pub expr: String,
+    pub message: Labels,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuestionKind {
+    SingleChoice { choices: Vec<Choice> },
+    MultipleChoice { choices: Vec<Choice> },
+    Integer,
+    Decimal,
+    Text,
+    Date,
+    YesNo,
+    /// Body temperature in °C, one decimal.
+    Temperature,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub label: Labels,
+}
+
+/// One answer, typed by its question's kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    Choices(Vec<String>),
+}
+
+pub type Answers = BTreeMap<String, Answer>;
+
+impl Answer {
+    fn is_empty(&self) -> bool {
+        match self {
+            Answer::Text(t) => t.trim().is_empty(),
+            Answer::Choices(c) => c.is_empty(),
+            Answer::Bool(_) | Answer::Number(_) => false,
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Answer::Bool(b) => Value::Bool(*b),
+            Answer::Number(n) => Value::Number(*n),
+            Answer::Text(t) if t.is_empty() => Value::Null,
+            Answer::Text(t) => Value::Text(t.clone()),
+            Answer::Choices(c) => Value::List(c.clone()),
+        }
+    }
+}
+
+/// Why a form definition cannot be used; names the question and the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormError {
+    pub question_id: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "question '{}': {}", self.question_id, self.message)
+    }
+}
+
+/// A form whose expressions have been parsed and checked, ready to use.
+#[derive(Debug, Clone)]
+pub struct CompiledForm {
+    pub form: Form,
+    relevant: Vec<Option<Expr>>,
+    constraints: Vec<Option<Expr>>,
+}
+
+/// What is wrong with one answer, in the volunteer's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub question_id: String,
+    pub kind: ProblemKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    Required,
+    /// The answer's type does not fit the question (e.g. text for an integer).
+    WrongType,
+    NotAChoice(String),
+    /// The constraint failed; the form's message for it.
+    Constraint(Labels),
+}
+
+impl CompiledForm {
+    /// Parses every expression once, and checks that each refers only to
+    /// questions asked earlier in the form.
+    pub fn compile(form: Form) -> Result<CompiledForm, Vec<FormError>> {
+        let mut errors = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut relevant = Vec::new();
+        let mut constraints = Vec::new();
+        for (index, question) in form.questions.iter().enumerate() {
+            let error = |message: String| FormError { question_id: question.id.clone(), message };
+            if seen.insert(&question.id, index).is_some() {
+                errors.push(error("the id is used by an earlier question".into()));
+            }
+            if let QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } = &question.kind {
+                if choices.is_empty() {
+                    errors.push(error("a choice question needs at least one choice".into()));
+                }
+            }
+            let mut parse = |what: &str, source: Option<&str>, allow_current: bool| -> Option<Expr> {
+                let source = source?;
+                match Expr::parse(source) {
+                    Ok(expr) => {
+                        for name in expr.references() {
+                            let earlier = seen.get(name).is_some_and(|&i| i < index);
+                            if !earlier {
+                                errors.push(error(format!(
+                                    "{what} refers to ${{{name}}}, which is not an earlier question"
+                                )));
+                            }
+                        }
+                        if !allow_current && contains_current(&expr) {
+                            errors.push(error(format!("{what} cannot use '.': there is no answer yet")));
+                        }
+                        Some(expr)
+                    }
+                    Err(ParseError { position, message }) => {
+                        errors.push(error(format!("{what} '{source}' at character {position}: {message}")));
+                        None
+                    }
+                }
+            };
+            relevant.push(parse("relevance", question.relevant.as_deref(), false));
+            constraints.push(parse("constraint", question.constraint.as_ref().map(|c| c.expr.as_str()), true));
+        }
+        if errors.is_empty() {
+            Ok(CompiledForm { form, relevant, constraints })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Whether question `index` is shown, given the answers so far.
+    pub fn is_relevant(&self, index: usize, answers: &Answers, today: &str) -> bool {
+        match &self.relevant[index] {
+            None => true,
+            Some(expr) => expr.is_true(&AnswerEnv { answers, current: None, today }),
+        }
+    }
+
+    /// Drops answers to questions that are not relevant any more, so a record
+    /// never carries an answer to a question the volunteer could not see.
+    pub fn prune(&self, answers: &Answers, today: &str) -> Answers {
+        let mut kept = Answers::new();
+        for (index, question) in self.form.questions.iter().enumerate() {
+            if let Some(answer) = answers.get(&question.id) {
+                if self.is_relevant(index, &kept, today) && !answer.is_empty() {
+                    kept.insert(question.id.clone(), answer.clone());
+                }
+            }
+        }
+        kept
+    }
+
+    /// Every problem with `answers`, one per question at most, in form order.
+    /// Answers must first be pruned; irrelevant questions are not checked.
+    pub fn validate(&self, answers: &Answers, today: &str) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (index, question) in self.form.questions.iter().enumerate() {
+            if !self.is_relevant(index, answers, today) {
+                continue;
+            }
+            let problem = |kind| Problem { question_id: question.id.clone(), kind };
+            let Some(answer) = answers.get(&question.id).filter(|a| !a.is_empty()) else {
+                if question.required {
+                    problems.push(problem(ProblemKind::Required));
+                }
+                continue;
+            };
+            if let Some(kind) = type_problem(&question.kind, answer) {
+                problems.push(problem(kind));
+                continue;
+            }
+            if let (Some(expr), Some(constraint)) = (&self.constraints[index], &question.constraint) {
+                let env = AnswerEnv { answers, current: Some(answer), today };
+                if !expr.is_true(&env) {
+                    problems.push(problem(ProblemKind::Constraint(constraint.message.clone())));
+                }
+            }
+        }
+        problems
+    }
+}
+
+impl ProblemKind {
+    /// The message for the volunteer.
+    pub fn message(&self, lang: Lang) -> String {
+        let text = |zh_hans: &str, zh_hant: &str, en: &str, ko: &str| {
+            Labels::four(zh_hans, zh_hant, en, ko).get(lang).to_string()
+        };
+        match self {
+            ProblemKind::Required => text("必填", "必填", "Required", "필수 항목입니다"),
+            ProblemKind::WrongType => text("格式不对", "格式不對", "Not a valid answer here", "올바른 답이 아닙니다"),
+            ProblemKind::NotAChoice(value) => {
+                format!("{}: {value}", text("不是可选项", "不是可選項", "Not one of the choices", "선택지에 없습니다"))
+            }
+            ProblemKind::Constraint(message) => message.get(lang).to_string(),
+        }
+    }
+}
+
+fn contains_current(expr: &Expr) -> bool {
+    match expr {
+        Expr::Current => true,
+        Expr::Literal(_) | Expr::Answer(_) => false,
+        Expr::Not(inner) | Expr::Negate(inner) => contains_current(inner),
+        Expr::Binary(left, _, right) => contains_current(left) || contains_current(right),
+        Expr::Call(_, args) => args.iter().any(contains_current),
+    }
+}
+
+fn type_problem(kind: &QuestionKind, answer: &Answer) -> Option<ProblemKind> {
+    let is_date = |t: &str| {
+        let bytes = t.as_bytes();
+        bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && t.split('-').all(|part| part.bytes().all(|b| b.is_ascii_digit()))
+            && (1..=12).contains(&t[5..7].parse::<u32>().unwrap_or(0))
+            && (1..=31).contains(&t[8..10].parse::<u32>().unwrap_or(0))
+    };
+    match (kind, answer) {
+        (QuestionKind::SingleChoice { choices }, Answer::Text(value)) => {
+            (!choices.iter().any(|c| &c.value == value)).then(|| ProblemKind::NotAChoice(value.clone()))
+        }
+        (QuestionKind::MultipleChoice { choices }, Answer::Choices(values)) => values
+            .iter()
+            .find(|value| !choices.iter().any(|c| &c.value == *value))
+            .map(|value| ProblemKind::NotAChoice(value.clone())),
+        (QuestionKind::Integer, Answer::Number(n)) => (n.fract() != 0.0).then_some(ProblemKind::WrongType),
+        (QuestionKind::Decimal | QuestionKind::Temperature, Answer::Number(n)) => {
+            (!n.is_finite()).then_some(ProblemKind::WrongType)
+        }
+        (QuestionKind::Text, Answer::Text(_)) | (QuestionKind::YesNo, Answer::Bool(_)) => None,
+        (QuestionKind::Date, Answer::Text(t)) => (!is_date(t)).then_some(ProblemKind::WrongType),
+        _ => Some(ProblemKind::WrongType),
+    }
+}
+
+struct AnswerEnv<'a> {
+    answers: &'a Answers,
+    current: Option<&'a Answer>,
+    today: &'a str,
+}
+
+impl Env for AnswerEnv<'_> {
+    fn answer(&self, question_id: &str) -> Value {
+        self.answers.get(question_id).map_or(Value::Null, Answer::to_value)
+    }
+    fn current(&self) -> Value {
+        self.current.map_or(Value::Null, Answer::to_value)
+    }
+    fn today(&self) -> String {
+        self.today.to_string()
+    }
+}

@@ -1,0 +1,271 @@
+//! Records: the immutable events a door visit produces, and the rule that
+//! turns a door's records into its status.
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use crate::form::Answers;
+
+/// What happened at the door.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    Answered,
+    NotHome,
+    Refused,
+    Vacant,
+    NoAccess,
+    /// The household asked for a visit at this time (ms since the epoch, UTC).
+    ComeBack { at: i64 },
+    Moved,
+}
+
+impl Outcome {
+    /// A door whose latest outcome is final needs no more visits. Refused,
+    /// vacant and no access are final with an explicit reason.
+    pub fn is_final(&self) -> bool {
+        !self.needs_revisit()
+    }
+
+    /// Not home and come back put the door on the revisit list.
+    pub fn needs_revisit(&self) -> bool {
+        matches!(self, Outcome::NotHome | Outcome::ComeBack { .. })
+    }
+
+    /// Only an answered visit carries a questionnaire.
+    pub fn has_answers(&self) -> bool {
+        matches!(self, Outcome::Answered)
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::NotHome => "not_home",
+            Outcome::Refused => "refused",
+            Outcome::Vacant => "vacant",
+            Outcome::NoAccess => "no_access",
+            Outcome::ComeBack { .. } => "come_back",
+            Outcome::Moved => "moved",
+        }
+    }
+}
+
+/// One visit, as saved on the phone and sent to the server. Never changed
+/// after it is saved: an edit is a new record naming the one it supersedes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// UUIDv7, made on the phone: the record's identity everywhere.
+    pub id: String,
+    pub campaign_id: String,
+    pub door_id: String,
+    pub form_id: String,
+    pub form_version: u32,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub answers: Answers,
+    pub volunteer_id: String,
+    pub device_id: String,
+    /// Per-device counter, strictly increasing with each record saved there.
+    pub device_seq: u64,
+    /// The phone's clock when saved, ms since the epoch (UTC).
+    pub device_time: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
+}
+
+impl Record {
+    /// The order of the door-status rule: device time, then device id, then
+    /// the device's sequence number. Total over distinct records, and the same
+    /// on every phone and on the server.
+    pub fn status_order(&self, other: &Record) -> Ordering {
+        (self.device_time, &self.device_id, self.device_seq).cmp(&(other.device_time, &other.device_id, other.device_seq))
+    }
+}
+
+/// The door-status rule. A door's status is its latest record that no other
+/// record of the door supersedes, "latest" by [`Record::status_order`].
+/// With no records the door is unvisited (`None`). Two volunteers' records
+/// at one door are both kept; this rule only picks which one the door shows.
+pub fn latest_record<'a>(records: impl IntoIterator<Item = &'a Record>) -> Option<&'a Record> {
+    let records: Vec<&Record> = records.into_iter().collect();
+    records
+        .iter()
+        .copied()
+        .filter(|record| !records.iter().any(|other| other.supersedes.as_deref() == Some(record.id.as_str())))
+        .max_by(|a, b| a.status_order(b))
+}
+
+/// A door as the floor view shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoorState {
+    Unvisited,
+    /// Visited, but needs another visit (not home, come back).
+    Revisit,
+    /// Done: answered, moved, or closed with a reason.
+    Final,
+}
+
+pub fn door_state(latest: Option<&Record>) -> DoorState {
+    match latest {
+        None => DoorState::Unvisited,
+        Some(record) if record.outcome.is_final() => DoorState::Final,
+        Some(_) => DoorState::Revisit,
+    }
+}
+
+/// Counts for a progress bar: a floor, a building or a campaign.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub doors: u32,
+    pub visited: u32,
+    pub final_: u32,
+}
+
+impl Coverage {
+    pub fn add(&mut self, state: DoorState) {
+        self.doors += 1;
+        if state != DoorState::Unvisited {
+            self.visited += 1;
+        }
+        if state == DoorState::Final {
+            self.final_ += 1;
+        }
+    }
+
+    pub fn still_open(&self) -> u32 {
+        self.doors - self.final_
+    }
+
+    /// Whole percent of doors final, rounded down (100 only when all are).
+    pub fn percent_final(&self) -> u32 {
+        if self.doors == 0 {
+            0
+        } else {
+            self.final_ * 100 / self.doors
+        }
+    }
+
+    pub fn merge(&mut self, other: Coverage) {
+        self.doors += other.doors;
+        self.visited += other.visited;
+        self.final_ += other.final_;
+    }
+}
+
+/// A floor can be closed only when no door on it is still open. Returns the
+/// ids of the doors that are, in the order given.
+pub fn doors_blocking_close<'a>(doors: impl IntoIterator<Item = (&'a str, DoorState)>) -> Vec<&'a str> {
+    doors.into_iter().filter(|(_, state)| *state != DoorState::Final).map(|(id, _)| id).collect()
+}
+
+/// The event of closing a floor, kept on the phone and synced like a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloorClosure {
+    pub id: String,
+    pub campaign_id: String,
+    pub building_id: String,
+    pub floor: i32,
+    pub volunteer_id: String,
+    pub device_id: String,
+    pub device_time: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, device: &str, seq: u64, time: i64, outcome: Outcome) -> Record {
+        Record {
+            id: id.into(),
+            campaign_id: "c".into(),
+            door_id: "d".into(),
+            form_id: "f".into(),
+            form_version: 1,
+            outcome,
+            answers: Answers::new(),
+            volunteer_id: "v".into(),
+            device_id: device.into(),
+            device_seq: seq,
+            device_time: time,
+            supersedes: None,
+        }
+    }
+
+    #[test]
+    fn latest_by_device_time_then_device_then_sequence() {
+        let a = record("a", "phone-a", 1, 1000, Outcome::NotHome);
+        let b = record("b", "phone-b", 7, 2000, Outcome::Answered);
+        assert_eq!(latest_record([&a, &b]).unwrap().id, "b");
+        // A tie on time is broken by device id, then sequence.
+        let c = record("c", "phone-a", 2, 2000, Outcome::Refused);
+        assert_eq!(latest_record([&a, &b, &c]).unwrap().id, "b");
+        let d = record("d", "phone-b", 8, 2000, Outcome::Vacant);
+        assert_eq!(latest_record([&a, &b, &c, &d]).unwrap().id, "d");
+    }
+
+    #[test]
+    fn the_rule_does_not_depend_on_arrival_order() {
+        let records = [
+            record("a", "phone-a", 1, 1000, Outcome::NotHome),
+            record("b", "phone-b", 1, 1000, Outcome::Answered),
+            record("c", "phone-a", 2, 1000, Outcome::Refused),
+        ];
+        let forwards = latest_record(records.iter()).unwrap().id.clone();
+        let backwards = latest_record(records.iter().rev()).unwrap().id.clone();
+        assert_eq!(forwards, backwards);
+        assert_eq!(forwards, "b");
+    }
+
+    #[test]
+    fn a_superseded_record_never_shows_even_if_its_clock_is_later() {
+        // The phone that edited had a clock behind the first one's.
+        let original = record("a", "phone-a", 1, 5000, Outcome::NotHome);
+        let mut edit = record("b", "phone-b", 1, 4000, Outcome::Answered);
+        edit.supersedes = Some("a".into());
+        assert_eq!(latest_record([&original, &edit]).unwrap().id, "b");
+    }
+
+    #[test]
+    fn door_states_and_coverage() {
+        assert_eq!(door_state(None), DoorState::Unvisited);
+        let not_home = record("a", "p", 1, 1, Outcome::NotHome);
+        let come_back = record("b", "p", 2, 2, Outcome::ComeBack { at: 10 });
+        let refused = record("c", "p", 3, 3, Outcome::Refused);
+        assert_eq!(door_state(Some(&not_home)), DoorState::Revisit);
+        assert_eq!(door_state(Some(&come_back)), DoorState::Revisit);
+        assert_eq!(door_state(Some(&refused)), DoorState::Final);
+
+        let mut floor = Coverage::default();
+        for state in [DoorState::Unvisited, DoorState::Revisit, DoorState::Final, DoorState::Final] {
+            floor.add(state);
+        }
+        assert_eq!(floor, Coverage { doors: 4, visited: 3, final_: 2 });
+        assert_eq!(floor.still_open(), 2);
+        assert_eq!(floor.percent_final(), 50);
+        let mut building = Coverage::default();
+        building.merge(floor);
+        building.merge(floor);
+        assert_eq!(building.doors, 8);
+    }
+
+    #[test]
+    fn a_floor_closes_only_when_every_door_is_final() {
+        let doors = [("1", DoorState::Final), ("2", DoorState::Revisit), ("3", DoorState::Unvisited)];
+        assert_eq!(doors_blocking_close(doors), vec!["2", "3"]);
+        assert!(doors_blocking_close([("1", DoorState::Final)]).is_empty());
+    }
+
+    #[test]
+    fn records_round_trip_through_json_and_reject_unknown_fields() {
+        let original = record("a", "p", 1, 1, Outcome::ComeBack { at: 99 });
+        let json = serde_json::to_string(&original).unwrap();
+        assert!(json.contains(r#""outcome":{"kind":"come_back","at":99}"#), "{json}");
+        assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), original);
+        let extra = json.replacen('{', r#"{"surprise":1,"#, 1);
+        assert!(serde_json::from_str::<Record>(&extra).is_err());
+    }
+}

@@ -8,6 +8,7 @@ pub mod app;
 pub mod i18n;
 pub mod pwa;
 pub mod screens;
+pub mod store;
 
 /// The version the About screen shows: the crate version, plus the label of a
 /// particular build when one was given at build time (`WALKBOOK_BUILD_LABEL`).

@@ -1,0 +1,427 @@
+//! The phone's database: one IndexedDB database, versioned, with upgrade code
+//! for every version from the first.
+//!
+//! | store            | key                     | indices                                   |
+//! |------------------|-------------------------|-------------------------------------------|
+//! | `campaigns`      | `id`                    |                                           |
+//! | `doors`          | `[campaign_id, id]`     | `by_floor` [campaign, building, floor], `by_search` [campaign, search_key] |
+//! | `records`        | `id`                    | `by_door` [campaign, door], `by_building` [campaign, building], `by_sync` sync_state |
+//! | `meta`           | `key`                   |                                           |
+//! | `drafts` (v2)    | `[campaign_id, door_id]`|                                           |
+//! | `floor_closures` (v2) | `id`               | `by_floor` [campaign, building, floor]    |
+//!
+//! A record is saved in one readwrite transaction with durability "strict"
+//! (record, device sequence, and the door's draft removed together); callers
+//! learn it is saved only when that transaction has completed.
+
+pub mod idb;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use walkbook_core::campaign::{Campaign, CampaignBundle};
+use walkbook_core::form::Answers;
+use walkbook_core::record::{FloorClosure, Record};
+use walkbook_core::territory::{search_key, Door};
+use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode as Mode};
+
+use idb::{js, key, Durability, IdbError, IdbResult};
+
+pub const DATABASE_NAME: &str = "walkbook";
+/// The schema version this build writes. Every older version upgrades.
+pub const SCHEMA_VERSION: u32 = 2;
+
+const CAMPAIGNS: &str = "campaigns";
+const DOORS: &str = "doors";
+const RECORDS: &str = "records";
+const META: &str = "meta";
+const DRAFTS: &str = "drafts";
+const FLOOR_CLOSURES: &str = "floor_closures";
+
+/// A door as stored: the door plus what its indices need.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredDoor {
+    campaign_id: String,
+    search_key: String,
+    #[serde(flatten)]
+    door: Door,
+}
+
+/// Whether the server has a record yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    Pending,
+    Synced,
+}
+
+/// A record as stored: the record plus where its door is and its sync state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRecord {
+    #[serde(flatten)]
+    pub record: Record,
+    pub building_id: String,
+    pub floor: i32,
+    pub sync_state: SyncState,
+}
+
+/// A half-filled door form, kept as the volunteer types; never a record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub campaign_id: String,
+    pub door_id: String,
+    pub answers: Answers,
+    pub updated_at: i64,
+}
+
+/// This phone's identity and record counter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Device {
+    key: String,
+    pub device_id: String,
+    pub volunteer_id: String,
+    /// The sequence number the next record gets.
+    pub next_seq: u64,
+}
+
+/// A record the volunteer has filled in, before the store gives it its
+/// device, sequence number and time.
+#[derive(Debug, Clone)]
+pub struct NewRecord {
+    pub id: String,
+    pub campaign_id: String,
+    pub door: Door,
+    pub form_id: String,
+    pub form_version: u32,
+    pub outcome: walkbook_core::record::Outcome,
+    pub answers: Answers,
+    pub device_time: i64,
+    pub supersedes: Option<String>,
+}
+
+/// A connection to the phone's database, reopened when the browser closes it
+/// (another tab upgrading the schema, storage cleared, a crash of the IndexedDB
+/// backend).
+#[derive(Clone)]
+pub struct Store {
+    name: Rc<str>,
+    connection: Rc<RefCell<Option<IdbDatabase>>>,
+}
+
+thread_local! {
+    static APP_STORE: Store = Store::new(DATABASE_NAME);
+}
+
+/// The app's database (tests open their own, by name).
+pub fn app_store() -> Store {
+    APP_STORE.with(Clone::clone)
+}
+
+impl Store {
+    pub fn new(name: &str) -> Store {
+        Store { name: name.into(), connection: Rc::new(RefCell::new(None)) }
+    }
+
+    /// The open connection, opening (and upgrading) the database if needed.
+    pub async fn db(&self) -> IdbResult<IdbDatabase> {
+        if let Some(db) = self.connection.borrow().clone() {
+            return Ok(db);
+        }
+        let db = open(&self.name, SCHEMA_VERSION).await?;
+        self.watch(&db);
+        *self.connection.borrow_mut() = Some(db.clone());
+        Ok(db)
+    }
+
+    /// Forget the connection when it closes, so the next call reopens it.
+    /// On "versionchange" (a newer tab wants to upgrade) close ours so the
+    /// upgrade is not blocked; this tab reopens on its next operation.
+    fn watch(&self, db: &IdbDatabase) {
+        let connection = self.connection.clone();
+        let watched = db.clone();
+        let on_version_change = Closure::<dyn FnMut()>::new(move || {
+            watched.close();
+            connection.borrow_mut().take();
+        });
+        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        on_version_change.forget();
+        let connection = self.connection.clone();
+        let on_close = Closure::<dyn FnMut()>::new(move || {
+            connection.borrow_mut().take();
+        });
+        db.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        on_close.forget();
+    }
+
+    /// Closes the connection (tests use this to reopen).
+    pub fn close(&self) {
+        if let Some(db) = self.connection.borrow_mut().take() {
+            db.close();
+        }
+    }
+
+    pub async fn campaign(&self, campaign_id: &str) -> IdbResult<Option<Campaign>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[CAMPAIGNS], Mode::Readonly, Durability::Relaxed)?;
+        let value = idb::request(js(js(tx.object_store(CAMPAIGNS))?.get(&campaign_id.into()))?).await?;
+        if value.is_undefined() { Ok(None) } else { idb::from_js(value).map(Some) }
+    }
+
+    /// Stores a campaign and its doors in one transaction (a replace: doors
+    /// the bundle no longer has are removed with it).
+    pub async fn save_bundle(&self, bundle: &CampaignBundle) -> IdbResult<()> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[CAMPAIGNS, DOORS], Mode::Readwrite, Durability::Strict)?;
+        let campaign_id = bundle.campaign.id.as_str();
+        js(js(tx.object_store(CAMPAIGNS))?.put(&idb::to_js(&bundle.campaign)?))?;
+        let doors = js(tx.object_store(DOORS))?;
+        let everything_of_campaign = campaign_range(campaign_id)?;
+        js(doors.delete(&everything_of_campaign))?;
+        for door in &bundle.doors {
+            let stored = StoredDoor {
+                campaign_id: campaign_id.to_string(),
+                search_key: search_key(&door.label),
+                door: door.clone(),
+            };
+            js(doors.put(&idb::to_js(&stored)?))?;
+        }
+        idb::committed(&tx).await
+    }
+
+    /// The doors of one floor, in their order on the landing, through the
+    /// `by_floor` index: the rest of the territory is not read.
+    pub async fn floor_doors(&self, campaign_id: &str, building_id: &str, floor: i32) -> IdbResult<Vec<Door>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[DOORS], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(DOORS))?.index("by_floor"))?;
+        let query = key(&[campaign_id.into(), building_id.into(), floor.into()]);
+        let value = idb::request(js(index.get_all_with_key(&query))?).await?;
+        let mut doors: Vec<Door> =
+            idb::all_from_js::<StoredDoor>(value)?.into_iter().map(|stored| stored.door).collect();
+        doors.sort_by(|a, b| (&a.entrance, a.position).cmp(&(&b.entrance, b.position)));
+        Ok(doors)
+    }
+
+    pub async fn door(&self, campaign_id: &str, door_id: &str) -> IdbResult<Option<Door>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[DOORS], Mode::Readonly, Durability::Relaxed)?;
+        let value = idb::request(js(js(tx.object_store(DOORS))?.get(&key(&[campaign_id.into(), door_id.into()])))?).await?;
+        if value.is_undefined() {
+            Ok(None)
+        } else {
+            Ok(Some(idb::from_js::<StoredDoor>(value)?.door))
+        }
+    }
+
+    /// Doors whose label starts with what the volunteer typed (normalised by
+    /// `search_key`), at most `limit`.
+    pub async fn find_doors(&self, campaign_id: &str, typed: &str, limit: u32) -> IdbResult<Vec<Door>> {
+        let prefix = search_key(typed);
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[DOORS], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(DOORS))?.index("by_search"))?;
+        let range = js(IdbKeyRange::bound(
+            &key(&[campaign_id.into(), prefix.as_str().into()]),
+            &key(&[campaign_id.into(), format!("{prefix}\u{ffff}").into()]),
+        ))?;
+        let value = idb::request(js(index.get_all_with_key_and_limit(&range, limit))?).await?;
+        Ok(idb::all_from_js::<StoredDoor>(value)?.into_iter().map(|stored| stored.door).collect())
+    }
+
+    /// Every record of the given doors, grouped by door id.
+    pub async fn records_of_doors(
+        &self,
+        campaign_id: &str,
+        door_ids: &[&str],
+    ) -> IdbResult<HashMap<String, Vec<StoredRecord>>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(RECORDS))?.index("by_door"))?;
+        // All requests go out at once; the transaction answers them in order.
+        let requests = door_ids
+            .iter()
+            .map(|door_id| js(index.get_all_with_key(&key(&[campaign_id.into(), (*door_id).into()]))))
+            .collect::<IdbResult<Vec<_>>>()?;
+        let mut grouped = HashMap::new();
+        for (door_id, request) in door_ids.iter().zip(requests) {
+            let records: Vec<StoredRecord> = idb::all_from_js(idb::request(request).await?)?;
+            grouped.insert(door_id.to_string(), records);
+        }
+        Ok(grouped)
+    }
+
+    /// Every record of a campaign (coverage of buildings and the campaign).
+    pub async fn campaign_records(&self, campaign_id: &str) -> IdbResult<Vec<StoredRecord>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(RECORDS))?.index("by_building"))?;
+        let value = idb::request(js(index.get_all_with_key(&campaign_range(campaign_id)?.into()))?).await?;
+        idb::all_from_js(value)
+    }
+
+    /// This phone's identity, created on first use.
+    pub async fn device(&self) -> IdbResult<Device> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[META], Mode::Readwrite, Durability::Strict)?;
+        let meta = js(tx.object_store(META))?;
+        let value = idb::request(js(meta.get(&"device".into()))?).await?;
+        if !value.is_undefined() {
+            return idb::from_js(value);
+        }
+        let device_id = uuid::Uuid::new_v4().to_string();
+        let device = Device {
+            key: "device".into(),
+            volunteer_id: format!("volunteer-{}", &device_id[..8]),
+            device_id,
+            next_seq: 1,
+        };
+        js(meta.put(&idb::to_js(&device)?))?;
+        idb::committed(&tx).await?;
+        Ok(device)
+    }
+
+    /// Saves a record durably: the device's next sequence number is taken, the
+    /// record written and the door's draft removed in one readwrite
+    /// transaction with durability "strict". Returns once it has committed;
+    /// on any error nothing of it was written.
+    pub async fn save_record(&self, new: NewRecord) -> IdbResult<StoredRecord> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS, META, DRAFTS], Mode::Readwrite, Durability::Strict)?;
+        let meta = js(tx.object_store(META))?;
+        let device_value = idb::request(js(meta.get(&"device".into()))?).await?;
+        if device_value.is_undefined() {
+            // The device is created before any save; its absence means the
+            // database was wiped under us.
+            tx.abort().ok();
+            return Err(IdbError::new("NotFoundError", "this phone's identity is missing: the database was cleared"));
+        }
+        let mut device: Device = idb::from_js(device_value)?;
+        let stored = StoredRecord {
+            record: Record {
+                id: new.id,
+                campaign_id: new.campaign_id.clone(),
+                door_id: new.door.id.clone(),
+                form_id: new.form_id,
+                form_version: new.form_version,
+                outcome: new.outcome,
+                answers: new.answers,
+                volunteer_id: device.volunteer_id.clone(),
+                device_id: device.device_id.clone(),
+                device_seq: device.next_seq,
+                device_time: new.device_time,
+                supersedes: new.supersedes,
+            },
+            building_id: new.door.building_id.clone(),
+            floor: new.door.floor,
+            sync_state: SyncState::Pending,
+        };
+        device.next_seq += 1;
+        js(js(tx.object_store(RECORDS))?.add(&idb::to_js(&stored)?))?;
+        js(meta.put(&idb::to_js(&device)?))?;
+        js(js(tx.object_store(DRAFTS))?.delete(&key(&[new.campaign_id.into(), new.door.id.into()])))?;
+        idb::committed(&tx).await?;
+        Ok(stored)
+    }
+
+    pub async fn draft(&self, campaign_id: &str, door_id: &str) -> IdbResult<Option<Draft>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[DRAFTS], Mode::Readonly, Durability::Relaxed)?;
+        let value = idb::request(js(js(tx.object_store(DRAFTS))?.get(&key(&[campaign_id.into(), door_id.into()])))?).await?;
+        if value.is_undefined() { Ok(None) } else { idb::from_js(value).map(Some) }
+    }
+
+    /// Keeps a half-filled form. Committed before returning, so a killed tab
+    /// keeps what was typed up to the last change.
+    pub async fn save_draft(&self, draft: &Draft) -> IdbResult<()> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[DRAFTS], Mode::Readwrite, Durability::Relaxed)?;
+        js(js(tx.object_store(DRAFTS))?.put(&idb::to_js(draft)?))?;
+        idb::committed(&tx).await
+    }
+
+    pub async fn floor_closure(&self, campaign_id: &str, building_id: &str, floor: i32) -> IdbResult<Option<FloorClosure>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[FLOOR_CLOSURES], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(FLOOR_CLOSURES))?.index("by_floor"))?;
+        let query = key(&[campaign_id.into(), building_id.into(), floor.into()]);
+        let value = idb::request(js(index.get_all_with_key(&query))?).await?;
+        let mut closures: Vec<FloorClosure> = idb::all_from_js(value)?;
+        closures.sort_by_key(|c| c.device_time);
+        Ok(closures.pop())
+    }
+
+    pub async fn save_floor_closure(&self, closure: &FloorClosure) -> IdbResult<()> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[FLOOR_CLOSURES], Mode::Readwrite, Durability::Strict)?;
+        js(js(tx.object_store(FLOOR_CLOSURES))?.add(&idb::to_js(closure)?))?;
+        idb::committed(&tx).await
+    }
+}
+
+/// Every key `[campaign_id, ...]` of one campaign in a compound index.
+fn campaign_range(campaign_id: &str) -> IdbResult<IdbKeyRange> {
+    // An empty array sorts after every string and number in IndexedDB's key order.
+    js(IdbKeyRange::bound(&key(&[campaign_id.into()]), &key(&[campaign_id.into(), js_sys::Array::new().into()])))
+}
+
+/// Opens the database at `version`, running the upgrade of every version
+/// between the stored one and `version`.
+pub async fn open(name: &str, version: u32) -> IdbResult<IdbDatabase> {
+    let factory = js(web_sys::window().ok_or_else(|| IdbError::new("Error", "no window"))?.indexed_db())?
+        .ok_or_else(|| IdbError::new("NotSupportedError", "this browser has no IndexedDB"))?;
+    let request = js(factory.open_with_u32(name, version))?;
+    let upgrading = request.clone();
+    let on_upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(move |event: web_sys::IdbVersionChangeEvent| {
+        let db: IdbDatabase = upgrading.result().expect("result is set during upgradeneeded").unchecked_into();
+        let from = event.old_version() as u32;
+        let to = event.new_version().unwrap_or(version as f64) as u32;
+        if let Err(error) = upgrade(&db, from, to) {
+            web_sys::console::error_1(&format!("IndexedDB upgrade {from} -> {to} failed: {error}").into());
+            // Aborting the upgrade leaves the database at its old version.
+            if let Some(tx) = upgrading.transaction() {
+                let _ = tx.abort();
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    let result = idb::request(request.clone().into()).await;
+    request.set_onupgradeneeded(None);
+    drop(on_upgrade);
+    Ok(result?.unchecked_into())
+}
+
+/// Schema changes, one block per version. Never edit a released block: add
+/// the next version instead.
+fn upgrade(db: &IdbDatabase, from: u32, to: u32) -> IdbResult<()> {
+    let params = |key_path: JsValue| {
+        let params = web_sys::IdbObjectStoreParameters::new();
+        params.set_key_path(&key_path);
+        params
+    };
+    let path = |parts: &[&str]| -> JsValue { parts.iter().map(|p| JsValue::from_str(p)).collect::<js_sys::Array>().into() };
+    for version in from + 1..=to {
+        match version {
+            1 => {
+                js(db.create_object_store_with_optional_parameters(CAMPAIGNS, &params("id".into())))?;
+                let doors = js(db.create_object_store_with_optional_parameters(DOORS, &params(path(&["campaign_id", "id"]))))?;
+                js(doors.create_index_with_str_sequence("by_floor", &path(&["campaign_id", "building_id", "floor"])))?;
+                js(doors.create_index_with_str_sequence("by_search", &path(&["campaign_id", "search_key"])))?;
+                let records = js(db.create_object_store_with_optional_parameters(RECORDS, &params("id".into())))?;
+                js(records.create_index_with_str_sequence("by_door", &path(&["campaign_id", "door_id"])))?;
+                js(records.create_index_with_str_sequence("by_building", &path(&["campaign_id", "building_id"])))?;
+                js(records.create_index_with_str("by_sync", "sync_state"))?;
+                js(db.create_object_store_with_optional_parameters(META, &params("key".into())))?;
+            }
+            2 => {
+                js(db.create_object_store_with_optional_parameters(DRAFTS, &params(path(&["campaign_id", "door_id"]))))?;
+                let closures = js(db.create_object_store_with_optional_parameters(FLOOR_CLOSURES, &params("id".into())))?;
+                js(closures.create_index_with_str_sequence("by_floor", &path(&["campaign_id", "building_id", "floor"])))?;
+            }
+            other => return Err(IdbError::new("VersionError", format!("no upgrade to schema version {other}"))),
+        }
+    }
+    Ok(())
+}

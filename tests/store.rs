@@ -1,0 +1,156 @@
+//! The phone's store against the real IndexedDB of headless Chromium
+//! (wasm-bindgen-test). Each test uses its own database.
+
+#![cfg(target_arch = "wasm32")]
+
+use serde::Serialize;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use walkbook_app::store::{open, Draft, NewRecord, Store, SyncState, SCHEMA_VERSION};
+use walkbook_core::demo::demo_campaign;
+use walkbook_core::form::{Answer, Answers};
+use walkbook_core::record::Outcome;
+use walkbook_core::territory::Door;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn unique_name(test: &str) -> String {
+    format!("walkbook-test-{test}-{}", js_sys::Math::random())
+}
+
+fn new_record(door: &Door, outcome: Outcome) -> NewRecord {
+    NewRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        campaign_id: "demo-xingfu".into(),
+        door: door.clone(),
+        form_id: "household".into(),
+        form_version: 1,
+        outcome,
+        answers: Answers::from([("household_size".to_string(), Answer::Number(3.0))]),
+        device_time: js_sys::Date::now() as i64,
+        supersedes: None,
+    }
+}
+
+async fn seeded_store(test: &str) -> Store {
+    let store = Store::new(&unique_name(test));
+    store.save_bundle(&demo_campaign()).await.expect("bundle saved");
+    store.device().await.expect("device created");
+    store
+}
+
+#[wasm_bindgen_test]
+async fn one_floor_loads_through_the_index_in_landing_order() {
+    let store = seeded_store("floor").await;
+    let doors = store.floor_doors("demo-xingfu", "ht-tower", 12).await.unwrap();
+    let labels: Vec<&str> = doors.iter().map(|d| d.label.as_str()).collect();
+    assert_eq!(labels, ["T-1201", "T-1202", "T-1203", "T-1204", "T-1205", "T-1206", "T-1207", "T-1208"]);
+    let walkup = store.floor_doors("demo-xingfu", "xfl-03", 4).await.unwrap();
+    assert_eq!(walkup.len(), 4, "2 entrances x 2 doors");
+    assert!(walkup.iter().all(|d| d.building_id == "xfl-03" && d.floor == 4));
+    assert!(store.floor_doors("demo-xingfu", "ht-tower", 31).await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_record_is_found_by_door_and_takes_the_next_sequence_number() {
+    let store = seeded_store("save").await;
+    let doors = store.floor_doors("demo-xingfu", "ht-tower", 3).await.unwrap();
+    store
+        .save_draft(&Draft {
+            campaign_id: "demo-xingfu".into(),
+            door_id: doors[0].id.clone(),
+            answers: Answers::new(),
+            updated_at: 1,
+        })
+        .await
+        .unwrap();
+    let first = store.save_record(new_record(&doors[0], Outcome::Answered)).await.unwrap();
+    let second = store.save_record(new_record(&doors[1], Outcome::NotHome)).await.unwrap();
+    assert_eq!(second.record.device_seq, first.record.device_seq + 1);
+    assert_eq!(first.sync_state, SyncState::Pending);
+
+    let ids = [doors[0].id.as_str(), doors[1].id.as_str(), doors[2].id.as_str()];
+    let by_door = store.records_of_doors("demo-xingfu", &ids).await.unwrap();
+    assert_eq!(by_door[ids[0]], vec![first.clone()]);
+    assert_eq!(by_door[ids[1]], vec![second]);
+    assert!(by_door[ids[2]].is_empty());
+    assert_eq!(store.draft("demo-xingfu", ids[0]).await.unwrap(), None, "saving removes the door's draft");
+    assert_eq!(store.campaign_records("demo-xingfu").await.unwrap().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn records_and_drafts_survive_reopening_the_database() {
+    let name = unique_name("reopen");
+    let store = Store::new(&name);
+    store.save_bundle(&demo_campaign()).await.unwrap();
+    let device = store.device().await.unwrap();
+    let door = store.door("demo-xingfu", "hp-05").await.unwrap().expect("shop 5 exists");
+    let saved = store.save_record(new_record(&door, Outcome::Refused)).await.unwrap();
+    let draft = Draft {
+        campaign_id: "demo-xingfu".into(),
+        door_id: "hp-06".into(),
+        answers: Answers::from([("notes".to_string(), Answer::Text("half typed".into()))]),
+        updated_at: 5,
+    };
+    store.save_draft(&draft).await.unwrap();
+    store.close();
+
+    let reopened = Store::new(&name);
+    let device_after = reopened.device().await.unwrap();
+    assert_eq!(device_after.device_id, device.device_id, "the phone keeps its identity");
+    assert_eq!(device_after.next_seq, device.next_seq + 1, "and its record counter");
+    let records = reopened.records_of_doors("demo-xingfu", &["hp-05"]).await.unwrap();
+    assert_eq!(records["hp-05"], vec![saved]);
+    assert_eq!(reopened.draft("demo-xingfu", "hp-06").await.unwrap(), Some(draft));
+}
+
+#[wasm_bindgen_test]
+async fn an_older_schema_upgrades_and_keeps_its_data() {
+    let name = unique_name("upgrade");
+    // A phone that ran a build with schema version 1 and saved a record.
+    let old = open(&name, 1).await.unwrap();
+    assert_eq!(old.object_store_names().length(), 4);
+    let tx = old
+        .transaction_with_str_and_mode("records", web_sys::IdbTransactionMode::Readwrite)
+        .unwrap();
+    let record = serde_json::json!({
+        "id": "0190a0b0-0000-7000-8000-000000000001", "campaign_id": "demo-xingfu", "door_id": "hp-01",
+        "form_id": "shop", "form_version": 1, "outcome": {"kind": "vacant"}, "answers": {},
+        "volunteer_id": "v", "device_id": "d", "device_seq": 1, "device_time": 1000,
+        "building_id": "hp-street", "floor": 1, "sync_state": "pending"
+    });
+    let value = record.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap();
+    tx.object_store("records").unwrap().put(&value).unwrap();
+    let done = js_sys::Promise::new(&mut |resolve, _| tx.set_oncomplete(Some(&resolve)));
+    JsFuture::from(done).await.unwrap();
+    old.close();
+
+    let store = Store::new(&name);
+    let db = store.db().await.unwrap();
+    assert_eq!(db.version() as u32, SCHEMA_VERSION);
+    assert!(db.object_store_names().contains("drafts"));
+    assert!(db.object_store_names().contains("floor_closures"));
+    let records = store.records_of_doors("demo-xingfu", &["hp-01"]).await.unwrap();
+    assert_eq!(records["hp-01"].len(), 1);
+    assert_eq!(records["hp-01"][0].record.outcome, Outcome::Vacant);
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_deleting_the_database_is_not_blocked_and_the_store_reopens() {
+    let name = unique_name("versionchange");
+    let store = Store::new(&name);
+    store.save_bundle(&demo_campaign()).await.unwrap();
+    // Another tab (here: this page) deletes the database; our open connection
+    // must close on "versionchange" instead of blocking it.
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let request = factory.delete_database(&name).unwrap();
+    let deleted = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onblocked(Some(&reject));
+    });
+    JsFuture::from(deleted).await.expect("delete was not blocked by our connection");
+    // The store reopens by itself: a fresh, empty database at the current schema.
+    assert_eq!(store.campaign("demo-xingfu").await.unwrap(), None);
+    let db = store.db().await.unwrap();
+    assert_eq!(db.version() as u32, SCHEMA_VERSION);
+}

@@ -4,14 +4,19 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::campaign::provide_campaign;
 use crate::i18n::{provide_i18n, use_i18n, Text};
 use crate::pwa::{provide_service_worker, use_service_worker};
-use crate::screens::{about::AboutScreen, home::HomeScreen};
+use crate::screens::{
+    about::AboutScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen,
+    revisits::RevisitsScreen,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
     provide_service_worker();
+    provide_campaign();
     view! {
         <Router>
             <UpdateBanner/>
@@ -19,6 +24,10 @@ pub fn App() -> impl IntoView {
             <main class="screen">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomeScreen/>
+                    <Route path=path!("/b/:building/f/:floor") view=FloorScreen/>
+                    <Route path=path!("/b/:building/f/:floor/d/:door") view=DoorScreen/>
+                    <Route path=path!("/revisits") view=RevisitsScreen/>
+                    <Route path=path!("/find") view=FindScreen/>
                     <Route path=path!("/about") view=AboutScreen/>
                 </Routes>
             </main>

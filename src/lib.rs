@@ -5,6 +5,8 @@
 //! to the network: see ARCHITECTURE.md.
 
 pub mod app;
+pub mod campaign;
+pub mod door_status;
 pub mod i18n;
 pub mod pwa;
 pub mod screens;

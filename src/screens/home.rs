@@ -1,16 +1,93 @@
-use leptos::prelude::*;
+//! Campaign home: overall progress, then every building with its own.
 
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use walkbook_core::record::Coverage;
+use walkbook_core::territory::Building;
+
+use crate::campaign::use_campaign;
+use crate::door_status::{building_coverage, statuses_by_door, DoorStatus};
 use crate::i18n::{use_i18n, Text};
 use crate::pwa::{use_service_worker, OfflineReadiness};
+use crate::screens::{CampaignGate, ProgressBar, StoreError};
+use crate::store::app_store;
 
 #[component]
 pub fn HomeScreen() -> impl IntoView {
+    view! {
+        <CampaignGate>
+            <CampaignHome/>
+        </CampaignGate>
+    }
+}
+
+#[component]
+fn CampaignHome() -> impl IntoView {
     let i18n = use_i18n();
+    let context = use_campaign();
+    let campaign_id = move || context.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+    // Latest status of every visited door, by building.
+    let coverage_by_building = LocalResource::new(move || {
+        context.revision.track();
+        let campaign_id = campaign_id();
+        async move {
+            let records = app_store().campaign_records(&campaign_id).await?;
+            let building_of: HashMap<&str, &str> =
+                records.iter().map(|s| (s.record.door_id.as_str(), s.building_id.as_str())).collect();
+            let mut by_building: HashMap<String, Vec<DoorStatus>> = HashMap::new();
+            for (door_id, status) in statuses_by_door(&records) {
+                by_building.entry(building_of[door_id].to_string()).or_default().push(status);
+            }
+            Ok::<_, crate::store::idb::IdbError>(by_building)
+        }
+    });
+    let buildings = move || context.campaign.with(|c| c.as_ref().map(|c| c.buildings.clone()).unwrap_or_default());
+    let coverage_of = move |building: &Building| {
+        let statuses = coverage_by_building.get().and_then(Result::ok).unwrap_or_default();
+        building_coverage(building.door_count, statuses.get(&building.id).into_iter().flatten())
+    };
+    let total = move || {
+        let mut total = Coverage::default();
+        for building in buildings() {
+            total.merge(coverage_of(&building));
+        }
+        total
+    };
+    let name = move || context.campaign.with(|c| c.as_ref().map(|c| c.name.get(i18n.lang.get()).to_string()));
     view! {
         <section class="card hero">
-            <h1>"Walkbook"</h1>
-            <p>{move || i18n.t(Text::Tagline)}</p>
+            <h1>{name}</h1>
+            <ProgressBar coverage=Signal::derive(total)/>
             <OfflineBadge/>
+            <div class="action-row">
+                <a class="button" href="/revisits">{move || i18n.t(Text::Revisits)}</a>
+                <a class="button" href="/find">{move || i18n.t(Text::FindDoor)}</a>
+            </div>
+        </section>
+        <StoreError result=Signal::derive(move || coverage_by_building.get().and_then(|r| r.err()))/>
+        <section class="card">
+            <h2>{move || i18n.t(Text::Buildings)}</h2>
+            <ul class="building-list">
+                {move || {
+                    buildings()
+                        .into_iter()
+                        .map(|building| {
+                            let href = format!("/b/{}/f/{}", building.id, building.floors.first().copied().unwrap_or(1));
+                            let name = building.name.clone();
+                            let coverage = Signal::derive(move || coverage_of(&building));
+                            view! {
+                                <li>
+                                    <a class="building-link" href=href>
+                                        <span class="building-name">{move || name.get(i18n.lang.get()).to_string()}</span>
+                                        <ProgressBar coverage=coverage/>
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
         </section>
     }
 }
@@ -31,7 +108,5 @@ fn OfflineBadge() -> impl IntoView {
         OfflineReadiness::Ready => "ready",
         OfflineReadiness::Unsupported => "unsupported",
     };
-    view! {
-        <p class="badge" id="offline-status" data-state=state>{label}</p>
-    }
+    view! { <p class="badge" id="offline-status" data-state=state>{label}</p> }
 }

@@ -1,4 +1,101 @@
-//! One module per screen.
+//! One module per screen, and the small components they share.
 
 pub mod about;
+pub mod door;
+pub mod find;
+pub mod floor;
 pub mod home;
+pub mod questionnaire;
+pub mod revisits;
+
+use leptos::prelude::*;
+use walkbook_core::record::{Coverage, DoorState};
+
+use crate::campaign::use_campaign;
+use crate::i18n::{use_i18n, Text};
+use crate::store::idb::IdbError;
+
+/// Shows its children once the campaign is loaded from the phone's store.
+#[component]
+pub fn CampaignGate(children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = use_campaign();
+    view! {
+        <Show
+            when=move || context.campaign.with(Option::is_some)
+            fallback=move || {
+                view! {
+                    <section class="card" role="status">
+                        {move || match context.load_error.get() {
+                            Some(error) => format!("{}: {error}", i18n.t(Text::LoadFailed)),
+                            None => i18n.t(Text::Loading).to_string(),
+                        }}
+                    </section>
+                }
+            }
+        >
+            {children()}
+        </Show>
+    }
+}
+
+/// Done / visited / open counts with a bar; the numbers are text, so the bar
+/// is never the only carrier of the information.
+#[component]
+pub fn ProgressBar(#[prop(into)] coverage: Signal<Coverage>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="progress">
+            <div class="progress-track" aria-hidden="true">
+                <progress max=move || coverage.get().doors.max(1) value=move || coverage.get().final_></progress>
+            </div>
+            <p class="progress-text">
+                <span class="progress-done">
+                    {move || i18n.t(Text::Done)} " " {move || coverage.get().final_} " / " {move || coverage.get().doors}
+                </span>
+                " · "
+                <span>{move || i18n.t(Text::StillOpen)} " " {move || coverage.get().still_open()}</span>
+            </p>
+        </div>
+    }
+}
+
+/// A failed read or write of the phone's store, said plainly.
+#[component]
+pub fn StoreError(#[prop(into)] result: Signal<Option<IdbError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        result.get().map(|error| {
+            let message = if error.is_quota_exceeded() {
+                i18n.t(Text::QuotaFull).to_string()
+            } else {
+                format!("{}: {error}", i18n.t(Text::LoadFailed))
+            };
+            view! { <p class="error" role="alert">{message}</p> }
+        })
+    }
+}
+
+pub fn state_icon(state: DoorState) -> &'static str {
+    match state {
+        DoorState::Unvisited => "○",
+        DoorState::Revisit => "↻",
+        DoorState::Final => "✓",
+    }
+}
+
+pub fn state_text(state: DoorState) -> Text {
+    match state {
+        DoorState::Unvisited => Text::StatusUnvisited,
+        DoorState::Revisit => Text::StatusRevisit,
+        DoorState::Final => Text::StatusFinal,
+    }
+}
+
+pub fn state_class(state: DoorState) -> &'static str {
+    match state {
+        DoorState::Unvisited => "unvisited",
+        DoorState::Revisit => "revisit",
+        DoorState::Final => "final",
+    }
+}

@@ -27,6 +27,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/health", get(routes::health::health))
+        .route("/api/v1/demo/campaign", get(routes::campaigns::demo_campaign))
         .fallback(unknown_api_path);
     Router::new()
         .merge(api)

@@ -1,3 +1,4 @@
 //! HTTP handlers, one module per resource.
 
+pub mod campaigns;
 pub mod health;

@@ -1,0 +1,75 @@
+//! The campaign the phone works on, shared by every screen, and its first
+//! load: from the server when it answers within a few seconds, otherwise from
+//! the copy built into the app. After that the phone reads only IndexedDB.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use walkbook_core::campaign::{Campaign, CampaignBundle};
+use walkbook_core::demo::{demo_campaign, DEMO_CAMPAIGN_ID};
+
+use crate::store::app_store;
+
+/// How long the first start waits for the server before using the built-in copy.
+const SERVER_WAIT_MS: u32 = 4000;
+
+#[derive(Clone, Copy)]
+pub struct CampaignContext {
+    pub campaign: RwSignal<Option<Campaign>>,
+    pub load_error: RwSignal<Option<String>>,
+    /// Bumped after every write, so screens reading the store refresh.
+    pub revision: RwSignal<u64>,
+}
+
+impl CampaignContext {
+    pub fn changed(self) {
+        self.revision.update(|r| *r += 1);
+    }
+}
+
+pub fn use_campaign() -> CampaignContext {
+    expect_context::<CampaignContext>()
+}
+
+pub fn provide_campaign() {
+    let context = CampaignContext {
+        campaign: RwSignal::new(None),
+        load_error: RwSignal::new(None),
+        revision: RwSignal::new(0),
+    };
+    provide_context(context);
+    leptos::task::spawn_local(async move {
+        match load_campaign().await {
+            Ok(campaign) => context.campaign.set(Some(campaign)),
+            Err(error) => context.load_error.set(Some(error)),
+        }
+    });
+}
+
+async fn load_campaign() -> Result<Campaign, String> {
+    let store = app_store();
+    store.device().await.map_err(|e| e.to_string())?;
+    if let Some(campaign) = store.campaign(DEMO_CAMPAIGN_ID).await.map_err(|e| e.to_string())? {
+        return Ok(campaign);
+    }
+    let bundle = match fetch_demo_bundle().await {
+        Some(bundle) => bundle,
+        None => demo_campaign(),
+    };
+    store.save_bundle(&bundle).await.map_err(|e| e.to_string())?;
+    Ok(bundle.campaign)
+}
+
+/// The server's copy of the demo campaign, or `None` if it does not answer
+/// in time or answers something else.
+async fn fetch_demo_bundle() -> Option<CampaignBundle> {
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(SERVER_WAIT_MS)));
+    let response = JsFuture::from(window().fetch_with_str_and_init("/api/v1/demo/campaign", &init)).await.ok()?;
+    let response: web_sys::Response = response.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}

@@ -1,0 +1,203 @@
+//! One floor: its doors as a grid, each with its status in colour, icon and
+//! text; floor up/down at the bottom, within thumb reach; closing the floor.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use walkbook_core::record::{doors_blocking_close, DoorState, FloorClosure};
+use walkbook_core::territory::Door;
+
+use crate::campaign::use_campaign;
+use crate::door_status::{short_time, status_of, DoorStatus};
+use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
+use crate::screens::{state_class, state_icon, state_text, CampaignGate, StoreError};
+use crate::store::{app_store, idb::IdbError};
+
+/// Everything the floor view shows, read in one go from the store.
+#[derive(Clone, PartialEq)]
+struct FloorData {
+    doors: Vec<(Door, DoorStatus)>,
+    closure: Option<FloorClosure>,
+}
+
+#[component]
+pub fn FloorScreen() -> impl IntoView {
+    view! {
+        <CampaignGate>
+            <FloorView/>
+        </CampaignGate>
+    }
+}
+
+#[component]
+fn FloorView() -> impl IntoView {
+    let i18n = use_i18n();
+    let context = use_campaign();
+    let params = use_params_map();
+    let building_id = move || params.read().get("building").unwrap_or_default();
+    let floor = move || params.read().get("floor").and_then(|f| f.parse::<i32>().ok()).unwrap_or(1);
+    let campaign_id = move || context.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+    let building = move || context.campaign.with(|c| c.as_ref().and_then(|c| c.building(&building_id()).cloned()));
+
+    let data = LocalResource::new(move || {
+        context.revision.track();
+        let (campaign_id, building_id, floor) = (campaign_id(), building_id(), floor());
+        async move { load_floor(&campaign_id, &building_id, floor).await }
+    });
+    let loaded = move || data.get().and_then(Result::ok);
+    // The door sheet comes back here with ?saved=<door> once its save committed.
+    let query = use_query_map();
+    let saved_label = move || {
+        let door_id = query.read().get("saved")?;
+        loaded()?.doors.into_iter().find(|(door, _)| door.id == door_id).map(|(door, _)| door.label)
+    };
+    let error = Signal::derive(move || data.get().and_then(|r| r.err()));
+
+    let floors = move || building().map(|b| b.floors).unwrap_or_default();
+    let neighbour = move |step: i32| {
+        let floors = floors();
+        let index = floors.iter().position(|f| *f == floor())? as i32 + step;
+        floors.get(usize::try_from(index).ok()?).copied()
+    };
+    let floor_href = move |f: i32| format!("/b/{}/f/{f}", building_id());
+    let title = move || {
+        let lang = i18n.lang.get();
+        let name = building().map(|b| b.name.get(lang).to_string()).unwrap_or_default();
+        format!("{name} · {}", floor_name(lang, floor()))
+    };
+
+    view! {
+        <section class="card floor">
+            <h1 id="floor-title">{title}</h1>
+            <StoreError result=error/>
+            {move || saved_label().map(|label| view! {
+                <p class="notice" id="saved-notice" role="status">"✓ " {move || i18n.t(Text::Saved)} " · " {label}</p>
+            })}
+            <ul class="door-grid" id="door-grid">
+                {move || {
+                    loaded()
+                        .map(|data| {
+                            data.doors
+                                .into_iter()
+                                .map(|(door, status)| view! { <DoorTile door=door status=status/> })
+                                .collect_view()
+                        })
+                }}
+            </ul>
+            {move || loaded().map(|data| view! { <FloorClosing data=data/> })}
+        </section>
+        <nav class="floor-nav" aria-label=move || i18n.t(Text::Buildings)>
+            {move || match neighbour(-1) {
+                Some(f) => view! {
+                    <a class="button" id="floor-down" href=floor_href(f)>"▼ " {move || i18n.t(Text::FloorDown)}</a>
+                }.into_any(),
+                None => view! { <span class="button button-disabled" aria-hidden="true">"▼"</span> }.into_any(),
+            }}
+            <a class="button" href="/">{move || i18n.t(Text::Buildings)}</a>
+            {move || match neighbour(1) {
+                Some(f) => view! {
+                    <a class="button" id="floor-up" href=floor_href(f)>"▲ " {move || i18n.t(Text::FloorUp)}</a>
+                }.into_any(),
+                None => view! { <span class="button button-disabled" aria-hidden="true">"▲"</span> }.into_any(),
+            }}
+        </nav>
+    }
+}
+
+async fn load_floor(campaign_id: &str, building_id: &str, floor: i32) -> Result<FloorData, IdbError> {
+    let store = app_store();
+    let doors = store.floor_doors(campaign_id, building_id, floor).await?;
+    let ids: Vec<&str> = doors.iter().map(|d| d.id.as_str()).collect();
+    let mut records = store.records_of_doors(campaign_id, &ids).await?;
+    let closure = store.floor_closure(campaign_id, building_id, floor).await?;
+    let doors = doors
+        .into_iter()
+        .map(|door| {
+            let status = status_of(&records.remove(&door.id).unwrap_or_default());
+            (door, status)
+        })
+        .collect();
+    Ok(FloorData { doors, closure })
+}
+
+#[component]
+fn DoorTile(door: Door, status: DoorStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/b/{}/f/{}/d/{}", door.building_id, door.floor, door.id);
+    let outcome = status.latest.as_ref().map(|r| outcome_text(&r.outcome));
+    let state = status.state;
+    view! {
+        <li>
+            <a class="door-tile" href=href data-state=state_class(state) data-door=door.id.clone()>
+                <span class="door-label">{door.label.clone()}</span>
+                <span class="door-status">
+                    <span aria-hidden="true">{state_icon(state)}</span>
+                    " "
+                    {move || i18n.t(outcome.unwrap_or(state_text(state)))}
+                </span>
+            </a>
+        </li>
+    }
+}
+
+/// Close the floor when every door is final; otherwise say which are open.
+#[component]
+fn FloorClosing(data: FloorData) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = use_campaign();
+    let open_labels: Vec<String> = {
+        let blocking = doors_blocking_close(data.doors.iter().map(|(d, s)| (d.id.as_str(), s.state)));
+        data.doors.iter().filter(|(d, _)| blocking.contains(&d.id.as_str())).map(|(d, _)| d.label.clone()).collect()
+    };
+    let first_door = data.doors.first().map(|(door, _)| door.clone());
+    let save_error = RwSignal::new(None::<IdbError>);
+    let close_floor = move |_| {
+        let Some(door) = first_door.clone() else { return };
+        let campaign_id = context.campaign.with_untracked(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+        leptos::task::spawn_local(async move {
+            let store = app_store();
+            let result = async {
+                let device = store.device().await?;
+                store
+                    .save_floor_closure(&FloorClosure {
+                        id: uuid::Uuid::now_v7().to_string(),
+                        campaign_id,
+                        building_id: door.building_id.clone(),
+                        floor: door.floor,
+                        volunteer_id: device.volunteer_id,
+                        device_id: device.device_id,
+                        device_time: js_sys::Date::now() as i64,
+                    })
+                    .await
+            }
+            .await;
+            match result {
+                Ok(()) => context.changed(),
+                Err(error) => save_error.set(Some(error)),
+            }
+        });
+    };
+    let all_final = data.doors.iter().all(|(_, s)| s.state == DoorState::Final) && !data.doors.is_empty();
+    view! {
+        <div class="floor-closing">
+            {match (&data.closure, all_final) {
+                (Some(closure), _) => {
+                    let at = short_time(closure.device_time);
+                    view! {
+                        <p class="floor-closed" id="floor-closed">"✓ " {move || i18n.t(Text::FloorClosed)} " · " {at.clone()}</p>
+                    }.into_any()
+                }
+                (None, true) => view! {
+                    <button class="button button-primary wide" id="close-floor" on:click=close_floor>
+                        {move || i18n.t(Text::CloseFloor)}
+                    </button>
+                }.into_any(),
+                (None, false) => view! {
+                    <p class="hint" id="floor-open-doors">
+                        {move || i18n.t(Text::FloorStillOpen)} " " {open_labels.join(", ")}
+                    </p>
+                }.into_any(),
+            }}
+            <StoreError result=save_error/>
+        </div>
+    }
+}

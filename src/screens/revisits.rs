@@ -1,0 +1,104 @@
+//! Doors to visit again (not home, come back), soonest due first.
+
+use leptos::prelude::*;
+use walkbook_core::record::Outcome;
+
+use crate::campaign::use_campaign;
+use crate::door_status::{short_time, statuses_by_door};
+use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
+use crate::screens::{CampaignGate, StoreError};
+use crate::store::{app_store, idb::IdbError};
+
+#[derive(Clone, PartialEq)]
+struct Revisit {
+    door_id: String,
+    label: String,
+    building_id: String,
+    floor: i32,
+    outcome: Outcome,
+}
+
+#[component]
+pub fn RevisitsScreen() -> impl IntoView {
+    view! {
+        <CampaignGate>
+            <RevisitList/>
+        </CampaignGate>
+    }
+}
+
+#[component]
+fn RevisitList() -> impl IntoView {
+    let i18n = use_i18n();
+    let context = use_campaign();
+    let campaign_id = move || context.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+    let revisits = LocalResource::new(move || {
+        context.revision.track();
+        let campaign_id = campaign_id();
+        async move { load_revisits(&campaign_id).await }
+    });
+    let building_name = move |id: &str| {
+        context.campaign.with(|c| c.as_ref().and_then(|c| c.building(id)).map(|b| b.name.get(i18n.lang.get()).to_string()))
+    };
+    view! {
+        <section class="card">
+            <h1>{move || i18n.t(Text::Revisits)}</h1>
+            <StoreError result=Signal::derive(move || revisits.get().and_then(|r| r.err()))/>
+            {move || revisits.get().and_then(Result::ok).map(|list| {
+                if list.is_empty() {
+                    return view! { <p class="hint">{move || i18n.t(Text::NoRevisits)}</p> }.into_any();
+                }
+                view! {
+                    <ul class="link-list" id="revisit-list">
+                        {list.into_iter().map(|revisit| {
+                            let href = format!("/b/{}/f/{}/d/{}", revisit.building_id, revisit.floor, revisit.door_id);
+                            let due = match revisit.outcome {
+                                Outcome::ComeBack { at } => Some(short_time(at)),
+                                _ => None,
+                            };
+                            let text = outcome_text(&revisit.outcome);
+                            let place = building_name(&revisit.building_id).unwrap_or_default();
+                            let floor = revisit.floor;
+                            view! {
+                                <li>
+                                    <a class="list-link" href=href data-door=revisit.door_id.clone()>
+                                        <strong>{revisit.label.clone()}</strong>
+                                        <span>{place} " · " {move || floor_name(i18n.lang.get(), floor)}</span>
+                                        <span>"↻ " {move || i18n.t(text)}
+                                            {due.clone().map(|due| view! { " · " {move || i18n.t(Text::Due)} " " {due.clone()} })}
+                                        </span>
+                                    </a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </section>
+    }
+}
+
+async fn load_revisits(campaign_id: &str) -> Result<Vec<Revisit>, IdbError> {
+    let store = app_store();
+    let records = store.campaign_records(campaign_id).await?;
+    let mut revisits = Vec::new();
+    for (door_id, status) in statuses_by_door(&records) {
+        let Some(latest) = status.latest.filter(|r| r.outcome.needs_revisit()) else { continue };
+        let Some(door) = store.door(campaign_id, door_id).await? else { continue };
+        revisits.push(Revisit {
+            door_id: door.id,
+            label: door.label,
+            building_id: door.building_id,
+            floor: door.floor,
+            outcome: latest.outcome,
+        });
+    }
+    // Appointments first, by time; then not-home doors by label.
+    revisits.sort_by(|a, b| match (&a.outcome, &b.outcome) {
+        (Outcome::ComeBack { at: x }, Outcome::ComeBack { at: y }) => x.cmp(y),
+        (Outcome::ComeBack { .. }, _) => std::cmp::Ordering::Less,
+        (_, Outcome::ComeBack { .. }) => std::cmp::Ordering::Greater,
+        _ => a.label.cmp(&b.label),
+    });
+    Ok(revisits)
+}

@@ -71,5 +71,7 @@ async fn fetch_demo_bundle() -> Option<CampaignBundle> {
         return None;
     }
     let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
+    serde_json::from_str(&text)
+        .map_err(|error| web_sys::console::warn_1(&format!("the server's campaign is unreadable: {error}").into()))
+        .ok()
 }

@@ -266,6 +266,15 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_demo_survives_a_json_round_trip() {
+        let bundle = demo_campaign();
+        let json = serde_json::to_string(&bundle).unwrap();
+        assert!(json.contains(r#""kind":"integer""#), "questions are flat, XLSForm-like");
+        let back: crate::campaign::CampaignBundle = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, bundle);
+    }
+
     fn answers(pairs: &[(&str, Answer)]) -> Answers {
         pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
     }

@@ -20,8 +20,9 @@ pub struct Form {
     pub questions: Vec<Question>,
 }
 
+/// Serialised flat, XLSForm-like: `{"id", "label", "kind": "integer", ...}`.
+/// (serde cannot combine the flattened kind with `deny_unknown_fields`.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
     pub label: Labels,

@@ -1,0 +1,126 @@
+// The volunteer's whole job with the network off from the first tap: a floor
+// recorded door by door, a half-filled form kept as a draft across a reload,
+// revisits, finding a door, closing the floor, and the door sheet in Korean.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { launchPhone, startServer, waitUntilOfflineReady, watchPage } from "./harness.mjs";
+
+const FLOOR = "/b/xfl-01/f/1";
+
+async function openDoor(page, doorId) {
+  await page.locator(`.door-tile[data-door="${doorId}"]`).click();
+  await page.locator(`#door-sheet[data-door="${doorId}"]`).waitFor();
+}
+
+async function saveAndExpect(page, doorId, state) {
+  await page.locator("#save-record").click();
+  await page.locator("#saved-notice").waitFor();
+  await page.locator(`.door-tile[data-door="${doorId}"][data-state="${state}"]`).waitFor();
+}
+
+test("a floor recorded offline, with a draft across a reload, then closed", async (t) => {
+  const server = await startServer();
+  const phone = await launchPhone({ locale: "en-US" });
+  t.after(async () => {
+    await phone.close();
+    await server.stop();
+  });
+  const { context, page } = phone;
+  const problems = watchPage(page);
+
+  // First visit online: the app installs itself and loads the campaign.
+  await page.goto(server.url + "/");
+  await waitUntilOfflineReady(page);
+  await page.locator(".building-link").first().waitFor();
+
+  // From here on there is no network at all.
+  await server.stop();
+  await context.setOffline(true);
+
+  await page.locator(`.building-link[href="${FLOOR}"]`).click();
+  await page.locator("#door-grid .door-tile").first().waitFor();
+  const doors = await page.locator("#door-grid .door-tile").evaluateAll((tiles) => tiles.map((t) => t.dataset.door));
+  assert.deepEqual(doors, ["xfl-01-1-101", "xfl-01-1-102", "xfl-01-2-101", "xfl-01-2-102"]);
+  assert.equal(await page.locator('.door-tile[data-state="unvisited"]').count(), 4);
+
+  // Door 1: answered, with a questionnaire that first fails validation.
+  await openDoor(page, "xfl-01-1-101");
+  await page.locator('[data-outcome="answered"]').click();
+  await page.locator("#save-record").click();
+  await page.locator("#save-problem").waitFor();
+  assert.equal(await page.locator('.question[data-invalid="true"]').count(), 4, "four required questions unanswered");
+  await page.locator("#q-household_size").fill("3");
+  await page.locator('#q-tenure [data-value="tenant"]').click();
+  await page.locator('#q-returned [data-value="yes"]').click();
+  // Skip logic: returning residents are asked where from and when.
+  await page.locator('.question[data-question="returned_from"]').waitFor();
+  await page.locator('#q-returned [data-value="no"]').click();
+  await page.locator('.question[data-question="returned_from"]').waitFor({ state: "detached" });
+  await page.locator('#q-health_code [data-value="green"]').click();
+  await saveAndExpect(page, "xfl-01-1-101", "final");
+
+  // Door 2: not home. Door 3: vacant.
+  await openDoor(page, "xfl-01-1-102");
+  await page.locator('[data-outcome="not_home"]').click();
+  await saveAndExpect(page, "xfl-01-1-102", "revisit");
+  await openDoor(page, "xfl-01-2-101");
+  await page.locator('[data-outcome="vacant"]').click();
+  await saveAndExpect(page, "xfl-01-2-101", "final");
+
+  // Door 4: half filled, then the tab reloads (offline, from the service worker).
+  await openDoor(page, "xfl-01-2-102");
+  await page.locator('[data-outcome="answered"]').click();
+  await page.locator("#q-household_size").fill("5");
+  await page.locator('#q-tenure [data-value="owner"]').click();
+  await page.waitForTimeout(300); // the draft's transaction commits on each change
+  await page.reload();
+  await page.locator("#door-sheet").waitFor();
+  await page.locator("#draft-restored").waitFor();
+  assert.equal(await page.locator("#q-household_size").inputValue(), "5");
+  assert.equal(await page.locator('#q-tenure [data-value="owner"]').getAttribute("aria-pressed"), "true");
+
+  // The records survived the reload too.
+  await page.locator(".back").click();
+  await page.locator('.door-tile[data-door="xfl-01-1-101"][data-state="final"]').waitFor();
+  assert.equal(await page.locator('.door-tile[data-door="xfl-01-1-102"][data-state="revisit"]').count(), 1);
+  assert.equal(await page.locator('.door-tile[data-door="xfl-01-2-102"][data-state="unvisited"]').count(), 1);
+
+  // The floor cannot close while doors are open, and says which.
+  assert.equal(await page.locator("#close-floor").count(), 0);
+  const open = await page.locator("#floor-open-doors").textContent();
+  assert.match(open, /1-1-102/);
+  assert.match(open, /1-2-102/);
+  assert.doesNotMatch(open, /1-1-101/);
+
+  // The not-home door is on the revisit list; found again by its label.
+  await page.goto(server.url + "/revisits");
+  await page.locator('#revisit-list [data-door="xfl-01-1-102"]').waitFor();
+  await page.goto(server.url + "/find");
+  await page.locator("#find-door").fill("1-1-10");
+  await page.locator('#find-results [data-door="xfl-01-1-102"]').waitFor();
+  await page.locator('#find-results [data-door="xfl-01-1-102"]').click();
+  await page.locator('#door-sheet[data-door="xfl-01-1-102"]').waitFor();
+  await page.locator('[data-outcome="refused"]').click();
+  await saveAndExpect(page, "xfl-01-1-102", "final");
+
+  // Finish the drafted door, then close the floor.
+  await openDoor(page, "xfl-01-2-102");
+  await page.locator("#draft-restored").waitFor();
+  await page.locator('#q-returned [data-value="no"]').click();
+  await page.locator('#q-health_code [data-value="orange"]').click();
+  await saveAndExpect(page, "xfl-01-2-102", "final");
+  await page.locator("#close-floor").click();
+  await page.locator("#floor-closed").waitFor();
+
+  // Switch to Korean: the door sheet follows.
+  await page.goto(server.url + "/about");
+  await page.locator('button[lang="ko"]').click();
+  await page.goto(server.url + FLOOR);
+  await openDoor(page, "xfl-01-1-101");
+  assert.equal(await page.locator('[data-outcome="not_home"]').textContent(), "부재중");
+  await page.locator('[data-outcome="answered"]').click();
+  assert.match(await page.locator('.question[data-question="household_size"] label').textContent(), /거주 인원/);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "ko");
+
+  assert.deepEqual(problems.filter((p) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|net::/.test(p)), []);
+});

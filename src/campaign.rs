@@ -70,8 +70,10 @@ async fn fetch_demo_bundle() -> Option<CampaignBundle> {
     if !response.ok() {
         return None;
     }
-    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
-    serde_json::from_str(&text)
+    // The browser parses the JSON; serde reads the JS value. (serde_json in
+    // the wasm would be a second deserializer for every type.)
+    let value = JsFuture::from(response.json().ok()?).await.ok()?;
+    serde_wasm_bindgen::from_value(value)
         .map_err(|error| web_sys::console::warn_1(&format!("the server's campaign is unreadable: {error}").into()))
         .ok()
 }

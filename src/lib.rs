@@ -5,6 +5,8 @@
 //! to the network: see ARCHITECTURE.md.
 
 pub mod app;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod campaign;
 pub mod door_status;
 pub mod i18n;

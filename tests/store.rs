@@ -42,19 +42,19 @@ async fn seeded_store(test: &str) -> Store {
 #[wasm_bindgen_test]
 async fn one_floor_loads_through_the_index_in_landing_order() {
     let store = seeded_store("floor").await;
-    let doors = store.floor_doors("demo-xingfu", "ht-tower", 12).await.unwrap();
+    let doors = store.floor_snapshot("demo-xingfu", "ht-tower", 12).await.unwrap().doors;
     let labels: Vec<&str> = doors.iter().map(|d| d.label.as_str()).collect();
     assert_eq!(labels, ["T-1201", "T-1202", "T-1203", "T-1204", "T-1205", "T-1206", "T-1207", "T-1208"]);
-    let walkup = store.floor_doors("demo-xingfu", "xfl-03", 4).await.unwrap();
+    let walkup = store.floor_snapshot("demo-xingfu", "xfl-03", 4).await.unwrap().doors;
     assert_eq!(walkup.len(), 4, "2 entrances x 2 doors");
     assert!(walkup.iter().all(|d| d.building_id == "xfl-03" && d.floor == 4));
-    assert!(store.floor_doors("demo-xingfu", "ht-tower", 31).await.unwrap().is_empty());
+    assert!(store.floor_snapshot("demo-xingfu", "ht-tower", 31).await.unwrap().doors.is_empty());
 }
 
 #[wasm_bindgen_test]
 async fn a_saved_record_is_found_by_door_and_takes_the_next_sequence_number() {
     let store = seeded_store("save").await;
-    let doors = store.floor_doors("demo-xingfu", "ht-tower", 3).await.unwrap();
+    let doors = store.floor_snapshot("demo-xingfu", "ht-tower", 3).await.unwrap().doors;
     store
         .save_draft(&Draft {
             campaign_id: "demo-xingfu".into(),
@@ -74,6 +74,9 @@ async fn a_saved_record_is_found_by_door_and_takes_the_next_sequence_number() {
     assert_eq!(by_door[ids[0]], vec![first.clone()]);
     assert_eq!(by_door[ids[1]], vec![second]);
     assert!(by_door[ids[2]].is_empty());
+    let floor = store.floor_snapshot("demo-xingfu", "ht-tower", 3).await.unwrap();
+    assert_eq!(floor.records[ids[0]], vec![first.clone()], "the floor view reads the same records");
+    assert!(floor.closure.is_none());
     assert_eq!(store.draft("demo-xingfu", ids[0]).await.unwrap(), None, "saving removes the door's draft");
     assert_eq!(store.campaign_records("demo-xingfu").await.unwrap().len(), 2);
 }

@@ -104,19 +104,16 @@ fn FloorView() -> impl IntoView {
 }
 
 async fn load_floor(campaign_id: &str, building_id: &str, floor: i32) -> Result<FloorData, IdbError> {
-    let store = app_store();
-    let doors = store.floor_doors(campaign_id, building_id, floor).await?;
-    let ids: Vec<&str> = doors.iter().map(|d| d.id.as_str()).collect();
-    let mut records = store.records_of_doors(campaign_id, &ids).await?;
-    let closure = store.floor_closure(campaign_id, building_id, floor).await?;
-    let doors = doors
+    let mut snapshot = app_store().floor_snapshot(campaign_id, building_id, floor).await?;
+    let doors = snapshot
+        .doors
         .into_iter()
         .map(|door| {
-            let status = status_of(&records.remove(&door.id).unwrap_or_default());
+            let status = status_of(&snapshot.records.remove(&door.id).unwrap_or_default());
             (door, status)
         })
         .collect();
-    Ok(FloorData { doors, closure })
+    Ok(FloorData { doors, closure: snapshot.closure })
 }
 
 #[component]

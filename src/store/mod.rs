@@ -77,6 +77,13 @@ pub struct Draft {
     pub updated_at: i64,
 }
 
+/// One floor as the floor view needs it.
+pub struct FloorSnapshot {
+    pub doors: Vec<Door>,
+    pub records: HashMap<String, Vec<StoredRecord>>,
+    pub closure: Option<FloorClosure>,
+}
+
 /// This phone's identity and record counter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Device {
@@ -191,18 +198,30 @@ impl Store {
         idb::committed(&tx).await
     }
 
-    /// The doors of one floor, in their order on the landing, through the
-    /// `by_floor` index: the rest of the territory is not read.
-    pub async fn floor_doors(&self, campaign_id: &str, building_id: &str, floor: i32) -> IdbResult<Vec<Door>> {
+    /// Everything the floor view shows, read in one readonly transaction:
+    /// the floor's doors through `by_floor`, their records through `by_door`,
+    /// and the floor's latest closure. Nothing else of the territory is read.
+    pub async fn floor_snapshot(&self, campaign_id: &str, building_id: &str, floor: i32) -> IdbResult<FloorSnapshot> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[DOORS], Mode::Readonly, Durability::Relaxed)?;
-        let index = js(js(tx.object_store(DOORS))?.index("by_floor"))?;
-        let query = key(&[campaign_id.into(), building_id.into(), floor.into()]);
-        let value = idb::request(js(index.get_all_with_key(&query))?).await?;
+        let tx = idb::transaction(&db, &[DOORS, RECORDS, FLOOR_CLOSURES], Mode::Readonly, Durability::Relaxed)?;
+        let floor_key = key(&[campaign_id.into(), building_id.into(), floor.into()]);
+        let doors_request = js(js(js(tx.object_store(DOORS))?.index("by_floor"))?.get_all_with_key(&floor_key))?;
+        let closures_request = js(js(js(tx.object_store(FLOOR_CLOSURES))?.index("by_floor"))?.get_all_with_key(&floor_key))?;
         let mut doors: Vec<Door> =
-            idb::all_from_js::<StoredDoor>(value)?.into_iter().map(|stored| stored.door).collect();
+            idb::all_from_js::<StoredDoor>(idb::request(doors_request).await?)?.into_iter().map(|s| s.door).collect();
         doors.sort_by(|a, b| (&a.entrance, a.position).cmp(&(&b.entrance, b.position)));
-        Ok(doors)
+        let by_door = js(js(tx.object_store(RECORDS))?.index("by_door"))?;
+        let record_requests = doors
+            .iter()
+            .map(|door| js(by_door.get_all_with_key(&key(&[campaign_id.into(), door.id.as_str().into()]))))
+            .collect::<IdbResult<Vec<_>>>()?;
+        let mut closures: Vec<FloorClosure> = idb::all_from_js(idb::request(closures_request).await?)?;
+        closures.sort_by_key(|c| c.device_time);
+        let mut records = HashMap::new();
+        for (door, request) in doors.iter().zip(record_requests) {
+            records.insert(door.id.clone(), idb::all_from_js::<StoredRecord>(idb::request(request).await?)?);
+        }
+        Ok(FloorSnapshot { doors, records, closure: closures.pop() })
     }
 
     pub async fn door(&self, campaign_id: &str, door_id: &str) -> IdbResult<Option<Door>> {
@@ -340,17 +359,6 @@ impl Store {
         let tx = idb::transaction(&db, &[DRAFTS], Mode::Readwrite, Durability::Relaxed)?;
         js(js(tx.object_store(DRAFTS))?.put(&idb::to_js(draft)?))?;
         idb::committed(&tx).await
-    }
-
-    pub async fn floor_closure(&self, campaign_id: &str, building_id: &str, floor: i32) -> IdbResult<Option<FloorClosure>> {
-        let db = self.db().await?;
-        let tx = idb::transaction(&db, &[FLOOR_CLOSURES], Mode::Readonly, Durability::Relaxed)?;
-        let index = js(js(tx.object_store(FLOOR_CLOSURES))?.index("by_floor"))?;
-        let query = key(&[campaign_id.into(), building_id.into(), floor.into()]);
-        let value = idb::request(js(index.get_all_with_key(&query))?).await?;
-        let mut closures: Vec<FloorClosure> = idb::all_from_js(value)?;
-        closures.sort_by_key(|c| c.device_time);
-        Ok(closures.pop())
     }
 
     pub async fn save_floor_closure(&self, closure: &FloorClosure) -> IdbResult<()> {

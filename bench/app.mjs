@@ -1,0 +1,117 @@
+// Walkbook's volunteer-side benchmarks, in the real app in headless Chromium
+// against the real server. Prints markdown tables; compare figures within one
+// run (these machines are shared and noisy).
+//
+//   WALKBOOK_BENCH_DIST=dist-bench WALKBOOK_DIST=dist node bench/app.mjs
+//
+// dist-bench is the app built with the `bench` feature (scripts/bench.sh).
+import os from "node:os";
+import { launchPhone, startServer, waitUntilOfflineReady } from "../tests/e2e/harness.mjs";
+import { measureSizes, sizesTable } from "./sizes.mjs";
+
+const benchDist = process.env.WALKBOOK_BENCH_DIST ?? "dist-bench";
+const shippedDist = process.env.WALKBOOK_DIST ?? "dist";
+const SAVES = Number(process.env.WALKBOOK_BENCH_SAVES ?? 1000);
+const FLOOR_SWITCHES = 19; // floor 1 up to floor 20
+const STARTS = 5;
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { n: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
+}
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+const server = await startServer({ distDir: benchDist });
+const phone = await launchPhone({ locale: "en-US" });
+const { context, page } = phone;
+const cdp = await context.newCDPSession(page);
+const throttle = (rate) => cdp.send("Emulation.setCPUThrottlingRate", { rate });
+const rows = [];
+
+try {
+  await page.goto(server.url + "/");
+  await waitUntilOfflineReady(page);
+  await page.locator(".building-link").first().waitFor();
+
+  // 1. Save to durable: each save awaited until its strict transaction completed.
+  for (const rate of [1, 4]) {
+    await throttle(rate);
+    const timings = await page.evaluate((n) => window.wasmBindings.bench_save_latency(n), SAVES);
+    const s = stats(timings);
+    rows.push([`save to durable (${SAVES} saves), CPU ${rate}x`, `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}`, rate === 4 ? "p95 ≤ 20 ms" : ""]);
+  }
+  await throttle(1);
+
+  // 2. Floor switch in a 10,000-door territory: tap "floor up" until the new
+  //    floor's doors are in the DOM (MutationObserver, not frame-quantised).
+  const doors = await page.evaluate(() => window.wasmBindings.bench_install_territory(25, 20, 20));
+  await page.goto(server.url + "/b/gen-013/f/1");
+  await page.locator(".door-tile").first().waitFor();
+  for (const rate of [1, 4]) {
+    await throttle(rate);
+    await page.goto(server.url + "/b/gen-013/f/1");
+    await page.locator(".door-tile").first().waitFor();
+    const timings = await page.evaluate(async (switches) => {
+      const results = [];
+      for (let floor = 2; floor <= switches + 1; floor++) {
+        const expected = `gen-013-${String(floor).padStart(2, "0")}01`;
+        const started = performance.now();
+        const done = new Promise((resolve) => {
+          const grid = document.querySelector("#door-grid") ?? document.body;
+          const check = () => document.querySelector("#door-grid .door-tile")?.dataset.door === expected;
+          const observer = new MutationObserver(() => {
+            if (check()) {
+              observer.disconnect();
+              resolve(performance.now() - started);
+            }
+          });
+          observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+        });
+        document.querySelector("#floor-up").click();
+        results.push(await done);
+      }
+      return results;
+    }, FLOOR_SWITCHES);
+    const s = stats(timings);
+    rows.push([`floor switch (${doors} doors, ${FLOOR_SWITCHES} switches), CPU ${rate}x`, `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}`, rate === 1 ? "≤ 16 ms" : ""]);
+  }
+  await throttle(1);
+
+  // 3. Repeat start from the service-worker cache, server stopped, at 4x:
+  //    navigation start to the first door tile in the DOM.
+  await server.stop();
+  await context.setOffline(true);
+  await context.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector(".door-tile")) {
+        window.__firstDoorGrid = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { subtree: true, childList: true });
+  });
+  await throttle(4);
+  const starts = [];
+  for (let i = 0; i < STARTS; i++) {
+    await page.goto(server.url + "/b/gen-013/f/5");
+    await page.locator(".door-tile").first().waitFor();
+    starts.push(await page.evaluate(() => window.__firstDoorGrid));
+  }
+  await throttle(1);
+  const s = stats(starts);
+  rows.push([`repeat start to first door grid, offline, CPU 4x (${STARTS} starts)`, `p50 ${ms(s.p50)}, max ${ms(s.max)}`, "≤ 1 s"]);
+} finally {
+  await phone.close();
+  await server.stop();
+}
+
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+console.log(`Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`);
+console.log("");
+console.log("| measurement | result | target |");
+console.log("|---|---|---|");
+for (const [what, result, target] of rows) console.log(`| ${what} | ${result} | ${target} |`);
+console.log("");
+console.log(`First-load transfer of the shipped build (${shippedDist}):`);
+console.log("");
+console.log(sizesTable(measureSizes(shippedDist)));

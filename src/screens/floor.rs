@@ -1,6 +1,8 @@
 //! One floor: its doors as a grid, each with its status in colour, icon and
 //! text; floor up/down at the bottom, within thumb reach; closing the floor.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use walkbook_core::record::{doors_blocking_close, DoorState, FloorClosure};
@@ -38,10 +40,13 @@ fn FloorView() -> impl IntoView {
     let campaign_id = move || context.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
     let building = move || context.campaign.with(|c| c.as_ref().and_then(|c| c.building(&building_id()).cloned()));
 
+    // Floors read at the current revision of the store, so that stepping to a
+    // neighbouring floor (prefetched below) shows it without waiting on IndexedDB.
+    let cache = StoredValue::new(FloorCache::default());
     let data = LocalResource::new(move || {
-        context.revision.track();
+        let revision = context.revision.get();
         let (campaign_id, building_id, floor) = (campaign_id(), building_id(), floor());
-        async move { load_floor(&campaign_id, &building_id, floor).await }
+        async move { cache_or_load(cache, revision, &campaign_id, &building_id, floor).await }
     });
     let loaded = move || data.get().and_then(Result::ok);
     // The door sheet comes back here with ?saved=<door> once its save committed.
@@ -59,6 +64,18 @@ fn FloorView() -> impl IntoView {
         floors.get(usize::try_from(index).ok()?).copied()
     };
     let floor_href = move |f: i32| format!("/b/{}/f/{f}", building_id());
+    Effect::new(move || {
+        if data.with(|d| matches!(d, Some(Ok(_)))) {
+            let revision = context.revision.get_untracked();
+            for f in [neighbour(1), neighbour(-1)].into_iter().flatten() {
+                let (campaign_id, building_id) = (campaign_id(), building_id());
+                leptos::task::spawn_local(async move {
+                    // A failed prefetch costs nothing: the floor loads when shown.
+                    let _ = cache_or_load(cache, revision, &campaign_id, &building_id, f).await;
+                });
+            }
+        }
+    });
     let title = move || {
         let lang = i18n.lang.get();
         let name = building().map(|b| b.name.get(lang).to_string()).unwrap_or_default();
@@ -101,6 +118,35 @@ fn FloorView() -> impl IntoView {
             }}
         </nav>
     }
+}
+
+/// Floors already read, valid for one revision of the store.
+#[derive(Default)]
+struct FloorCache {
+    revision: u64,
+    floors: HashMap<(String, i32), FloorData>,
+}
+
+async fn cache_or_load(
+    cache: StoredValue<FloorCache>,
+    revision: u64,
+    campaign_id: &str,
+    building_id: &str,
+    floor: i32,
+) -> Result<FloorData, IdbError> {
+    let key = (building_id.to_string(), floor);
+    let hit = cache.with_value(|c| (c.revision == revision).then(|| c.floors.get(&key).cloned()).flatten());
+    if let Some(hit) = hit {
+        return Ok(hit);
+    }
+    let fresh = load_floor(campaign_id, building_id, floor).await?;
+    cache.update_value(|c| {
+        if c.revision != revision {
+            *c = FloorCache { revision, floors: HashMap::new() };
+        }
+        c.floors.insert(key, fresh.clone());
+    });
+    Ok(fresh)
 }
 
 async fn load_floor(campaign_id: &str, building_id: &str, floor: i32) -> Result<FloorData, IdbError> {

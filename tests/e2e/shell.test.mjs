@@ -27,7 +27,8 @@ describe("app shell", () => {
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
     assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'/);
     await page.locator(".hero h1").waitFor();
-    assert.equal(await page.locator(".hero h1").textContent(), "Walkbook");
+    assert.equal(await page.locator(".topbar-brand").textContent(), "Walkbook");
+    assert.ok((await page.locator(".hero h1").textContent()).length > 0, "the campaign's name is shown");
     await page.locator("a.topbar-action").click();
     await page.locator("#app-version").waitFor();
     assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);

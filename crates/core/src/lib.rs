@@ -9,5 +9,6 @@ pub mod lang;
 pub mod expr;
 pub mod form;
 pub mod record;
+pub mod sync;
 pub mod labels;
 pub mod territory;

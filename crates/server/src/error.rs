@@ -1,6 +1,8 @@
-//! The one error type of the endpoint. Each variant maps to a status code and a
-//! stable `code`; internal details are logged, never sent to the client.
+//! The one error type of the endpoint. Each error has a status, a stable
+//! machine-readable code and a message for a person; internal details are
+//! logged, never sent to the client.
 
+use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -8,11 +10,30 @@ use walkbook_core::api::ErrorBody;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("{0}")]
-    NotFound(String),
-    /// The message is for the server log only.
+    /// The request was wrong: the client can tell the person what to fix.
+    #[error("{message}")]
+    Client { status: StatusCode, code: &'static str, message: String },
+    /// The server failed. The detail is for the server log only.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::Client { status: StatusCode::BAD_REQUEST, code, message: message.into() }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::Client { status: StatusCode::NOT_FOUND, code: "not_found", message: message.into() }
+    }
+
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::Client { status: StatusCode::UNAUTHORIZED, code, message: message.into() }
+    }
+
+    pub fn payload_too_large(message: impl Into<String>) -> ApiError {
+        ApiError::Client { status: StatusCode::PAYLOAD_TOO_LARGE, code: "payload_too_large", message: message.into() }
+    }
 }
 
 impl From<sqlx::Error> for ApiError {
@@ -21,26 +42,32 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-impl ApiError {
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
-        match self {
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        }
+/// A JSON body that could not be read: malformed, wrong types, unknown
+/// fields, wrong content type, or too large.
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            _ => "invalid_json",
+        };
+        ApiError::Client { status, code, message: rejection.body_text() }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        let message = match &self {
+        match self {
+            ApiError::Client { status, code, message } => (status, Json(ErrorBody::new(code, message))).into_response(),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
-                "Something went wrong on the server. Records stay safe on the phone; try again later."
-                    .to_string()
+                let body = ErrorBody::new(
+                    "internal",
+                    "Something went wrong on the server. Records stay safe on the phone; try again later.",
+                );
+                (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
             }
-            ApiError::NotFound(message) => message.clone(),
-        };
-        (status, Json(ErrorBody::new(code, message))).into_response()
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! Walkbook's endpoint: collects volunteers' records and serves the PWA.
 
+pub mod auth;
+pub mod campaigns;
 pub mod db;
 pub mod error;
 pub mod pwa;
@@ -11,7 +13,8 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::error::ApiError;
@@ -21,6 +24,7 @@ use crate::pwa::Pwa;
 pub struct AppState {
     pub db: db::Db,
     pub pwa: Arc<Pwa>,
+    pub campaigns: Arc<campaigns::CampaignCache>,
 }
 
 /// The whole HTTP surface: `/api/v1/...` and, for every other path, the PWA.
@@ -28,6 +32,13 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/health", get(routes::health::health))
         .route("/api/v1/demo/campaign", get(routes::campaigns::demo_campaign))
+        .route("/api/v1/join", post(routes::join::join))
+        .route(
+            "/api/v1/sync/push",
+            // Over the limit, the handler still answers, naming the limits.
+            post(routes::sync::push).layer(DefaultBodyLimit::max(walkbook_core::sync::MAX_PUSH_BYTES)),
+        )
+        .route("/api/v1/sync/pull", get(routes::sync::pull))
         .fallback(unknown_api_path);
     Router::new()
         .merge(api)
@@ -39,7 +50,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn unknown_api_path(method: Method, uri: axum::http::Uri) -> ApiError {
-    ApiError::NotFound(format!("No such endpoint: {method} {}", uri.path()))
+    ApiError::not_found(format!("No such endpoint: {method} {}", uri.path()))
 }
 
 async fn serve_pwa(State(state): State<AppState>, method: Method, request: Request) -> Response {

@@ -3,28 +3,44 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use walkbook_core::demo::{demo_campaign, DEMO_CAMPAIGN_ID};
+use walkbook_server::campaigns::{insert_campaign, invite, CampaignCache};
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
 #[derive(Parser)]
 #[command(name = "walkbook-server", version, about = "Walkbook's endpoint: sync, coordinators, and the PWA")]
 struct Cli {
+    /// SQLite file to store in (created if missing).
+    #[arg(long, global = true, env = "WALKBOOK_DB", default_value = "walkbook.sqlite3")]
+    db: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API and the built PWA.
+    /// Serve the API and the built PWA. Loads the demo campaign if missing.
     Serve {
         /// Address to listen on.
         #[arg(long, env = "WALKBOOK_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// SQLite file to store in (created if missing).
-        #[arg(long, env = "WALKBOOK_DB", default_value = "walkbook.sqlite3")]
-        db: PathBuf,
         /// The built PWA (Trunk's output folder).
         #[arg(long, env = "WALKBOOK_DIST", default_value = "dist")]
         dist: PathBuf,
+    },
+    /// Invite a volunteer: prints a one-time join code and link.
+    Invite {
+        /// The volunteer's name, as the coordinator will see it.
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = DEMO_CAMPAIGN_ID)]
+        campaign: String,
+        /// How long the code can be used.
+        #[arg(long, default_value_t = 7)]
+        valid_days: u32,
+        /// The address volunteers open, for the printed link.
+        #[arg(long, env = "WALKBOOK_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
     },
 }
 
@@ -36,24 +52,36 @@ async fn main() {
         )
         .init();
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Serve { addr, db, dist } => serve(addr, db, dist).await,
-    };
+    let result = async {
+        let db = db::open_sqlite(&cli.db)
+            .await
+            .map_err(|e| format!("cannot open the database {}: {e}", cli.db.display()))?;
+        insert_campaign(&db, &demo_campaign()).await.map_err(|e| format!("cannot store the demo campaign: {e}"))?;
+        match cli.command {
+            Command::Serve { addr, dist } => serve(db, addr, &cli.db, dist).await,
+            Command::Invite { name, campaign, valid_days, public_url } => {
+                let valid_ms = i64::from(valid_days) * 86_400_000;
+                let (volunteer_id, code) = invite(&db, &campaign, &name, valid_ms).await.map_err(|e| e.to_string())?;
+                println!("Invited {name} ({volunteer_id}) to {campaign}, valid for {valid_days} days.");
+                println!("Join code: {code}");
+                println!("Join link: {}/join#code={code}", public_url.trim_end_matches('/'));
+                Ok(())
+            }
+        }
+    }
+    .await;
     if let Err(message) = result {
         eprintln!("walkbook-server: {message}");
         std::process::exit(1);
     }
 }
 
-async fn serve(addr: SocketAddr, db_path: PathBuf, dist: PathBuf) -> Result<(), String> {
+async fn serve(db: db::Db, addr: SocketAddr, db_path: &std::path::Path, dist: PathBuf) -> Result<(), String> {
     let pwa = Pwa::load(&dist).map_err(|e| e.to_string())?;
-    let db = db::open_sqlite(&db_path)
-        .await
-        .map_err(|e| format!("cannot open the database {}: {e}", db_path.display()))?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let state = AppState { db, pwa: Arc::new(pwa) };
+    let state = AppState { db, pwa: Arc::new(pwa), campaigns: Arc::new(CampaignCache::default()) };
     println!("Walkbook is running at http://{addr}/ (database: {})", db_path.display());
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async {

@@ -1,4 +1,6 @@
 //! HTTP handlers, one module per resource.
 
 pub mod campaigns;
+pub mod join;
+pub mod sync;
 pub mod health;

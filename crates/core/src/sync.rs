@@ -1,0 +1,142 @@
+//! The sync protocol, shared by the phone and the server. Modelled on
+//! Replicache's push/pull and ODK's instance ids:
+//!
+//! - **Push** (`POST /api/v1/sync/push`): a device sends a batch of its pending
+//!   records (at most [`MAX_PUSH_RECORDS`] records and [`MAX_PUSH_BYTES`]
+//!   bytes). The server stores the batch in one transaction and answers, only
+//!   after the commit is durable, one [`PushResult`] per record, in order.
+//!   Records are identified by their UUID: pushing a record again is a
+//!   `duplicate` and changes nothing, so a batch can be replayed safely after
+//!   any failure.
+//! - **Pull** (`GET /api/v1/sync/pull?cursor=N`): the records of the
+//!   campaign the server received after cursor `N` (every device's), in the
+//!   order received, a page at a time. The client stores them and keeps the
+//!   returned cursor.
+
+use serde::{Deserialize, Serialize};
+
+use crate::campaign::CampaignBundle;
+use crate::record::Record;
+
+pub const MAX_PUSH_RECORDS: usize = 500;
+pub const MAX_PUSH_BYTES: usize = 1024 * 1024;
+pub const MAX_PULL_RECORDS: u32 = 1000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub device_id: String,
+    pub records: Vec<Record>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushResponse {
+    /// One per pushed record, in the order pushed.
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushResult {
+    pub id: String,
+    pub status: PushStatus,
+    /// Why a record was rejected, or what a conflict means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushStatus {
+    /// New: stored now.
+    Stored,
+    /// Already stored with exactly this content: nothing changed.
+    Duplicate,
+    /// Already stored with different content under this id. The first stays.
+    Conflict,
+    /// Not stored: the reason says why. Retrying will not help.
+    Rejected,
+}
+
+impl PushStatus {
+    /// The server holds this record (now or from before): the phone may mark
+    /// it sent.
+    pub fn is_on_server(self) -> bool {
+        matches!(self, PushStatus::Stored | PushStatus::Duplicate)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullResponse {
+    pub records: Vec<Record>,
+    /// Pass this back as `cursor` for the next page / the next pull.
+    pub cursor: i64,
+    /// More records are waiting after this page.
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinResponse {
+    pub volunteer_id: String,
+    pub volunteer_name: String,
+    pub bundle: CampaignBundle,
+}
+
+/// The canonical bytes of a record, for telling a duplicate (same bytes) from
+/// a conflict (same id, other bytes). Field order is the struct's and answers
+/// are a sorted map, so equal records give equal bytes on every platform.
+pub fn canonical_bytes(record: &Record) -> Vec<u8> {
+    serde_json::to_vec(record).expect("a record always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{Answer, Answers};
+    use crate::record::Outcome;
+
+    fn record() -> Record {
+        Record {
+            id: "0190a0b0-0000-7000-8000-000000000001".into(),
+            campaign_id: "c".into(),
+            door_id: "d".into(),
+            form_id: "f".into(),
+            form_version: 1,
+            outcome: Outcome::Answered,
+            answers: Answers::from([
+                ("b".to_string(), Answer::Number(2.0)),
+                ("a".to_string(), Answer::Text("x".into())),
+            ]),
+            volunteer_id: "v".into(),
+            device_id: "p".into(),
+            device_seq: 1,
+            device_time: 5,
+            supersedes: None,
+        }
+    }
+
+    #[test]
+    fn canonical_bytes_tell_duplicates_from_conflicts() {
+        let a = record();
+        let reparsed: Record = serde_json::from_slice(&canonical_bytes(&a)).unwrap();
+        assert_eq!(canonical_bytes(&a), canonical_bytes(&reparsed));
+        let mut changed = a.clone();
+        changed.outcome = Outcome::Refused;
+        assert_ne!(canonical_bytes(&a), canonical_bytes(&changed));
+    }
+
+    #[test]
+    fn push_requests_reject_unknown_fields() {
+        let body = r#"{"device_id":"p","records":[],"extra":true}"#;
+        assert!(serde_json::from_str::<PushRequest>(body).is_err());
+    }
+}

@@ -1,0 +1,186 @@
+//! Push and pull (see `walkbook_core::sync` for the protocol).
+
+use std::collections::HashMap;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use walkbook_core::record::Record;
+use walkbook_core::sync::{
+    canonical_bytes, PullResponse, PushRequest, PushResponse, PushResult, PushStatus, MAX_PULL_RECORDS,
+    MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
+};
+
+use crate::auth::Session;
+use crate::campaigns::{now_ms, CampaignIndex};
+use crate::error::ApiError;
+use crate::AppState;
+
+/// `POST /api/v1/sync/push`. The whole batch is written in one transaction
+/// and answered after it committed (SQLite WAL, synchronous=FULL: durable).
+pub async fn push(
+    State(state): State<AppState>,
+    session: Session,
+    body: Result<Json<PushRequest>, JsonRejection>,
+) -> Result<Json<PushResponse>, ApiError> {
+    let Json(request) = body.map_err(|rejection| match ApiError::from(rejection) {
+        ApiError::Client { code: "payload_too_large", .. } => ApiError::payload_too_large(format!(
+            "A push carries at most {MAX_PUSH_RECORDS} records and {MAX_PUSH_BYTES} bytes: send smaller batches."
+        )),
+        other => other,
+    })?;
+    if request.records.len() > MAX_PUSH_RECORDS {
+        return Err(ApiError::payload_too_large(format!(
+            "A push carries at most {MAX_PUSH_RECORDS} records and {MAX_PUSH_BYTES} bytes; this one has {} records.",
+            request.records.len()
+        )));
+    }
+    let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
+    let mut tx = state.db.begin().await?;
+    let mut results = Vec::with_capacity(request.records.len());
+    // Hashes of records stored earlier in this same batch.
+    let mut in_batch: HashMap<String, String> = HashMap::new();
+    for record in &request.records {
+        let result = |status, reason: Option<String>| PushResult { id: record.id.clone(), status, reason };
+        if let Err(reason) = check_record(record, &request.device_id, &session, &index) {
+            results.push(result(PushStatus::Rejected, Some(reason)));
+            continue;
+        }
+        let body = canonical_bytes(record);
+        let hash = format!("{:x}", Sha256::digest(&body));
+        let existing: Option<String> = match in_batch.get(&record.id) {
+            Some(hash) => Some(hash.clone()),
+            None => sqlx::query_scalar("SELECT content_hash FROM records WHERE id = ?")
+                .bind(&record.id)
+                .fetch_optional(&mut *tx)
+                .await?,
+        };
+        match existing {
+            Some(stored) if stored == hash => results.push(result(PushStatus::Duplicate, None)),
+            Some(_) => results.push(result(
+                PushStatus::Conflict,
+                Some("another record with this id is already stored; the first one is kept".into()),
+            )),
+            None => {
+                sqlx::query(
+                    "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, \
+                     content_hash, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(&record.id)
+                .bind(&record.campaign_id)
+                .bind(&record.door_id)
+                .bind(&record.device_id)
+                .bind(record.device_seq as i64)
+                .bind(&session.volunteer_id)
+                .bind(&hash)
+                .bind(String::from_utf8(body).expect("JSON is UTF-8"))
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+                in_batch.insert(record.id.clone(), hash);
+                results.push(result(PushStatus::Stored, None));
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(Json(PushResponse { results }))
+}
+
+/// Why a record cannot be stored, in words a coordinator can act on.
+fn check_record(record: &Record, device_id: &str, session: &Session, index: &CampaignIndex) -> Result<(), String> {
+    if uuid::Uuid::parse_str(&record.id).is_err() {
+        return Err(format!("the id '{}' is not a UUID", record.id));
+    }
+    if record.campaign_id != session.campaign_id {
+        return Err(format!("the record belongs to campaign '{}', not to yours", record.campaign_id));
+    }
+    if record.device_id != device_id {
+        return Err("the record was made on another device than the one pushing it".into());
+    }
+    if !index.doors.contains(&record.door_id) {
+        return Err(format!("there is no door '{}' in this campaign", record.door_id));
+    }
+    let Some(form) = index.forms.get(&(record.form_id.clone(), record.form_version)) else {
+        return Err(format!("there is no form '{}' version {} in this campaign", record.form_id, record.form_version));
+    };
+    if !record.outcome.has_answers() {
+        return if record.answers.is_empty() { Ok(()) } else { Err("only an answered visit carries answers".into()) };
+    }
+    // "Today" for constraints is the latest calendar day anywhere on Earth at
+    // the record's device time (UTC+14), so a phone's local date is never
+    // ahead of it.
+    let today = utc_date(record.device_time + 14 * 3600 * 1000);
+    match form.validate(&record.answers, &today).first() {
+        None => Ok(()),
+        Some(problem) => Err(format!(
+            "answer '{}': {}",
+            problem.question_id,
+            problem.kind.message(walkbook_core::lang::Lang::En)
+        )),
+    }
+}
+
+/// `YYYY-MM-DD` of a UTC instant (ms since the epoch); civil-from-days.
+fn utc_date(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    #[serde(default)]
+    cursor: i64,
+    limit: Option<u32>,
+}
+
+/// `GET /api/v1/sync/pull?cursor=N[&limit=M]`: the campaign's records received
+/// after `cursor`, oldest first.
+pub async fn pull(
+    State(state): State<AppState>,
+    session: Session,
+    query: Result<Query<PullQuery>, QueryRejection>,
+) -> Result<Json<PullResponse>, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::bad_request("invalid_query", rejection.body_text()))?;
+    let limit = query.limit.unwrap_or(MAX_PULL_RECORDS).clamp(1, MAX_PULL_RECORDS);
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT seq, body FROM records WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    )
+    .bind(&session.campaign_id)
+    .bind(query.cursor)
+    .bind(i64::from(limit) + 1)
+    .fetch_all(&state.db)
+    .await?;
+    let more = rows.len() > limit as usize;
+    let page = &rows[..rows.len().min(limit as usize)];
+    let cursor = page.last().map_or(query.cursor, |(seq, _)| *seq);
+    let records = page
+        .iter()
+        .map(|(_, body)| serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored record: {e}"))))
+        .collect::<Result<_, _>>()?;
+    Ok(Json(PullResponse { records, cursor, more }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc_date;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(951_782_400_000), "2000-02-29");
+        assert_eq!(utc_date(1_795_824_000_000), "2026-11-28");
+        assert_eq!(utc_date(1_795_824_000_000 - 1), "2026-11-27");
+    }
+}

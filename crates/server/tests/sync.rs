@@ -1,0 +1,221 @@
+//! The sync endpoints against a real SQLite file: join, push, pull, bad input,
+//! and campaign isolation.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+use walkbook_core::campaign::CampaignBundle;
+use walkbook_core::demo::demo_campaign;
+use walkbook_core::record::{Outcome, Record};
+use walkbook_server::campaigns::{insert_campaign, invite, CampaignCache};
+use walkbook_server::{db, pwa::Pwa, router, AppState};
+
+struct Server {
+    app: axum::Router,
+    db: db::Db,
+    _dir: tempfile::TempDir,
+}
+
+async fn server() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!DOCTYPE html><title>t</title>").unwrap();
+    let db = db::open_sqlite(&dir.path().join("walkbook.sqlite3")).await.unwrap();
+    insert_campaign(&db, &demo_campaign()).await.unwrap();
+    insert_campaign(&db, &other_campaign()).await.unwrap();
+    let state = AppState {
+        db: db.clone(),
+        pwa: Arc::new(Pwa::load(&dist).unwrap()),
+        campaigns: Arc::new(CampaignCache::default()),
+    };
+    Server { app: router(state), db, _dir: dir }
+}
+
+fn other_campaign() -> CampaignBundle {
+    let mut bundle = demo_campaign();
+    bundle.campaign.id = "other".into();
+    bundle
+}
+
+async fn call(server: &Server, request: Request<Body>) -> (StatusCode, Option<String>, Value) {
+    let response = server.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let cookie = response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, cookie, body)
+}
+
+fn post(uri: &str, cookie: Option<&str>, body: impl Into<Body>) -> Request<Body> {
+    let mut request = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(body.into()).unwrap()
+}
+
+fn get(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap()
+}
+
+/// Joins `campaign` as a new volunteer; returns the cookie to send.
+async fn join(server: &Server, campaign: &str) -> String {
+    let (_, code) = invite(&server.db, campaign, "Test volunteer", 60_000).await.unwrap();
+    let (status, cookie, body) = call(server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["bundle"]["campaign"]["id"], campaign);
+    let cookie = cookie.expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    cookie.split(';').next().unwrap().to_string()
+}
+
+fn record(campaign: &str, door: &str, seq: u64) -> Record {
+    Record {
+        id: uuid::Uuid::new_v4().to_string(),
+        campaign_id: campaign.into(),
+        door_id: door.into(),
+        form_id: "household".into(),
+        form_version: 1,
+        outcome: Outcome::NotHome,
+        answers: Default::default(),
+        volunteer_id: "v".into(),
+        device_id: "phone-1".into(),
+        device_seq: seq,
+        device_time: 1_795_824_000_000,
+        supersedes: None,
+    }
+}
+
+fn push_body(records: &[Record]) -> String {
+    json!({ "device_id": "phone-1", "records": records }).to_string()
+}
+
+async fn stored_count(server: &Server) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM records").fetch_one(&server.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn push_stores_once_and_a_replay_changes_nothing() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let records = vec![record("demo-xingfu", "xfl-01-1-101", 1), record("demo-xingfu", "ht-1201", 2)];
+    let (status, _, body) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&records))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["results"][0]["status"], "stored");
+    assert_eq!(body["results"][1]["status"], "stored");
+
+    let (_, _, replay) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&records))).await;
+    assert_eq!(replay["results"][0]["status"], "duplicate");
+    assert_eq!(replay["results"][1]["status"], "duplicate");
+    assert_eq!(stored_count(&server).await, 2);
+
+    let mut changed = records[0].clone();
+    changed.outcome = Outcome::Refused;
+    let (_, _, conflict) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[changed]))).await;
+    assert_eq!(conflict["results"][0]["status"], "conflict");
+    assert_eq!(stored_count(&server).await, 2);
+
+    let (status, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0", &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(pulled["records"].as_array().unwrap().len(), 2);
+    assert_eq!(pulled["records"][0]["outcome"]["kind"], "not_home", "the first version stays");
+    let cursor = pulled["cursor"].as_i64().unwrap();
+    let (_, _, rest) = call(&server, get(&format!("/api/v1/sync/pull?cursor={cursor}"), &cookie)).await;
+    assert_eq!(rest["records"].as_array().unwrap().len(), 0);
+    assert_eq!(rest["more"], false);
+}
+
+#[tokio::test]
+async fn invalid_records_are_rejected_with_reasons_and_not_stored() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let mut unknown_door = record("demo-xingfu", "nowhere", 1);
+    unknown_door.door_id = "nowhere".into();
+    let mut bad_form = record("demo-xingfu", "hp-01", 2);
+    bad_form.form_version = 9;
+    let mut bad_answers = record("demo-xingfu", "hp-02", 3);
+    bad_answers.outcome = Outcome::Answered;
+    let mut not_uuid = record("demo-xingfu", "hp-03", 4);
+    not_uuid.id = "42".into();
+    let (_, _, body) = call(
+        &server,
+        post("/api/v1/sync/push", Some(&cookie), push_body(&[unknown_door, bad_form, bad_answers, not_uuid])),
+    )
+    .await;
+    let reasons: Vec<&str> = body["results"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    assert!(body["results"].as_array().unwrap().iter().all(|r| r["status"] == "rejected"), "{body}");
+    assert!(reasons[0].contains("no door 'nowhere'"), "{reasons:?}");
+    assert!(reasons[1].contains("version 9"), "{reasons:?}");
+    assert!(reasons[2].contains("household_size") && reasons[2].contains("Required"), "{reasons:?}");
+    assert!(reasons[3].contains("not a UUID"), "{reasons:?}");
+    assert_eq!(stored_count(&server).await, 0);
+}
+
+#[tokio::test]
+async fn bad_requests_get_4xx_in_the_error_shape_and_store_nothing() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let one = push_body(&[record("demo-xingfu", "hp-01", 1)]);
+    let too_many: Vec<Record> = (0..501).map(|i| record("demo-xingfu", "hp-01", i)).collect();
+    let huge = json!({ "device_id": "phone-1", "records": [], "pad": "x".repeat(1_100_000) }).to_string();
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (post("/api/v1/sync/push", None, one.clone()), StatusCode::UNAUTHORIZED, "no_session"),
+        (post("/api/v1/sync/push", Some("walkbook_session=forged"), one.clone()), StatusCode::UNAUTHORIZED, "invalid_session"),
+        (post("/api/v1/sync/push", Some(&cookie), "{not json"), StatusCode::BAD_REQUEST, "invalid_json"),
+        (post("/api/v1/sync/push", Some(&cookie), r#"{"device_id":"p","records":[],"x":1}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
+        (post("/api/v1/sync/push", Some(&cookie), r#"{"device_id":5,"records":[]}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
+        (post("/api/v1/sync/push", Some(&cookie), push_body(&too_many)), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        (post("/api/v1/sync/push", Some(&cookie), huge), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        (post("/api/v1/join", None, r#"{"code":"NOPE"}"#), StatusCode::BAD_REQUEST, "unknown_join_code"),
+        (post("/api/v1/join", None, r#"{"code":"NOPE","extra":1}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
+        (get("/api/v1/sync/pull?cursor=abc", &cookie), StatusCode::BAD_REQUEST, "invalid_query"),
+    ];
+    for (request, status, code) in cases {
+        let what = format!("{} {}", request.method(), request.uri());
+        let (got, _, body) = call(&server, request).await;
+        assert_eq!(got, status, "{what}: {body}");
+        assert_eq!(body["error"]["code"], code, "{what}: {body}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty(), "{what}");
+    }
+    assert_eq!(stored_count(&server).await, 0);
+}
+
+#[tokio::test]
+async fn join_codes_are_single_use_and_expire() {
+    let server = server().await;
+    let (_, code) = invite(&server.db, "demo-xingfu", "A", 60_000).await.unwrap();
+    let body = json!({ "code": code.to_lowercase() }).to_string();
+    let (status, _, _) = call(&server, post("/api/v1/join", None, body.clone())).await;
+    assert_eq!(status, StatusCode::OK, "codes are read case-insensitively");
+    let (status, _, used) = call(&server, post("/api/v1/join", None, body)).await;
+    assert_eq!((status, used["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("join_code_used")));
+    let (_, expired_code) = invite(&server.db, "demo-xingfu", "B", -1).await.unwrap();
+    let (status, cookie, expired) =
+        call(&server, post("/api/v1/join", None, json!({ "code": expired_code }).to_string())).await;
+    assert_eq!((status, expired["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("join_code_expired")));
+    assert!(cookie.is_none());
+}
+
+#[tokio::test]
+async fn a_volunteer_can_neither_read_nor_write_another_campaign() {
+    let server = server().await;
+    let demo = join(&server, "demo-xingfu").await;
+    let other = join(&server, "other").await;
+    let (_, _, body) = call(&server, post("/api/v1/sync/push", Some(&demo), push_body(&[record("demo-xingfu", "hp-01", 1)]))).await;
+    assert_eq!(body["results"][0]["status"], "stored");
+
+    // Writing: a record naming the other campaign is rejected.
+    let (_, _, body) = call(&server, post("/api/v1/sync/push", Some(&other), push_body(&[record("demo-xingfu", "hp-02", 1)]))).await;
+    assert_eq!(body["results"][0]["status"], "rejected");
+    assert!(body["results"][0]["reason"].as_str().unwrap().contains("not to yours"));
+    // Reading: the other campaign's pull does not see demo's record.
+    let (_, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0", &other)).await;
+    assert_eq!(pulled["records"].as_array().unwrap().len(), 0);
+    let (_, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0", &demo)).await;
+    assert_eq!(pulled["records"].as_array().unwrap().len(), 1);
+}

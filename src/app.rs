@@ -5,18 +5,20 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::campaign::provide_campaign;
+use crate::sync::provide_sync;
 use crate::i18n::{provide_i18n, use_i18n, Text};
 use crate::pwa::{provide_service_worker, use_service_worker};
 use crate::screens::{
     about::AboutScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen,
-    revisits::RevisitsScreen,
+    join::JoinScreen, revisits::RevisitsScreen,
 };
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
     provide_service_worker();
-    provide_campaign();
+    let campaign = provide_campaign();
+    provide_sync(campaign);
     view! {
         <Router>
             <UpdateBanner/>
@@ -29,6 +31,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/revisits") view=RevisitsScreen/>
                     <Route path=path!("/find") view=FindScreen/>
                     <Route path=path!("/about") view=AboutScreen/>
+                    <Route path=path!("/join") view=JoinScreen/>
                 </Routes>
             </main>
         </Router>

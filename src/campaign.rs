@@ -31,7 +31,7 @@ pub fn use_campaign() -> CampaignContext {
     expect_context::<CampaignContext>()
 }
 
-pub fn provide_campaign() {
+pub fn provide_campaign() -> CampaignContext {
     let context = CampaignContext {
         campaign: RwSignal::new(None),
         load_error: RwSignal::new(None),
@@ -44,12 +44,16 @@ pub fn provide_campaign() {
             Err(error) => context.load_error.set(Some(error)),
         }
     });
+    context
 }
 
 async fn load_campaign() -> Result<Campaign, String> {
     let store = app_store();
     store.device().await.map_err(|e| e.to_string())?;
-    if let Some(campaign) = store.campaign(DEMO_CAMPAIGN_ID).await.map_err(|e| e.to_string())? {
+    // The joined campaign, else the demo.
+    let joined = store.sync_meta().await.map_err(|e| e.to_string())?.joined;
+    let campaign_id = joined.map_or(DEMO_CAMPAIGN_ID.to_string(), |j| j.campaign_id);
+    if let Some(campaign) = store.campaign(&campaign_id).await.map_err(|e| e.to_string())? {
         return Ok(campaign);
     }
     let bundle = match fetch_demo_bundle().await {

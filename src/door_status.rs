@@ -4,18 +4,23 @@ use std::collections::HashMap;
 
 use walkbook_core::record::{door_state, latest_record, Coverage, DoorState, Record};
 
-use crate::store::StoredRecord;
+use crate::store::{StoredRecord, SyncState};
 
 /// A door's state and the record it shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DoorStatus {
     pub state: DoorState,
     pub latest: Option<Record>,
+    /// The server holds the record the door shows.
+    pub on_server: bool,
 }
 
 pub fn status_of(records: &[StoredRecord]) -> DoorStatus {
     let latest = latest_record(records.iter().map(|stored| &stored.record));
-    DoorStatus { state: door_state(latest), latest: latest.cloned() }
+    let on_server = latest.is_some_and(|latest| {
+        records.iter().any(|stored| stored.record.id == latest.id && stored.sync_state == SyncState::Synced)
+    });
+    DoorStatus { state: door_state(latest), latest: latest.cloned(), on_server }
 }
 
 /// Latest record per door, for all records given (any number of doors).

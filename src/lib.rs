@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod pwa;
 pub mod screens;
 pub mod store;
+pub mod sync;
 
 /// The version the About screen shows: the crate version, plus the label of a
 /// particular build when one was given at build time (`WALKBOOK_BUILD_LABEL`).

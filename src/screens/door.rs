@@ -16,6 +16,7 @@ use crate::i18n::{outcome_text, use_i18n, Text};
 use crate::screens::questionnaire::Questionnaire;
 use crate::screens::{state_icon, state_text, CampaignGate, StoreError};
 use crate::store::{app_store, idb::IdbError, Draft, NewRecord};
+use crate::sync::use_sync;
 
 /// The outcome buttons, in the order a volunteer meets them.
 const OUTCOMES: [Outcome; 7] = [
@@ -83,6 +84,7 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let navigate = use_navigate();
+    let sync = use_sync();
     let campaign = context.campaign.get_untracked().expect("gated on a loaded campaign");
     let building = campaign.building(&data.door.building_id).cloned();
     let form = building
@@ -181,6 +183,7 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
                 match app_store().save_record(new).await {
                     Ok(_) => {
                         context.changed();
+                        sync.after_save();
                         navigate(&back, Default::default());
                     }
                     Err(error) => save_state.set(SaveState::Failed(error)),

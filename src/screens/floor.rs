@@ -168,6 +168,7 @@ fn DoorTile(door: Door, status: DoorStatus) -> impl IntoView {
     let href = format!("/b/{}/f/{}/d/{}", door.building_id, door.floor, door.id);
     let outcome = status.latest.as_ref().map(|r| outcome_text(&r.outcome));
     let state = status.state;
+    let sent = status.latest.as_ref().map(|_| status.on_server);
     view! {
         <li>
             <a class="door-tile" href=href data-state=state_class(state) data-door=door.id.clone()>
@@ -177,6 +178,12 @@ fn DoorTile(door: Door, status: DoorStatus) -> impl IntoView {
                     " "
                     {move || i18n.t(outcome.unwrap_or(state_text(state)))}
                 </span>
+                {sent.map(|on_server| view! {
+                    <span class="door-sync" data-synced=on_server.to_string()>
+                        {if on_server { "☁ " } else { "⇡ " }}
+                        {move || i18n.t(if on_server { Text::OnServer } else { Text::NotYetSent })}
+                    </span>
+                })}
             </a>
         </li>
     }

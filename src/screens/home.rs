@@ -10,6 +10,7 @@ use crate::campaign::use_campaign;
 use crate::door_status::{building_coverage, statuses_by_door, DoorStatus};
 use crate::i18n::{use_i18n, Text};
 use crate::pwa::{use_service_worker, OfflineReadiness};
+use crate::screens::sync_panel::SyncPanel;
 use crate::screens::{CampaignGate, ProgressBar, StoreError};
 use crate::store::app_store;
 
@@ -66,6 +67,7 @@ fn CampaignHome() -> impl IntoView {
             </div>
         </section>
         <StoreError result=Signal::derive(move || coverage_by_building.get().and_then(|r| r.err()))/>
+        <SyncPanel/>
         <section class="card">
             <h2>{move || i18n.t(Text::Buildings)}</h2>
             <ul class="building-list">

@@ -5,8 +5,10 @@ pub mod door;
 pub mod find;
 pub mod floor;
 pub mod home;
+pub mod join;
 pub mod questionnaire;
 pub mod revisits;
+pub mod sync_panel;
 
 use leptos::prelude::*;
 use walkbook_core::record::{Coverage, DoorState};

@@ -54,8 +54,13 @@ struct StoredDoor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
+    /// In the outbox: not yet acknowledged by the server.
     Pending,
+    /// The server holds it.
     Synced,
+    /// The server refused it (rejected or conflict); `sync_problem` says why.
+    /// Kept, never dropped, and not sent again.
+    Refused,
 }
 
 /// A record as stored: the record plus where its door is and its sync state.
@@ -66,6 +71,9 @@ pub struct StoredRecord {
     pub building_id: String,
     pub floor: i32,
     pub sync_state: SyncState,
+    /// The server's reason, for a refused record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_problem: Option<String>,
 }
 
 /// A half-filled door form, kept as the volunteer types; never a record.
@@ -92,6 +100,38 @@ pub struct Device {
     pub volunteer_id: String,
     /// The sequence number the next record gets.
     pub next_seq: u64,
+}
+
+/// What this phone knows of its sync: the joined volunteer and campaign, the
+/// pull cursor, and when a sync last succeeded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncMeta {
+    pub joined: Option<Joined>,
+    pub cursor: i64,
+    pub last_success: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Joined {
+    pub volunteer_id: String,
+    pub volunteer_name: String,
+    pub campaign_id: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredSyncMeta {
+    key: String,
+    #[serde(flatten)]
+    meta: SyncMeta,
+}
+
+/// The outbox at a glance.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutboxSummary {
+    pub pending: u32,
+    /// Device time of the oldest unsent record.
+    pub oldest_pending: Option<i64>,
+    pub refused: Vec<StoredRecord>,
 }
 
 /// A record the volunteer has filled in, before the store gives it its
@@ -336,6 +376,7 @@ impl Store {
             building_id: new.door.building_id.clone(),
             floor: new.door.floor,
             sync_state: SyncState::Pending,
+            sync_problem: None,
         };
         device.next_seq += 1;
         js(js(tx.object_store(RECORDS))?.add(&idb::to_js(&stored)?))?;
@@ -343,6 +384,124 @@ impl Store {
         js(js(tx.object_store(DRAFTS))?.delete(&key(&[new.campaign_id.into(), new.door.id.into()])))?;
         idb::committed(&tx).await?;
         Ok(stored)
+    }
+
+    pub async fn sync_meta(&self) -> IdbResult<SyncMeta> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[META], Mode::Readonly, Durability::Relaxed)?;
+        let value = idb::request(js(js(tx.object_store(META))?.get(&"sync".into()))?).await?;
+        if value.is_undefined() { Ok(SyncMeta::default()) } else { Ok(idb::from_js::<StoredSyncMeta>(value)?.meta) }
+    }
+
+    pub async fn save_sync_meta(&self, meta: &SyncMeta) -> IdbResult<()> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[META], Mode::Readwrite, Durability::Strict)?;
+        let stored = StoredSyncMeta { key: "sync".into(), meta: meta.clone() };
+        js(js(tx.object_store(META))?.put(&idb::to_js(&stored)?))?;
+        idb::committed(&tx).await
+    }
+
+    /// After joining: the campaign the server sent, the volunteer on this
+    /// phone from now on, and the sync state starting over, in one transaction.
+    pub async fn save_joined(&self, bundle: &CampaignBundle, joined: Joined) -> IdbResult<()> {
+        self.save_bundle(bundle).await?;
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[META], Mode::Readwrite, Durability::Strict)?;
+        let meta = js(tx.object_store(META))?;
+        let device_value = idb::request(js(meta.get(&"device".into()))?).await?;
+        if !device_value.is_undefined() {
+            let mut device: Device = idb::from_js(device_value)?;
+            device.volunteer_id = joined.volunteer_id.clone();
+            js(meta.put(&idb::to_js(&device)?))?;
+        }
+        let sync = StoredSyncMeta { key: "sync".into(), meta: SyncMeta { joined: Some(joined), cursor: 0, last_success: None } };
+        js(meta.put(&idb::to_js(&sync)?))?;
+        idb::committed(&tx).await
+    }
+
+    /// The oldest pending records, at most `limit`, read through `by_sync`.
+    pub async fn pending_records(&self, limit: u32) -> IdbResult<Vec<StoredRecord>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
+        let value = idb::request(js(index.get_all_with_key_and_limit(&"pending".into(), limit))?).await?;
+        let mut records: Vec<StoredRecord> = idb::all_from_js(value)?;
+        records.sort_by_key(|r| (r.record.device_seq, r.record.device_time));
+        Ok(records)
+    }
+
+    pub async fn outbox_summary(&self) -> IdbResult<OutboxSummary> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
+        let pending_request = js(index.get_all_with_key(&"pending".into()))?;
+        let refused_request = js(index.get_all_with_key(&"refused".into()))?;
+        let pending: Vec<StoredRecord> = idb::all_from_js(idb::request(pending_request).await?)?;
+        let refused: Vec<StoredRecord> = idb::all_from_js(idb::request(refused_request).await?)?;
+        Ok(OutboxSummary {
+            pending: pending.len() as u32,
+            oldest_pending: pending.iter().map(|r| r.record.device_time).min(),
+            refused,
+        })
+    }
+
+    /// Applies the server's answers to a push in one transaction.
+    pub async fn mark_sync_results(&self, results: &[(String, SyncState, Option<String>)]) -> IdbResult<()> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS], Mode::Readwrite, Durability::Strict)?;
+        let records = js(tx.object_store(RECORDS))?;
+        for (id, state, problem) in results {
+            let value = idb::request(js(records.get(&id.as_str().into()))?).await?;
+            if value.is_undefined() {
+                continue;
+            }
+            let mut stored: StoredRecord = idb::from_js(value)?;
+            stored.sync_state = *state;
+            stored.sync_problem = problem.clone();
+            js(records.put(&idb::to_js(&stored)?))?;
+        }
+        idb::committed(&tx).await
+    }
+
+    /// Stores records pulled from the server (other devices' and this one's)
+    /// and the new cursor, in one transaction. A record already here is
+    /// marked synced; a new one is placed by its door.
+    pub async fn save_pulled(&self, campaign_id: &str, pulled: &[Record], meta: &SyncMeta) -> IdbResult<()> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS, DOORS, META], Mode::Readwrite, Durability::Strict)?;
+        let records = js(tx.object_store(RECORDS))?;
+        let doors = js(tx.object_store(DOORS))?;
+        for record in pulled {
+            let existing = idb::request(js(records.get(&record.id.as_str().into()))?).await?;
+            let stored = if existing.is_undefined() {
+                let door = idb::request(js(doors.get(&key(&[campaign_id.into(), record.door_id.as_str().into()])))?).await?;
+                if door.is_undefined() {
+                    continue; // a door this phone's territory does not have
+                }
+                let door: StoredDoor = idb::from_js(door)?;
+                StoredRecord {
+                    record: record.clone(),
+                    building_id: door.door.building_id,
+                    floor: door.door.floor,
+                    sync_state: SyncState::Synced,
+                    sync_problem: None,
+                }
+            } else {
+                let mut stored: StoredRecord = idb::from_js(existing)?;
+                // Only an unacknowledged record changes: a refused one keeps
+                // its reason (the server's copy under that id is another).
+                if stored.sync_state != SyncState::Pending {
+                    continue;
+                }
+                stored.sync_state = SyncState::Synced;
+                stored.sync_problem = None;
+                stored
+            };
+            js(records.put(&idb::to_js(&stored)?))?;
+        }
+        let stored_meta = StoredSyncMeta { key: "sync".into(), meta: meta.clone() };
+        js(js(tx.object_store(META))?.put(&idb::to_js(&stored_meta)?))?;
+        idb::committed(&tx).await
     }
 
     pub async fn draft(&self, campaign_id: &str, door_id: &str) -> IdbResult<Option<Draft>> {

@@ -1,6 +1,6 @@
 // Starts the real walkbook-server (a child process, with its own SQLite file
 // in a temporary folder) and a headless Debian Chromium driven by Playwright.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -124,4 +124,34 @@ export function watchPage(page) {
 /** Resolves once a service worker (whose install cached the shell) controls the page. */
 export async function waitUntilOfflineReady(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+}
+
+/** Invites a volunteer through the real CLI (`walkbook-server invite`); returns the join code. */
+export function inviteVolunteer(server, name = "Test volunteer") {
+  const output = execFileSync(serverBin, ["--db", server.dbPath, "invite", "--name", name], { encoding: "utf8" });
+  const code = output.match(/Join code: (\S+)/)?.[1];
+  if (!code) throw new Error(`no join code in:\n${output}`);
+  return code;
+}
+
+/** Joins the campaign in the app with a code, as a volunteer would. */
+export async function joinInApp(page, server, code) {
+  await page.goto(`${server.url}/join#code=${code}`);
+  await page.locator("#join-submit").click();
+  await page.locator("#join-result.notice").waitFor();
+}
+
+/** The records the server holds for the phone's campaign, through the pull API. */
+export async function serverRecords(page) {
+  return page.evaluate(async () => {
+    const records = [];
+    let cursor = 0;
+    for (;;) {
+      const response = await fetch(`/api/v1/sync/pull?cursor=${cursor}`);
+      const page = await response.json();
+      records.push(...page.records);
+      cursor = page.cursor;
+      if (!page.more) return records;
+    }
+  });
 }

@@ -1,0 +1,282 @@
+//! The sync client: pushes the outbox in bounded batches, pulls what other
+//! devices recorded, and decides when, by itself. It runs on app start, on the
+//! "online" event, when the page becomes visible, shortly after a save, on
+//! "Sync now", and while anything is pending on a retry timer with exponential
+//! backoff and full jitter (1 s up to 5 min). A request that fails is the only
+//! proof of being offline: navigator.onLine is never trusted alone.
+//!
+//! Every step is safe to repeat: records are marked sent only after the
+//! server's durable answer, and a push the server already stored comes back
+//! as "duplicate". So a failure at any point loses nothing and doubles nothing.
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use walkbook_core::api::ErrorBody;
+use walkbook_core::record::Record;
+use walkbook_core::sync::{JoinResponse, PullResponse, PushRequest, PushResponse, PushStatus};
+
+use crate::campaign::CampaignContext;
+use crate::store::{app_store, Joined, OutboxSummary, StoredRecord, SyncMeta, SyncState};
+
+/// At most this many records per push, and about this many bytes.
+const BATCH_RECORDS: u32 = 200;
+const BATCH_BYTES: usize = 512 * 1024;
+const REQUEST_TIMEOUT_MS: u32 = 20_000;
+const AFTER_SAVE_DELAY_MS: u32 = 1500;
+const BACKOFF_BASE_MS: f64 = 1000.0;
+const BACKOFF_MAX_MS: f64 = 300_000.0;
+
+/// What the volunteer sees of sync.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncView {
+    pub outbox: OutboxSummary,
+    pub meta: SyncMeta,
+    pub running: bool,
+    /// The last failure, in words (cleared by a success).
+    pub last_error: Option<SyncFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncFailure {
+    /// No answer: offline, or the server is down.
+    Unreachable,
+    /// The server no longer knows this phone's session (revoked or expired).
+    SignedOut(String),
+    /// The server answered with an error.
+    Server(String),
+}
+
+#[derive(Clone, Copy)]
+pub struct SyncClient {
+    pub view: RwSignal<SyncView>,
+    campaign: CampaignContext,
+}
+
+thread_local! {
+    static IN_FLIGHT: Cell<bool> = const { Cell::new(false) };
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
+    static ATTEMPT: Cell<u32> = const { Cell::new(0) };
+    static TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+}
+
+pub fn use_sync() -> SyncClient {
+    expect_context::<SyncClient>()
+}
+
+pub fn provide_sync(campaign: CampaignContext) -> SyncClient {
+    let client = SyncClient { view: RwSignal::new(SyncView::default()), campaign };
+    provide_context(client);
+    let on_online = Closure::<dyn FnMut()>::new(move || client.request(0));
+    let _ = window().add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    on_online.forget();
+    let on_visible = Closure::<dyn FnMut()>::new(move || {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            client.request(0);
+        }
+    });
+    let _ = document().add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
+    on_visible.forget();
+    client.refresh();
+    client.request(0);
+    client
+}
+
+impl SyncClient {
+    /// Re-reads the outbox and sync state for the UI.
+    pub fn refresh(self) {
+        leptos::task::spawn_local(async move {
+            let store = app_store();
+            if let (Ok(outbox), Ok(meta)) = (store.outbox_summary().await, store.sync_meta().await) {
+                self.view.update(|v| {
+                    v.outbox = outbox;
+                    v.meta = meta;
+                });
+            }
+        });
+    }
+
+    /// A record was saved: show it in the outbox and sync soon.
+    pub fn after_save(self) {
+        self.refresh();
+        self.request(AFTER_SAVE_DELAY_MS);
+    }
+
+    /// Runs a sync after `delay_ms`, replacing any sooner-or-later timer.
+    pub fn request(self, delay_ms: u32) {
+        if let Some(timer) = TIMER.take() {
+            window().clear_timeout_with_handle(timer);
+        }
+        let run = Closure::once_into_js(move || {
+            TIMER.set(None);
+            leptos::task::spawn_local(self.run());
+        });
+        TIMER.set(window().set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), delay_ms as i32).ok());
+    }
+
+    async fn run(self) {
+        if IN_FLIGHT.replace(true) {
+            AGAIN.set(true); // the running sync goes round once more
+            return;
+        }
+        self.view.update(|v| v.running = true);
+        loop {
+            AGAIN.set(false);
+            let result = self.sync_once().await;
+            self.record_result(result);
+            if !AGAIN.get() {
+                break;
+            }
+        }
+        IN_FLIGHT.set(false);
+        self.view.update(|v| v.running = false);
+    }
+
+    fn record_result(self, result: Result<(), SyncFailure>) {
+        let store = app_store();
+        let view = self.view;
+        let campaign = self.campaign;
+        let failed = result.is_err();
+        let signed_out = matches!(result, Err(SyncFailure::SignedOut(_)));
+        view.update(|v| v.last_error = result.err());
+        leptos::task::spawn_local(async move {
+            let outbox = store.outbox_summary().await.unwrap_or_default();
+            let meta = store.sync_meta().await.unwrap_or_default();
+            let pending = outbox.pending;
+            view.update(|v| {
+                v.outbox = outbox;
+                v.meta = meta;
+            });
+            campaign.changed();
+            if failed && pending > 0 && !signed_out {
+                // Full jitter: a random wait up to the exponential bound, so
+                // a crowd of phones regaining signal does not arrive at once.
+                let attempt = ATTEMPT.get() + 1;
+                ATTEMPT.set(attempt);
+                let bound = (BACKOFF_BASE_MS * 2f64.powi(attempt.min(16) as i32)).min(BACKOFF_MAX_MS);
+                SyncClient { view, campaign }.request((js_sys::Math::random() * bound).max(BACKOFF_BASE_MS) as u32);
+            } else if !failed {
+                ATTEMPT.set(0);
+            }
+        });
+    }
+
+    async fn sync_once(self) -> Result<(), SyncFailure> {
+        let store = app_store();
+        let mut meta = store.sync_meta().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+        let Some(joined) = meta.joined.clone() else { return Ok(()) };
+        let device = store.device().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+        loop {
+            let pending = store.pending_records(BATCH_RECORDS).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+            if pending.is_empty() {
+                break;
+            }
+            let batch = bounded_batch(pending);
+            let sent = batch.len();
+            let request = PushRequest { device_id: device.device_id.clone(), records: batch };
+            let response: PushResponse = post_json("/api/v1/sync/push", &request).await?;
+            let results: Vec<(String, SyncState, Option<String>)> = response
+                .results
+                .into_iter()
+                .map(|r| {
+                    let state = if r.status.is_on_server() { SyncState::Synced } else { SyncState::Refused };
+                    let reason = match r.status {
+                        PushStatus::Conflict | PushStatus::Rejected => r.reason.or(Some(format!("{:?}", r.status))),
+                        _ => None,
+                    };
+                    (r.id, state, reason)
+                })
+                .collect();
+            store.mark_sync_results(&results).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+            if sent < BATCH_RECORDS as usize && results.len() == sent {
+                // Fewer than a full batch were pending: the outbox is empty now.
+                break;
+            }
+        }
+        loop {
+            let url = format!("/api/v1/sync/pull?cursor={}", meta.cursor);
+            let page: PullResponse = get_json(&url).await?;
+            meta.cursor = page.cursor;
+            store.save_pulled(&joined.campaign_id, &page.records, &meta).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+            if !page.more {
+                break;
+            }
+        }
+        meta.last_success = Some(js_sys::Date::now() as i64);
+        store.save_sync_meta(&meta).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+        Ok(())
+    }
+}
+
+/// Takes records in order until the count or the byte bound is reached.
+fn bounded_batch(pending: Vec<StoredRecord>) -> Vec<Record> {
+    let mut bytes = 0;
+    let mut batch = Vec::new();
+    for stored in pending {
+        let size = json_text(&stored.record).map(|s| s.len()).unwrap_or(BATCH_BYTES);
+        if !batch.is_empty() && bytes + size > BATCH_BYTES {
+            break;
+        }
+        bytes += size;
+        batch.push(stored.record);
+    }
+    batch
+}
+
+/// Exchanges a join code for a session (an HttpOnly cookie the browser keeps)
+/// and stores the campaign it opens. Returns the volunteer's name.
+pub async fn join(code: &str, campaign: CampaignContext) -> Result<String, SyncFailure> {
+    let response: JoinResponse = post_json("/api/v1/join", &walkbook_core::sync::JoinRequest { code: code.to_string() }).await?;
+    let joined = Joined {
+        volunteer_id: response.volunteer_id,
+        volunteer_name: response.volunteer_name.clone(),
+        campaign_id: response.bundle.campaign.id.clone(),
+    };
+    app_store().save_joined(&response.bundle, joined).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+    campaign.campaign.set(Some(response.bundle.campaign));
+    campaign.changed();
+    Ok(response.volunteer_name)
+}
+
+async fn post_json<T: serde::Serialize, R: serde::de::DeserializeOwned>(url: &str, body: &T) -> Result<R, SyncFailure> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().map_err(|_| SyncFailure::Unreachable)?;
+    let _ = headers.set("content-type", "application/json");
+    init.set_headers(&headers);
+    let json = json_text(body).ok_or_else(|| SyncFailure::Server("cannot encode the request".into()))?;
+    init.set_body(&JsValue::from_str(&json));
+    fetch_json(url, init).await
+}
+
+async fn get_json<R: serde::de::DeserializeOwned>(url: &str) -> Result<R, SyncFailure> {
+    fetch_json(url, web_sys::RequestInit::new()).await
+}
+
+async fn fetch_json<R: serde::de::DeserializeOwned>(url: &str, init: web_sys::RequestInit) -> Result<R, SyncFailure> {
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS)));
+    let response = JsFuture::from(window().fetch_with_str_and_init(url, &init)).await.map_err(|_| SyncFailure::Unreachable)?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| SyncFailure::Unreachable)?;
+    // The browser parses JSON; serde reads the JS value (no second JSON
+    // parser in the wasm).
+    let value = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.map_err(|_| SyncFailure::Unreachable),
+        Err(_) => Err(SyncFailure::Unreachable),
+    };
+    if response.ok() {
+        return serde_wasm_bindgen::from_value(value?).map_err(|e| SyncFailure::Server(format!("unreadable answer: {e}")));
+    }
+    let message = value
+        .ok()
+        .and_then(|value| serde_wasm_bindgen::from_value::<ErrorBody>(value).ok())
+        .map(|body| body.error.message)
+        .unwrap_or_else(|| format!("HTTP {}", response.status()));
+    Err(if response.status() == 401 { SyncFailure::SignedOut(message) } else { SyncFailure::Server(message) })
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> Option<String> {
+    let value = crate::store::idb::to_js(value).ok()?;
+    js_sys::JSON::stringify(&value).ok()?.as_string()
+}

@@ -1,0 +1,101 @@
+// Records made offline reach the real server exactly once when connectivity
+// returns, with no tap; two phones at one door see the same status.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  inviteVolunteer,
+  joinInApp,
+  launchPhone,
+  serverRecords,
+  startServer,
+  waitUntilOfflineReady,
+} from "./harness.mjs";
+
+const RECORDS = 200; // 25 tower floors x 8 doors
+
+async function recordDoor(page, doorId, outcome) {
+  await page.locator(`.door-tile[data-door="${doorId}"]`).click();
+  await page.locator(`#door-sheet[data-door="${doorId}"]`).waitFor();
+  await page.locator(`[data-outcome="${outcome}"]`).click();
+  await page.locator("#save-record").click();
+  await page.locator(`.door-tile[data-door="${doorId}"]:not([data-state="unvisited"])`).waitFor();
+}
+
+test("200 records made offline arrive exactly once, with no tap", async (t) => {
+  const server = await startServer();
+  const phone = await launchPhone({ locale: "en-US" });
+  t.after(async () => {
+    await phone.close();
+    await server.stop();
+  });
+  const { context, page } = phone;
+  await page.goto(server.url + "/");
+  await waitUntilOfflineReady(page);
+  await joinInApp(page, server, inviteVolunteer(server));
+
+  await context.setOffline(true);
+  const made = [];
+  for (let floor = 1; floor <= RECORDS / 8; floor++) {
+    await page.goto(`${server.url}/b/ht-tower/f/${floor}`);
+    await page.locator(".door-tile").first().waitFor();
+    for (let door = 1; door <= 8; door++) {
+      const doorId = `ht-${String(floor).padStart(2, "0")}${String(door).padStart(2, "0")}`;
+      await recordDoor(page, doorId, door % 2 ? "not_home" : "vacant");
+      made.push(doorId);
+    }
+  }
+  await page.goto(server.url + "/");
+  await page.locator(`#sync-panel[data-pending="${RECORDS}"]`).waitFor();
+  assert.equal((await serverRecords(page).catch(() => [])).length, 0, "nothing reached the server while offline");
+
+  // Connectivity returns; the app syncs on the "online" event by itself.
+  await context.setOffline(false);
+  await page.locator('#sync-panel[data-pending="0"]').waitFor({ timeout: 60_000 });
+  const onServer = await serverRecords(page);
+  assert.equal(onServer.length, RECORDS);
+  assert.equal(new Set(onServer.map((r) => r.id)).size, RECORDS, "no record twice");
+  assert.deepEqual([...new Set(onServer.map((r) => r.door_id))].sort(), [...made].sort());
+
+  // Each door now shows its record is on the server.
+  await page.goto(`${server.url}/b/ht-tower/f/3`);
+  await page.locator(".door-tile").first().waitFor();
+  assert.equal(await page.locator('.door-sync[data-synced="true"]').count(), 8);
+});
+
+test("two phones recording one door keep both records and show the same status", async (t) => {
+  const server = await startServer();
+  const first = await launchPhone({ locale: "en-US" });
+  const second = await launchPhone({ locale: "en-US" });
+  t.after(async () => {
+    await first.close();
+    await second.close();
+    await server.stop();
+  });
+  for (const phone of [first, second]) {
+    await phone.page.goto(server.url + "/");
+    await waitUntilOfflineReady(phone.page);
+    await joinInApp(phone.page, server, inviteVolunteer(server));
+    await phone.page.goto(`${server.url}/b/xfl-02/f/3`);
+    await phone.page.locator(".door-tile").first().waitFor();
+  }
+  await recordDoor(first.page, "xfl-02-1-301", "not_home");
+  await recordDoor(second.page, "xfl-02-1-301", "refused");
+  for (const phone of [first, second]) {
+    await phone.page.goto(server.url + "/");
+    await phone.page.locator('#sync-panel[data-pending="0"]').waitFor({ timeout: 30_000 });
+  }
+  // The first phone pulls the second's record.
+  await first.page.locator("#sync-now").click();
+  await first.page.locator("#sync-now:not([disabled])").waitFor();
+  const records = await serverRecords(first.page);
+  assert.equal(records.filter((r) => r.door_id === "xfl-02-1-301").length, 2, "both records kept");
+  const states = [];
+  for (const phone of [first, second]) {
+    await phone.page.goto(`${server.url}/b/xfl-02/f/3`);
+    const tile = phone.page.locator('.door-tile[data-door="xfl-02-1-301"]');
+    await tile.waitFor();
+    states.push([await tile.getAttribute("data-state"), await tile.locator(".door-status").textContent()]);
+  }
+  assert.deepEqual(states[0], states[1]);
+  assert.equal(states[0][0], "final", "the later record (refused) decides");
+});

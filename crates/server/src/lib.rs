@@ -14,7 +14,7 @@ use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::error::ApiError;
@@ -29,16 +29,9 @@ pub struct AppState {
 
 /// The whole HTTP surface: `/api/v1/...` and, for every other path, the PWA.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/api/v1/health", get(routes::health::health))
-        .route("/api/v1/demo/campaign", get(routes::campaigns::demo_campaign))
-        .route("/api/v1/join", post(routes::join::join))
-        .route(
-            "/api/v1/sync/push",
-            // Over the limit, the handler still answers, naming the limits.
-            post(routes::sync::push).layer(DefaultBodyLimit::max(walkbook_core::sync::MAX_PUSH_BYTES)),
-        )
-        .route("/api/v1/sync/pull", get(routes::sync::pull))
+    let api = api_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| router.route(path, route))
         .fallback(unknown_api_path);
     Router::new()
         .merge(api)
@@ -47,6 +40,25 @@ pub fn router(state: AppState) -> Router {
         .fallback(serve_pwa)
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .with_state(state)
+}
+
+/// The OpenAPI 3 document of every endpoint below (a test keeps the two equal).
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// Every API endpoint, by path.
+pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/api/v1/health", get(routes::health::health)),
+        ("/api/v1/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) })),
+        ("/api/v1/demo/campaign", get(routes::campaigns::demo_campaign)),
+        ("/api/v1/join", post(routes::join::join)),
+        (
+            "/api/v1/sync/push",
+            // Over the limit, the handler still answers, naming the limits.
+            post(routes::sync::push).layer(DefaultBodyLimit::max(walkbook_core::sync::MAX_PUSH_BYTES)),
+        ),
+        ("/api/v1/sync/pull", get(routes::sync::pull)),
+    ]
 }
 
 async fn unknown_api_path(method: Method, uri: axum::http::Uri) -> ApiError {

@@ -219,3 +219,30 @@ async fn a_volunteer_can_neither_read_nor_write_another_campaign() {
     let (_, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0", &demo)).await;
     assert_eq!(pulled["records"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_exactly_the_endpoints() {
+    let server = server().await;
+    let (status, _, document) = call(&server, Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."));
+    let documented: std::collections::BTreeSet<String> =
+        document["paths"].as_object().unwrap().keys().cloned().collect();
+    let routed: std::collections::BTreeSet<String> =
+        walkbook_server::api_routes().into_iter().map(|(path, _)| path.to_string()).collect();
+    assert_eq!(documented, routed, "every endpoint is documented, and nothing else");
+    // Every documented operation exists: it never gets the unknown-endpoint 404.
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            let request = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(path)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let (status, _, body) = call(&server, request).await;
+            let unknown = status == StatusCode::NOT_FOUND && body["error"]["message"].as_str().is_some_and(|m| m.starts_with("No such endpoint"));
+            assert!(!unknown && status != StatusCode::METHOD_NOT_ALLOWED, "{method} {path}: {status} {body}");
+        }
+    }
+}

@@ -6,12 +6,14 @@
 //
 // dist-bench is the app built with the `bench` feature (scripts/bench.sh).
 import os from "node:os";
-import { launchPhone, startServer, waitUntilOfflineReady } from "../tests/e2e/harness.mjs";
+import { inviteVolunteer, joinInApp, launchPhone, startServer, waitUntilOfflineReady } from "../tests/e2e/harness.mjs";
+import { serverIngest } from "./ingest.mjs";
 import { measureSizes, sizesTable } from "./sizes.mjs";
 
 const benchDist = process.env.WALKBOOK_BENCH_DIST ?? "dist-bench";
 const shippedDist = process.env.WALKBOOK_DIST ?? "dist";
 const SAVES = Number(process.env.WALKBOOK_BENCH_SAVES ?? 1000);
+const PENDING = Number(process.env.WALKBOOK_BENCH_PENDING ?? 10000);
 const FLOOR_SWITCHES = 19; // floor 1 up to floor 20
 const STARTS = 5;
 
@@ -43,7 +45,22 @@ try {
   }
   await throttle(1);
 
-  // 2. Floor switch in a 10,000-door territory: tap "floor up" until the new
+  // 2. Push 10,000 pending records from IndexedDB to the server over
+  //    loopback: from connectivity returning to an empty outbox.
+  await joinInApp(page, server, inviteVolunteer(server));
+  await context.setOffline(true);
+  await page.evaluate((n) => window.wasmBindings.bench_make_pending(n), PENDING);
+  await page.goto(server.url + "/");
+  await page.locator(`#sync-panel[data-pending="${PENDING}"]`).waitFor({ timeout: 120_000 });
+  const pushStarted = Date.now();
+  await context.setOffline(false);
+  await page.locator('#sync-panel[data-pending="0"]').waitFor({ timeout: 300_000 });
+  rows.push([`push ${PENDING} pending records from IndexedDB, acknowledged`, `${((Date.now() - pushStarted) / 1000).toFixed(2)} s`, "≤ 3 s"]);
+
+  // 3. Server ingest, synchronous=FULL, from a second process on loopback.
+  for (const row of await serverIngest(server)) rows.push(row);
+
+  // 4. Floor switch in a 10,000-door territory: tap "floor up" until the new
   //    floor's doors are in the DOM (MutationObserver, not frame-quantised).
   const doors = await page.evaluate(() => window.wasmBindings.bench_install_territory(25, 20, 20));
   await page.goto(server.url + "/b/gen-013/f/1");
@@ -81,7 +98,7 @@ try {
   }
   await throttle(1);
 
-  // 3. Repeat start from the service-worker cache, server stopped, at 4x:
+  // 5. Repeat start from the service-worker cache, server stopped, at 4x:
   //    navigation start to the first door tile in the DOM.
   await server.stop();
   await context.setOffline(true);

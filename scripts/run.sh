@@ -6,5 +6,10 @@ cd "$root"
 scripts/setup.sh
 scripts/build.sh
 target="${CARGO_TARGET_DIR:-$root/target}"
-exec "$target/release/walkbook-server" serve --addr "${WALKBOOK_ADDR:-127.0.0.1:8080}" \
-  --db "${WALKBOOK_DB:-walkbook.sqlite3}" --dist dist
+server="$target/release/walkbook-server"
+export WALKBOOK_ADDR="${WALKBOOK_ADDR:-127.0.0.1:8080}"
+export WALKBOOK_DB="${WALKBOOK_DB:-walkbook.sqlite3}"
+# A join link for trying the volunteer's side (the demo campaign is loaded
+# on first start; every run invites one more demo volunteer).
+"$server" invite --name "Demo volunteer" --public-url "http://$WALKBOOK_ADDR"
+exec "$server" serve --dist dist

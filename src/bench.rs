@@ -97,3 +97,27 @@ pub async fn bench_install_territory(buildings: u32, floors: i32, doors_per_floo
     store.save_bundle(&bundle).await.map_err(js_error)?;
     Ok(bundle.doors.len() as u32)
 }
+
+/// Saves `count` not-home records to the app's store, each through the real
+/// save path, leaving them pending in the outbox for the sync bench.
+#[wasm_bindgen]
+pub async fn bench_make_pending(count: u32) -> Result<u32, JsValue> {
+    let store = app_store();
+    store.device().await.map_err(js_error)?;
+    let doors = demo_campaign().doors;
+    for i in 0..count {
+        let record = NewRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            campaign_id: DEMO_CAMPAIGN_ID.into(),
+            door: doors[i as usize % doors.len()].clone(),
+            form_id: "household".into(),
+            form_version: 1,
+            outcome: Outcome::NotHome,
+            answers: BTreeMap::new(),
+            device_time: js_sys::Date::now() as i64,
+            supersedes: None,
+        };
+        store.save_record(record).await.map_err(js_error)?;
+    }
+    Ok(count)
+}

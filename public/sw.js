@@ -38,6 +38,19 @@ self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
 });
 
+// Background Sync, where the browser has it: when connectivity returns the
+// browser wakes this worker, which asks the open app to sync its outbox (the
+// outbox and the sync client live in the app; with no app open this does
+// nothing, and the app syncs when next opened).
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "walkbook-outbox") return;
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: "window" })
+      .then((clients) => clients.forEach((client) => client.postMessage({ type: "SYNC_OUTBOX" })))
+  );
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;

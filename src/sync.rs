@@ -79,9 +79,47 @@ pub fn provide_sync(campaign: CampaignContext) -> SyncClient {
     });
     let _ = document().add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
     on_visible.forget();
+    listen_for_background_sync(client);
     client.refresh();
     client.request(0);
     client
+}
+
+/// The service worker's Background Sync event arrives as a message.
+fn listen_for_background_sync(client: SyncClient) {
+    let navigator = window().navigator();
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let kind = js_sys::Reflect::get(&event.data(), &"type".into()).ok().and_then(|v| v.as_string());
+        if kind.as_deref() == Some("SYNC_OUTBOX") {
+            client.request(0);
+        }
+    });
+    navigator.service_worker().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}
+
+/// Asks the browser for a Background Sync when connectivity returns, where it
+/// has the API (`registration.sync`); elsewhere the retry timer does the job.
+fn register_background_sync() {
+    leptos::task::spawn_local(async {
+        let navigator = window().navigator();
+        if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+            return;
+        }
+        let Ok(ready) = navigator.service_worker().ready() else { return };
+        let Ok(registration) = JsFuture::from(ready).await else { return };
+        let Ok(manager) = js_sys::Reflect::get(&registration, &"sync".into()) else { return };
+        let Ok(register) = js_sys::Reflect::get(&manager, &"register".into()) else { return };
+        if let Ok(register) = register.dyn_into::<js_sys::Function>() {
+            if let Ok(promise) = register.call1(&manager, &"walkbook-outbox".into()) {
+                // Refused (e.g. permission) changes nothing: the timer retries.
+                let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
+            }
+        }
+    });
 }
 
 impl SyncClient {
@@ -151,6 +189,7 @@ impl SyncClient {
             });
             campaign.changed();
             if failed && pending > 0 && !signed_out {
+                register_background_sync();
                 // Full jitter: a random wait up to the exponential bound, so
                 // a crowd of phones regaining signal does not arrive at once.
                 let attempt = ATTEMPT.get() + 1;

@@ -84,7 +84,7 @@ pub async fn invite(db: &Db, campaign_id: &str, name: &str, valid_for_ms: i64) -
     }
     let volunteer_id = format!("vol-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let code = join_code();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     sqlx::query("INSERT INTO volunteers (id, campaign_id, name, created_at) VALUES (?, ?, ?, ?)")
         .bind(&volunteer_id)
         .bind(campaign_id)

@@ -27,3 +27,10 @@ pub async fn open_sqlite(path: &Path) -> Result<Db, sqlx::Error> {
 pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(db).await.map(|_| ())
 }
+
+/// Starts a transaction that writes. `BEGIN IMMEDIATE` takes SQLite's write
+/// lock at the start, so concurrent writers queue (up to the busy timeout)
+/// instead of failing when a read turns into a write.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}

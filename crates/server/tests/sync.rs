@@ -246,3 +246,23 @@ async fn the_openapi_document_describes_exactly_the_endpoints() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_pushes_all_commit() {
+    let server = Arc::new(server().await);
+    let cookie = join(&server, "demo-xingfu").await;
+    let tasks: Vec<_> = (0..8)
+        .map(|batch| {
+            let (server, cookie) = (server.clone(), cookie.clone());
+            tokio::spawn(async move {
+                let records: Vec<Record> = (0..50).map(|i| record("demo-xingfu", "hp-01", batch * 50 + i)).collect();
+                call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&records))).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (status, _, body) = task.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert_eq!(stored_count(&server).await, 400);
+}

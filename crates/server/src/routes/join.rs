@@ -18,7 +18,7 @@ pub async fn join(
 ) -> Result<impl IntoResponse, ApiError> {
     let Json(request) = body?;
     let code = request.code.trim().to_ascii_uppercase();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let row: Option<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT v.id, v.name, v.campaign_id, j.expires_at, j.used_at \
          FROM join_codes j JOIN volunteers v ON v.id = j.volunteer_id WHERE j.code = ?",

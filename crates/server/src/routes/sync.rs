@@ -38,7 +38,7 @@ pub async fn push(
         )));
     }
     let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let mut results = Vec::with_capacity(request.records.len());
     // Hashes of records stored earlier in this same batch.
     let mut in_batch: HashMap<String, String> = HashMap::new();

@@ -22,6 +22,16 @@ pub struct CampaignContext {
 }
 
 impl CampaignContext {
+    /// The loaded campaign's id (empty until it is loaded). Reactive.
+    pub fn campaign_id(self) -> String {
+        self.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default())
+    }
+
+    /// A building's name in `lang`. Reactive.
+    pub fn building_name(self, building_id: &str, lang: walkbook_core::lang::Lang) -> Option<String> {
+        self.campaign.with(|c| c.as_ref()?.building(building_id).map(|b| b.name.get(lang).to_string()))
+    }
+
     pub fn changed(self) {
         self.revision.update(|r| *r += 1);
     }

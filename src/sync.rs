@@ -15,15 +15,15 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use walkbook_core::api::ErrorBody;
-use walkbook_core::record::Record;
 use walkbook_core::sync::{JoinResponse, PullResponse, PushRequest, PushResponse, PushStatus};
 
 use crate::campaign::CampaignContext;
 use crate::store::{app_store, Joined, OutboxSummary, StoredRecord, SyncMeta, SyncState};
 
 /// At most this many records per push, and about this many bytes.
-const BATCH_RECORDS: u32 = 200;
-const BATCH_BYTES: usize = 512 * 1024;
+const BATCH_RECORDS: u32 = walkbook_core::sync::MAX_PUSH_RECORDS as u32;
+/// Below the server's 1 MiB, leaving room for the envelope.
+const BATCH_BYTES: usize = walkbook_core::sync::MAX_PUSH_BYTES - 64 * 1024;
 const REQUEST_TIMEOUT_MS: u32 = 20_000;
 const AFTER_SAVE_DELAY_MS: u32 = 1500;
 const BACKOFF_BASE_MS: f64 = 1000.0;
@@ -212,24 +212,26 @@ impl SyncClient {
             if pending.is_empty() {
                 break;
             }
-            let batch = bounded_batch(pending);
+            let mut batch = bounded_batch(pending);
             let sent = batch.len();
-            let request = PushRequest { device_id: device.device_id.clone(), records: batch };
+            let request = PushRequest {
+                device_id: device.device_id.clone(),
+                records: batch.iter().map(|stored| stored.record.clone()).collect(),
+            };
             let response: PushResponse = post_json("/api/v1/sync/push", &request).await?;
-            let results: Vec<(String, SyncState, Option<String>)> = response
-                .results
-                .into_iter()
-                .map(|r| {
-                    let state = if r.status.is_on_server() { SyncState::Synced } else { SyncState::Refused };
-                    let reason = match r.status {
-                        PushStatus::Conflict | PushStatus::Rejected => r.reason.or(Some(format!("{:?}", r.status))),
-                        _ => None,
-                    };
-                    (r.id, state, reason)
-                })
-                .collect();
-            store.mark_sync_results(&results).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
-            if sent < BATCH_RECORDS as usize && results.len() == sent {
+            if response.results.len() != sent {
+                return Err(SyncFailure::Server("the server answered for a different number of records".into()));
+            }
+            for (stored, result) in batch.iter_mut().zip(response.results) {
+                let on_server = result.status.is_on_server() && result.id == stored.record.id;
+                stored.sync_state = if on_server { SyncState::Synced } else { SyncState::Refused };
+                stored.sync_problem = match result.status {
+                    PushStatus::Conflict | PushStatus::Rejected => result.reason.or(Some(format!("{:?}", result.status))),
+                    _ => None,
+                };
+            }
+            store.mark_sync_results(&batch).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+            if sent < BATCH_RECORDS as usize {
                 // Fewer than a full batch were pending: the outbox is empty now.
                 break;
             }
@@ -250,7 +252,7 @@ impl SyncClient {
 }
 
 /// Takes records in order until the count or the byte bound is reached.
-fn bounded_batch(pending: Vec<StoredRecord>) -> Vec<Record> {
+fn bounded_batch(pending: Vec<StoredRecord>) -> Vec<StoredRecord> {
     let mut bytes = 0;
     let mut batch = Vec::new();
     for stored in pending {
@@ -259,7 +261,7 @@ fn bounded_batch(pending: Vec<StoredRecord>) -> Vec<Record> {
             break;
         }
         bytes += size;
-        batch.push(stored.record);
+        batch.push(stored);
     }
     batch
 }

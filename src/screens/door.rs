@@ -60,7 +60,7 @@ fn DoorLoader() -> impl IntoView {
     let context = use_campaign();
     let params = use_params_map();
     let door_id = move || params.read().get("door").unwrap_or_default();
-    let campaign_id = move || context.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+    let campaign_id = move || context.campaign_id();
     let data = LocalResource::new(move || {
         let (campaign_id, door_id) = (campaign_id(), door_id());
         async move {

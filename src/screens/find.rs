@@ -23,7 +23,7 @@ fn FindDoor() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let typed = RwSignal::new(String::new());
-    let campaign_id = move || context.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+    let campaign_id = move || context.campaign_id();
     let matches = LocalResource::new(move || {
         let (campaign_id, typed) = (campaign_id(), typed.get());
         async move {
@@ -33,9 +33,7 @@ fn FindDoor() -> impl IntoView {
             app_store().find_doors(&campaign_id, &typed, MAX_RESULTS).await
         }
     });
-    let building_name = move |id: &str| {
-        context.campaign.with(|c| c.as_ref().and_then(|c| c.building(id)).map(|b| b.name.get(i18n.lang.get()).to_string()))
-    };
+    let building_name = move |id: &str| context.building_name(id, i18n.lang.get());
     view! {
         <section class="card">
             <h1>{move || i18n.t(Text::FindDoor)}</h1>

@@ -37,7 +37,7 @@ fn FloorView() -> impl IntoView {
     let params = use_params_map();
     let building_id = move || params.read().get("building").unwrap_or_default();
     let floor = move || params.read().get("floor").and_then(|f| f.parse::<i32>().ok()).unwrap_or(1);
-    let campaign_id = move || context.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+    let campaign_id = move || context.campaign_id();
     let building = move || context.campaign.with(|c| c.as_ref().and_then(|c| c.building(&building_id()).cloned()));
 
     // Floors read at the current revision of the store, so that stepping to a
@@ -202,7 +202,7 @@ fn FloorClosing(data: FloorData) -> impl IntoView {
     let save_error = RwSignal::new(None::<IdbError>);
     let close_floor = move |_| {
         let Some(door) = first_door.clone() else { return };
-        let campaign_id = context.campaign.with_untracked(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+        let campaign_id = context.campaign_id();
         leptos::task::spawn_local(async move {
             let store = app_store();
             let result = async {

@@ -27,7 +27,7 @@ pub fn HomeScreen() -> impl IntoView {
 fn CampaignHome() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
-    let campaign_id = move || context.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+    let campaign_id = move || context.campaign_id();
     // Latest status of every visited door, by building.
     let coverage_by_building = LocalResource::new(move || {
         context.revision.track();

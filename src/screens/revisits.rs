@@ -31,15 +31,13 @@ pub fn RevisitsScreen() -> impl IntoView {
 fn RevisitList() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
-    let campaign_id = move || context.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+    let campaign_id = move || context.campaign_id();
     let revisits = LocalResource::new(move || {
         context.revision.track();
         let campaign_id = campaign_id();
         async move { load_revisits(&campaign_id).await }
     });
-    let building_name = move |id: &str| {
-        context.campaign.with(|c| c.as_ref().and_then(|c| c.building(id)).map(|b| b.name.get(i18n.lang.get()).to_string()))
-    };
+    let building_name = move |id: &str| context.building_name(id, i18n.lang.get());
     view! {
         <section class="card">
             <h1>{move || i18n.t(Text::Revisits)}</h1>

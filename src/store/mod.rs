@@ -445,20 +445,14 @@ impl Store {
         })
     }
 
-    /// Applies the server's answers to a push in one transaction.
-    pub async fn mark_sync_results(&self, results: &[(String, SyncState, Option<String>)]) -> IdbResult<()> {
+    /// Writes the sync state the server's answers gave these records, in one
+    /// transaction. (Records are immutable: only their sync state changes.)
+    pub async fn mark_sync_results(&self, records: &[StoredRecord]) -> IdbResult<()> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[RECORDS], Mode::Readwrite, Durability::Strict)?;
-        let records = js(tx.object_store(RECORDS))?;
-        for (id, state, problem) in results {
-            let value = idb::request(js(records.get(&id.as_str().into()))?).await?;
-            if value.is_undefined() {
-                continue;
-            }
-            let mut stored: StoredRecord = idb::from_js(value)?;
-            stored.sync_state = *state;
-            stored.sync_problem = problem.clone();
-            js(records.put(&idb::to_js(&stored)?))?;
+        let store = js(tx.object_store(RECORDS))?;
+        for stored in records {
+            js(store.put(&idb::to_js(stored)?))?;
         }
         idb::committed(&tx).await
     }

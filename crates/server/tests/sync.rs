@@ -114,15 +114,22 @@ async fn push_stores_once_and_a_replay_changes_nothing() {
     assert_eq!(replay["results"][1]["status"], "duplicate");
     assert_eq!(stored_count(&server).await, 2);
 
+    // The same record twice in one batch is stored once.
+    let twice = record("demo-xingfu", "hp-04", 3);
+    let (_, _, body) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[twice.clone(), twice]))).await;
+    assert_eq!(body["results"][0]["status"], "stored");
+    assert_eq!(body["results"][1]["status"], "duplicate");
+    assert_eq!(stored_count(&server).await, 3);
+
     let mut changed = records[0].clone();
     changed.outcome = Outcome::Refused;
     let (_, _, conflict) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[changed]))).await;
     assert_eq!(conflict["results"][0]["status"], "conflict");
-    assert_eq!(stored_count(&server).await, 2);
+    assert_eq!(stored_count(&server).await, 3);
 
     let (status, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0", &cookie)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(pulled["records"].as_array().unwrap().len(), 2);
+    assert_eq!(pulled["records"].as_array().unwrap().len(), 3);
     assert_eq!(pulled["records"][0]["outcome"]["kind"], "not_home", "the first version stays");
     let cursor = pulled["cursor"].as_i64().unwrap();
     let (_, _, rest) = call(&server, get(&format!("/api/v1/sync/pull?cursor={cursor}"), &cookie)).await;

@@ -6,6 +6,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
+use sqlx::QueryBuilder;
 use sha2::{Digest, Sha256};
 use walkbook_core::record::Record;
 use walkbook_core::sync::{
@@ -38,51 +39,70 @@ pub async fn push(
         )));
     }
     let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
+    // Validate and hash everything before touching the database.
+    let checked: Vec<Result<(&Record, String, String), String>> = request
+        .records
+        .iter()
+        .map(|record| {
+            check_record(record, &request.device_id, &session, &index)?;
+            let body = String::from_utf8(canonical_bytes(record)).expect("JSON is UTF-8");
+            let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
+            Ok((record, body, hash))
+        })
+        .collect();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let mut results = Vec::with_capacity(request.records.len());
-    // Hashes of records stored earlier in this same batch.
-    let mut in_batch: HashMap<String, String> = HashMap::new();
-    for record in &request.records {
+    // Hashes of the records already stored under these ids: one query.
+    let ids: Vec<&str> = checked.iter().filter_map(|c| c.as_ref().ok()).map(|(r, _, _)| r.id.as_str()).collect();
+    let mut known: HashMap<String, String> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut query = QueryBuilder::new("SELECT id, content_hash FROM records WHERE id IN (");
+        let mut separated = query.separated(", ");
+        for id in chunk {
+            separated.push_bind(*id);
+        }
+        query.push(")");
+        let rows: Vec<(String, String)> = query.build_query_as().fetch_all(&mut *tx).await?;
+        known.extend(rows);
+    }
+    let mut results = Vec::with_capacity(checked.len());
+    let mut new_records = Vec::new();
+    for (record, check) in request.records.iter().zip(&checked) {
         let result = |status, reason: Option<String>| PushResult { id: record.id.clone(), status, reason };
-        if let Err(reason) = check_record(record, &request.device_id, &session, &index) {
-            results.push(result(PushStatus::Rejected, Some(reason)));
-            continue;
+        match check {
+            Err(reason) => results.push(result(PushStatus::Rejected, Some(reason.clone()))),
+            Ok((record, body, hash)) => match known.get(&record.id) {
+                Some(stored) if stored == hash => results.push(result(PushStatus::Duplicate, None)),
+                Some(_) => results.push(result(
+                    PushStatus::Conflict,
+                    Some("another record with this id is already stored; the first one is kept".into()),
+                )),
+                None => {
+                    // Later copies of this id in the same batch compare against this one.
+                    known.insert(record.id.clone(), hash.clone());
+                    new_records.push((*record, body, hash));
+                    results.push(result(PushStatus::Stored, None));
+                }
+            },
         }
-        let body = canonical_bytes(record);
-        let hash = format!("{:x}", Sha256::digest(&body));
-        let existing: Option<String> = match in_batch.get(&record.id) {
-            Some(hash) => Some(hash.clone()),
-            None => sqlx::query_scalar("SELECT content_hash FROM records WHERE id = ?")
-                .bind(&record.id)
-                .fetch_optional(&mut *tx)
-                .await?,
-        };
-        match existing {
-            Some(stored) if stored == hash => results.push(result(PushStatus::Duplicate, None)),
-            Some(_) => results.push(result(
-                PushStatus::Conflict,
-                Some("another record with this id is already stored; the first one is kept".into()),
-            )),
-            None => {
-                sqlx::query(
-                    "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, \
-                     content_hash, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(&record.id)
-                .bind(&record.campaign_id)
-                .bind(&record.door_id)
-                .bind(&record.device_id)
-                .bind(record.device_seq as i64)
-                .bind(&session.volunteer_id)
-                .bind(&hash)
-                .bind(String::from_utf8(body).expect("JSON is UTF-8"))
-                .bind(now_ms())
-                .execute(&mut *tx)
-                .await?;
-                in_batch.insert(record.id.clone(), hash);
-                results.push(result(PushStatus::Stored, None));
-            }
-        }
+    }
+    let received_at = now_ms();
+    // Multi-row inserts: 9 parameters a row, far below SQLite's limit.
+    for chunk in new_records.chunks(200) {
+        let mut insert = QueryBuilder::new(
+            "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at) ",
+        );
+        insert.push_values(chunk, |mut row, (record, body, hash)| {
+            row.push_bind(&record.id)
+                .push_bind(&record.campaign_id)
+                .push_bind(&record.door_id)
+                .push_bind(&record.device_id)
+                .push_bind(record.device_seq as i64)
+                .push_bind(&session.volunteer_id)
+                .push_bind(hash)
+                .push_bind(body)
+                .push_bind(received_at);
+        });
+        insert.build().execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(Json(PushResponse { results }))

@@ -212,13 +212,9 @@ impl SyncClient {
             if pending.is_empty() {
                 break;
             }
-            let mut batch = bounded_batch(pending);
+            let (mut batch, body) = bounded_batch(&device.device_id, pending)?;
             let sent = batch.len();
-            let request = PushRequest {
-                device_id: device.device_id.clone(),
-                records: batch.iter().map(|stored| stored.record.clone()).collect(),
-            };
-            let response: PushResponse = post_json("/api/v1/sync/push", &request).await?;
+            let response: PushResponse = post_text("/api/v1/sync/push", body).await?;
             if response.results.len() != sent {
                 return Err(SyncFailure::Server("the server answered for a different number of records".into()));
             }
@@ -237,7 +233,7 @@ impl SyncClient {
             }
         }
         loop {
-            let url = format!("/api/v1/sync/pull?cursor={}", meta.cursor);
+            let url = format!("/api/v1/sync/pull?cursor={}&device_id={}", meta.cursor, device.device_id);
             let page: PullResponse = get_json(&url).await?;
             meta.cursor = page.cursor;
             store.save_pulled(&joined.campaign_id, &page.records, &meta).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
@@ -251,19 +247,20 @@ impl SyncClient {
     }
 }
 
-/// Takes records in order until the count or the byte bound is reached.
-fn bounded_batch(pending: Vec<StoredRecord>) -> Vec<StoredRecord> {
-    let mut bytes = 0;
-    let mut batch = Vec::new();
-    for stored in pending {
-        let size = json_text(&stored.record).map(|s| s.len()).unwrap_or(BATCH_BYTES);
-        if !batch.is_empty() && bytes + size > BATCH_BYTES {
-            break;
+/// The push request for as many of `pending` (in order) as fit in the byte
+/// bound, with its JSON. Encoded once; halved in the rare batch of long notes.
+fn bounded_batch(device_id: &str, mut pending: Vec<StoredRecord>) -> Result<(Vec<StoredRecord>, String), SyncFailure> {
+    loop {
+        let request = PushRequest {
+            device_id: device_id.to_string(),
+            records: pending.iter().map(|stored| stored.record.clone()).collect(),
+        };
+        let body = json_text(&request).ok_or_else(|| SyncFailure::Server("cannot encode the request".into()))?;
+        if body.len() <= BATCH_BYTES || pending.len() == 1 {
+            return Ok((pending, body));
         }
-        bytes += size;
-        batch.push(stored);
+        pending.truncate(pending.len() / 2);
     }
-    batch
 }
 
 /// Exchanges a join code for a session (an HttpOnly cookie the browser keeps)
@@ -282,12 +279,16 @@ pub async fn join(code: &str, campaign: CampaignContext) -> Result<String, SyncF
 }
 
 async fn post_json<T: serde::Serialize, R: serde::de::DeserializeOwned>(url: &str, body: &T) -> Result<R, SyncFailure> {
+    let json = json_text(body).ok_or_else(|| SyncFailure::Server("cannot encode the request".into()))?;
+    post_text(url, json).await
+}
+
+async fn post_text<R: serde::de::DeserializeOwned>(url: &str, json: String) -> Result<R, SyncFailure> {
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     let headers = web_sys::Headers::new().map_err(|_| SyncFailure::Unreachable)?;
     let _ = headers.set("content-type", "application/json");
     init.set_headers(&headers);
-    let json = json_text(body).ok_or_else(|| SyncFailure::Server("cannot encode the request".into()))?;
     init.set_body(&JsValue::from_str(&json));
     fetch_json(url, init).await
 }

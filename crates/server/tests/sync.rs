@@ -132,6 +132,10 @@ async fn push_stores_once_and_a_replay_changes_nothing() {
     assert_eq!(pulled["records"].as_array().unwrap().len(), 3);
     assert_eq!(pulled["records"][0]["outcome"]["kind"], "not_home", "the first version stays");
     let cursor = pulled["cursor"].as_i64().unwrap();
+    // The pushing device itself is not sent its own records, but moves past them.
+    let (_, _, own) = call(&server, get("/api/v1/sync/pull?cursor=0&device_id=phone-1", &cookie)).await;
+    assert_eq!(own["records"].as_array().unwrap().len(), 0);
+    assert_eq!(own["cursor"].as_i64().unwrap(), cursor);
     let (_, _, rest) = call(&server, get(&format!("/api/v1/sync/pull?cursor={cursor}"), &cookie)).await;
     assert_eq!(rest["records"].as_array().unwrap().len(), 0);
     assert_eq!(rest["more"], false);

@@ -163,6 +163,9 @@ pub struct PullQuery {
     #[serde(default)]
     cursor: i64,
     limit: Option<u32>,
+    /// The pulling device: its own records are skipped (it has them), though
+    /// the cursor moves past them.
+    device_id: Option<String>,
 }
 
 /// `GET /api/v1/sync/pull?cursor=N[&limit=M]`: the campaign's records received
@@ -174,9 +177,11 @@ pub async fn pull(
 ) -> Result<Json<PullResponse>, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::bad_request("invalid_query", rejection.body_text()))?;
     let limit = query.limit.unwrap_or(MAX_PULL_RECORDS).clamp(1, MAX_PULL_RECORDS);
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT seq, body FROM records WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT seq, CASE WHEN device_id = ? THEN NULL ELSE body END FROM records \
+         WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?",
     )
+    .bind(query.device_id.as_deref().unwrap_or(""))
     .bind(&session.campaign_id)
     .bind(query.cursor)
     .bind(i64::from(limit) + 1)
@@ -187,7 +192,8 @@ pub async fn pull(
     let cursor = page.last().map_or(query.cursor, |(seq, _)| *seq);
     let records = page
         .iter()
-        .map(|(_, body)| serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored record: {e}"))))
+        .filter_map(|(_, body)| body.as_deref())
+        .map(|body| serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored record: {e}"))))
         .collect::<Result<_, _>>()?;
     Ok(Json(PullResponse { records, cursor, more }))
 }

@@ -7,7 +7,8 @@ use leptos_router::path;
 use crate::campaign::provide_campaign;
 use crate::sync::provide_sync;
 use crate::i18n::{provide_i18n, use_i18n, Text};
-use crate::pwa::{provide_service_worker, use_service_worker};
+use crate::campaign::use_campaign;
+use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
 use crate::screens::{
     about::AboutScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen,
     join::JoinScreen, revisits::RevisitsScreen,
@@ -17,11 +18,13 @@ use crate::screens::{
 pub fn App() -> impl IntoView {
     provide_i18n();
     provide_service_worker();
+    provide_storage_status();
     let campaign = provide_campaign();
     provide_sync(campaign);
     view! {
         <Router>
             <UpdateBanner/>
+            <StorageWarnings/>
             <TopBar/>
             <main class="screen">
                 <Routes fallback=NotFound>
@@ -64,6 +67,22 @@ fn UpdateBanner() -> impl IntoView {
                     {move || i18n.t(Text::UpdateReload)}
                 </button>
             </div>
+        </Show>
+    }
+}
+
+/// Storage nearly full (saves will fail soon), or the phone's data wiped.
+#[component]
+fn StorageWarnings() -> impl IntoView {
+    let i18n = use_i18n();
+    let storage = use_storage_status().0;
+    let wiped = use_campaign().wiped;
+    view! {
+        <Show when=move || storage.get().is_some_and(|report| report.nearly_full())>
+            <p class="error banner-warning" role="alert" id="storage-nearly-full">{move || i18n.t(Text::StorageNearlyFull)}</p>
+        </Show>
+        <Show when=move || wiped.get()>
+            <p class="error banner-warning" role="alert" id="data-wiped">{move || i18n.t(Text::DataWiped)}</p>
         </Show>
     }
 }

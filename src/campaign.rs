@@ -19,6 +19,9 @@ pub struct CampaignContext {
     pub load_error: RwSignal<Option<String>>,
     /// Bumped after every write, so screens reading the store refresh.
     pub revision: RwSignal<u64>,
+    /// The phone's database was found empty after this browser had used it:
+    /// cleared by the browser or the phone's settings.
+    pub wiped: RwSignal<bool>,
 }
 
 impl CampaignContext {
@@ -46,10 +49,11 @@ pub fn provide_campaign() -> CampaignContext {
         campaign: RwSignal::new(None),
         load_error: RwSignal::new(None),
         revision: RwSignal::new(0),
+        wiped: RwSignal::new(false),
     };
     provide_context(context);
     leptos::task::spawn_local(async move {
-        match load_campaign().await {
+        match load_campaign(context).await {
             Ok(campaign) => context.campaign.set(Some(campaign)),
             Err(error) => context.load_error.set(Some(error)),
         }
@@ -57,9 +61,21 @@ pub fn provide_campaign() -> CampaignContext {
     context
 }
 
-async fn load_campaign() -> Result<Campaign, String> {
+/// localStorage remembers the device id: IndexedDB and localStorage are
+/// cleared together by "clear site data", but a browser evicting storage or a
+/// broken database loses IndexedDB alone, and then the two disagree.
+const DEVICE_KEY: &str = "walkbook.device";
+
+async fn load_campaign(context: CampaignContext) -> Result<Campaign, String> {
     let store = app_store();
-    store.device().await.map_err(|e| e.to_string())?;
+    let device = store.device().await.map_err(|e| e.to_string())?;
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let remembered = storage.get_item(DEVICE_KEY).ok().flatten();
+        if remembered.is_some_and(|id| id != device.device_id) {
+            context.wiped.set(true);
+        }
+        let _ = storage.set_item(DEVICE_KEY, &device.device_id);
+    }
     // The joined campaign, else the demo.
     let joined = store.sync_meta().await.map_err(|e| e.to_string())?.joined;
     let campaign_id = joined.map_or(DEMO_CAMPAIGN_ID.to_string(), |j| j.campaign_id);

@@ -92,6 +92,8 @@ pub enum Text {
     JoinFailed,
     OnServer,
     NotYetSent,
+    StorageNearlyFull,
+    DataWiped,
 }
 
 fn strings(text: Text) -> [&'static str; 4] {
@@ -177,6 +179,8 @@ fn strings(text: Text) -> [&'static str; 4] {
         JoinFailed => ["加入失败", "加入失敗", "Could not join", "참여하지 못했습니다"],
         OnServer => ["已上传", "已上傳", "on server", "서버에 있음"],
         NotYetSent => ["未上传", "未上傳", "not sent yet", "아직 전송 안 됨"],
+        StorageNearlyFull => ["手机存储快满了：请尽快同步并清理空间，否则记录将无法保存。", "手機儲存空間快滿了：請盡快同步並清理空間，否則記錄將無法保存。", "This phone's storage is nearly full: sync and free space soon, or records cannot be saved.", "휴대폰 저장 공간이 거의 찼습니다. 곧 동기화하고 공간을 비우세요. 그렇지 않으면 기록을 저장할 수 없습니다."],
+        DataWiped => ["本机的 Walkbook 数据已被清除（浏览器或手机设置）。之前未上传的记录已丢失；已上传的记录在服务器上是安全的。", "本機的 Walkbook 資料已被清除（瀏覽器或手機設定）。之前未上傳的記錄已遺失；已上傳的記錄在伺服器上是安全的。", "Walkbook's data on this phone was cleared (by the browser or the phone's settings). Records not synced before are lost; synced records are safe on the server.", "이 휴대폰의 Walkbook 데이터가 삭제되었습니다(브라우저 또는 휴대폰 설정). 동기화하지 않은 기록은 사라졌고, 동기화한 기록은 서버에 안전하게 있습니다."],
     }
 }
 

@@ -142,6 +142,31 @@ pub struct StorageReport {
     pub quota_bytes: Option<f64>,
 }
 
+/// Warn when this much of the quota is used: saves fail when it is all used.
+const QUOTA_WARNING_FRACTION: f64 = 0.8;
+
+impl StorageReport {
+    pub fn nearly_full(&self) -> bool {
+        matches!((self.usage_bytes, self.quota_bytes), (Some(used), Some(quota)) if quota > 0.0 && used / quota >= QUOTA_WARNING_FRACTION)
+    }
+}
+
+/// The storage report, asked for once at start (persistent storage is
+/// requested then), shared through context.
+#[derive(Clone, Copy)]
+pub struct StorageStatus(pub RwSignal<Option<StorageReport>>);
+
+pub fn provide_storage_status() -> StorageStatus {
+    let status = StorageStatus(RwSignal::new(None));
+    provide_context(status);
+    leptos::task::spawn_local(async move { status.0.set(Some(request_persistent_storage().await)) });
+    status
+}
+
+pub fn use_storage_status() -> StorageStatus {
+    expect_context::<StorageStatus>()
+}
+
 /// Asks the browser to keep this origin's data under storage pressure
 /// (`navigator.storage.persist()`), then reads how much is used.
 pub async fn request_persistent_storage() -> StorageReport {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use walkbook_core::lang::Lang;
 
 use crate::i18n::{use_i18n, Text};
-use crate::pwa::{request_persistent_storage, Persistence};
+use crate::pwa::{use_storage_status, Persistence};
 
 #[component]
 pub fn AboutScreen() -> impl IntoView {
@@ -52,7 +52,7 @@ fn LanguagePicker() -> impl IntoView {
 #[component]
 fn StorageFacts() -> impl IntoView {
     let i18n = use_i18n();
-    let report = LocalResource::new(request_persistent_storage);
+    let report = use_storage_status().0;
     let persistence = move || report.get().map(|r| r.persistence).unwrap_or(Persistence::Unknown);
     let persistence_text = move || match persistence() {
         Persistence::Unknown => i18n.t(Text::StorageUnknown),

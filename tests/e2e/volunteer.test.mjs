@@ -124,3 +124,28 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
 
   assert.deepEqual(problems.filter((p) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|net::/.test(p)), []);
 });
+
+test("a phone whose database was cleared says so", async (t) => {
+  const server = await startServer();
+  const phone = await launchPhone({ locale: "en-US" });
+  t.after(async () => {
+    await phone.close();
+    await server.stop();
+  });
+  const { page } = phone;
+  await page.goto(server.url + "/");
+  await page.locator(".building-link").first().waitFor();
+  assert.equal(await page.locator("#data-wiped").count(), 0);
+  // The browser evicts the database (localStorage survives, as it can).
+  await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const request = indexedDB.deleteDatabase("walkbook");
+        request.onsuccess = resolve;
+        request.onblocked = () => reject(new Error("blocked"));
+      }),
+  );
+  await page.reload();
+  await page.locator("#data-wiped").waitFor();
+  await page.locator(".building-link").first().waitFor();
+});

@@ -15,10 +15,10 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use walkbook_core::api::ErrorBody;
-use walkbook_core::sync::{JoinResponse, PullResponse, PushRequest, PushResponse, PushStatus};
+use walkbook_core::sync::{JoinResponse, PullResponse, PushResponse, PushResult, PushStatus};
 
 use crate::campaign::CampaignContext;
-use crate::store::{app_store, Joined, OutboxSummary, StoredRecord, SyncMeta, SyncState};
+use crate::store::{app_store, Joined, OutboxSummary, SyncMeta, SyncState};
 
 /// At most this many records per push, and about this many bytes.
 const BATCH_RECORDS: u32 = walkbook_core::sync::MAX_PUSH_RECORDS as u32;
@@ -208,25 +208,20 @@ impl SyncClient {
         let Some(joined) = meta.joined.clone() else { return Ok(()) };
         let device = store.device().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
         loop {
-            let pending = store.pending_records(BATCH_RECORDS).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+            let pending = store.pending_raw(BATCH_RECORDS).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
             if pending.is_empty() {
                 break;
             }
-            let (mut batch, body) = bounded_batch(&device.device_id, pending)?;
+            let (batch, body) = bounded_batch(&device.device_id, pending)?;
             let sent = batch.len();
             let response: PushResponse = post_text("/api/v1/sync/push", body).await?;
             if response.results.len() != sent {
                 return Err(SyncFailure::Server("the server answered for a different number of records".into()));
             }
-            for (stored, result) in batch.iter_mut().zip(response.results) {
-                let on_server = result.status.is_on_server() && result.id == stored.record.id;
-                stored.sync_state = if on_server { SyncState::Synced } else { SyncState::Refused };
-                stored.sync_problem = match result.status {
-                    PushStatus::Conflict | PushStatus::Rejected => result.reason.or(Some(format!("{:?}", result.status))),
-                    _ => None,
-                };
+            for (stored, result) in batch.iter().zip(response.results) {
+                mark_pushed(stored, result)?;
             }
-            store.mark_sync_results(&batch).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+            store.put_raw(&batch).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
             if sent < BATCH_RECORDS as usize {
                 // Fewer than a full batch were pending: the outbox is empty now.
                 break;
@@ -247,20 +242,56 @@ impl SyncClient {
     }
 }
 
-/// The push request for as many of `pending` (in order) as fit in the byte
-/// bound, with its JSON. Encoded once; halved in the rare batch of long notes.
-fn bounded_batch(device_id: &str, mut pending: Vec<StoredRecord>) -> Result<(Vec<StoredRecord>, String), SyncFailure> {
+/// Fields of a stored record that are the phone's own, not the record's
+/// (see `store::StoredRecord`): left out of what is pushed.
+const LOCAL_FIELDS: [&str; 4] = ["building_id", "floor", "sync_state", "sync_problem"];
+
+/// The push request's JSON for as many of `pending` (stored records, in
+/// order) as fit in the byte bound. Built from the stored JS objects directly;
+/// halved in the rare batch of long notes.
+fn bounded_batch(device_id: &str, mut pending: Vec<js_sys::Object>) -> Result<(Vec<js_sys::Object>, String), SyncFailure> {
+    let encode_error = |_| SyncFailure::Server("cannot encode the request".into());
     loop {
-        let request = PushRequest {
-            device_id: device_id.to_string(),
-            records: pending.iter().map(|stored| stored.record.clone()).collect(),
-        };
-        let body = json_text(&request).ok_or_else(|| SyncFailure::Server("cannot encode the request".into()))?;
+        let records: js_sys::Array = pending
+            .iter()
+            .map(|stored| {
+                let record = js_sys::Object::assign(&js_sys::Object::new(), stored);
+                for field in LOCAL_FIELDS {
+                    let _ = js_sys::Reflect::delete_property(&record, &field.into());
+                }
+                record
+            })
+            .collect();
+        let request = js_sys::Object::new();
+        js_sys::Reflect::set(&request, &"device_id".into(), &device_id.into()).map_err(encode_error)?;
+        js_sys::Reflect::set(&request, &"records".into(), &records).map_err(encode_error)?;
+        let body = js_sys::JSON::stringify(&request).map_err(encode_error)?.as_string().unwrap_or_default();
         if body.len() <= BATCH_BYTES || pending.len() == 1 {
             return Ok((pending, body));
         }
         pending.truncate(pending.len() / 2);
     }
+}
+
+/// Sets a pushed record's sync state from the server's answer for it.
+fn mark_pushed(stored: &js_sys::Object, result: PushResult) -> Result<(), SyncFailure> {
+    let id = js_sys::Reflect::get(stored, &"id".into()).ok().and_then(|id| id.as_string());
+    if id.as_deref() != Some(result.id.as_str()) {
+        return Err(SyncFailure::Server("the server answered for other records".into()));
+    }
+    let state = if result.status.is_on_server() { SyncState::Synced } else { SyncState::Refused };
+    let problem = match result.status {
+        PushStatus::Conflict | PushStatus::Rejected => Some(result.reason.unwrap_or_else(|| format!("{:?}", result.status))),
+        PushStatus::Stored | PushStatus::Duplicate => None,
+    };
+    let encode_error = |_| SyncFailure::Server("cannot mark a record".into());
+    let state = crate::store::idb::to_js(&state).map_err(|_| SyncFailure::Server("cannot mark a record".into()))?;
+    js_sys::Reflect::set(stored, &"sync_state".into(), &state).map_err(encode_error)?;
+    match problem {
+        Some(problem) => js_sys::Reflect::set(stored, &"sync_problem".into(), &problem.into()).map_err(encode_error)?,
+        None => js_sys::Reflect::delete_property(stored, &"sync_problem".into()).map_err(encode_error)?,
+    };
+    Ok(())
 }
 
 /// Exchanges a join code for a session (an HttpOnly cookie the browser keeps)

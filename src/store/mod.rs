@@ -419,15 +419,16 @@ impl Store {
         idb::committed(&tx).await
     }
 
-    /// The oldest pending records, at most `limit`, read through `by_sync`.
-    pub async fn pending_records(&self, limit: u32) -> IdbResult<Vec<StoredRecord>> {
+    /// The oldest pending records, at most `limit`, read through `by_sync`,
+    /// as the JS objects IndexedDB holds: the push path sends and re-marks
+    /// them without a round trip through serde (see `sync::push_batch`).
+    pub async fn pending_raw(&self, limit: u32) -> IdbResult<Vec<js_sys::Object>> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
         let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
-        let value = idb::request(js(index.get_all_with_key_and_limit(&"pending".into(), limit))?).await?;
-        let mut records: Vec<StoredRecord> = idb::all_from_js(value)?;
-        records.sort_by_key(|r| (r.record.device_seq, r.record.device_time));
-        Ok(records)
+        let pending = idb::to_js(&SyncState::Pending)?;
+        let value = idb::request(js(index.get_all_with_key_and_limit(&pending, limit))?).await?;
+        Ok(js_sys::Array::from(&value).iter().map(JsCast::unchecked_into).collect())
     }
 
     pub async fn outbox_summary(&self) -> IdbResult<OutboxSummary> {
@@ -445,14 +446,15 @@ impl Store {
         })
     }
 
-    /// Writes the sync state the server's answers gave these records, in one
-    /// transaction. (Records are immutable: only their sync state changes.)
-    pub async fn mark_sync_results(&self, records: &[StoredRecord]) -> IdbResult<()> {
+    /// Writes back records read by `pending_raw` whose sync state the
+    /// server's answers changed, in one transaction. (Records are immutable:
+    /// only `sync_state` and `sync_problem` differ.)
+    pub async fn put_raw(&self, records: &[js_sys::Object]) -> IdbResult<()> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[RECORDS], Mode::Readwrite, Durability::Strict)?;
         let store = js(tx.object_store(RECORDS))?;
-        for stored in records {
-            js(store.put(&idb::to_js(stored)?))?;
+        for record in records {
+            js(store.put(record))?;
         }
         idb::committed(&tx).await
     }

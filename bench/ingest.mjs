@@ -1,7 +1,7 @@
 // Server ingest through the real push endpoint: single-record requests and
 // batches of 100 and 500, each record durable (SQLite WAL, synchronous=FULL)
 // before its answer. Returns table rows.
-import { randomUUID } from "node:crypto";
+import { benchRecords } from "./records.mjs";
 import { inviteVolunteer } from "../tests/e2e/harness.mjs";
 
 const TOTAL = 10_000;
@@ -15,22 +15,6 @@ async function session(server) {
   });
   if (!response.ok) throw new Error(`join: ${response.status} ${await response.text()}`);
   return response.headers.get("set-cookie").split(";")[0];
-}
-
-function records(count, deviceId, startSeq) {
-  return Array.from({ length: count }, (_, i) => ({
-    id: randomUUID(),
-    campaign_id: "demo-xingfu",
-    door_id: `ht-${String(1 + (i % 30)).padStart(2, "0")}0${1 + (i % 8)}`,
-    form_id: "household",
-    form_version: 1,
-    outcome: { kind: "not_home" },
-    answers: {},
-    volunteer_id: "bench",
-    device_id: deviceId,
-    device_seq: startSeq + i,
-    device_time: Date.now(),
-  }));
 }
 
 export async function serverIngest(server) {
@@ -48,7 +32,7 @@ export async function serverIngest(server) {
           const response = await fetch(`${server.url}/api/v1/sync/push`, {
             method: "POST",
             headers: { "content-type": "application/json", cookie },
-            body: JSON.stringify({ device_id: deviceId, records: records(batch, deviceId, n * batch) }),
+            body: JSON.stringify({ device_id: deviceId, records: benchRecords(batch, deviceId, { startSeq: n * batch }) }),
           });
           const body = await response.json();
           if (!response.ok || body.results.some((r) => r.status !== "stored")) {

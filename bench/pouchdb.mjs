@@ -2,10 +2,10 @@
 // Chromium, from IndexedDB) to pouchdb-server (npm, LevelDB on disk), for the
 // ratio against Walkbook's push. Returns the seconds.
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { freePort, launchPhone, root, tempDir } from "../tests/e2e/harness.mjs";
+import { benchRecords } from "./records.mjs";
 
 const modules = path.join(root, "node_modules");
 
@@ -48,19 +48,7 @@ export async function pouchdbReplication(count) {
     // Any page of the server's origin: same-origin replication, no CORS.
     await page.goto(`${server.url}/_bench`);
     await page.addScriptTag({ path: path.join(modules, "pouchdb", "dist", "pouchdb.min.js") });
-    const docs = Array.from({ length: count }, (_, i) => ({
-      _id: randomUUID(),
-      campaign_id: "demo-xingfu",
-      door_id: `ht-${String(1 + (i % 30)).padStart(2, "0")}0${1 + (i % 8)}`,
-      form_id: "household",
-      form_version: 1,
-      outcome: { kind: "not_home" },
-      answers: {},
-      volunteer_id: "bench",
-      device_id: "pouch-phone",
-      device_seq: i + 1,
-      device_time: Date.now(),
-    }));
+    const docs = benchRecords(count, "pouch-phone", { idField: "_id" });
     return await page.evaluate(
       async ({ docs, remote }) => {
         const local = new PouchDB("walkbook-bench"); // IndexedDB adapter

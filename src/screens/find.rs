@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::campaign::use_campaign;
-use crate::i18n::{floor_name, use_i18n, Text};
-use crate::screens::{CampaignGate, StoreError};
+use crate::i18n::{use_i18n, Text};
+use crate::screens::{CampaignGate, DoorLink, StoreError};
 use crate::store::app_store;
 
 const MAX_RESULTS: u32 = 30;
@@ -33,7 +33,6 @@ fn FindDoor() -> impl IntoView {
             app_store().find_doors(&campaign_id, &typed, MAX_RESULTS).await
         }
     });
-    let building_name = move |id: &str| context.building_name(id, i18n.lang.get());
     view! {
         <section class="card">
             <h1>{move || i18n.t(Text::FindDoor)}</h1>
@@ -47,19 +46,7 @@ fn FindDoor() -> impl IntoView {
                 }
                 view! {
                     <ul class="link-list" id="find-results">
-                        {doors.into_iter().map(|door| {
-                            let href = format!("/b/{}/f/{}/d/{}", door.building_id, door.floor, door.id);
-                            let place = building_name(&door.building_id).unwrap_or_default();
-                            let floor = door.floor;
-                            view! {
-                                <li>
-                                    <a class="list-link" href=href data-door=door.id.clone()>
-                                        <strong>{door.label.clone()}</strong>
-                                        <span>{place} " · " {move || floor_name(i18n.lang.get(), floor)}</span>
-                                    </a>
-                                </li>
-                            }
-                        }).collect_view()}
+                        {doors.into_iter().map(|door| view! { <DoorLink door=door/> }).collect_view()}
                     </ul>
                 }.into_any()
             })}

@@ -11,7 +11,7 @@ use walkbook_core::territory::Door;
 use crate::campaign::use_campaign;
 use crate::door_status::{short_time, status_of, DoorStatus};
 use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
-use crate::screens::{state_class, state_icon, state_text, CampaignGate, StoreError};
+use crate::screens::{door_href, state_class, state_icon, state_text, CampaignGate, StoreError};
 use crate::store::{app_store, idb::IdbError};
 
 /// Everything the floor view shows, read in one go from the store.
@@ -165,7 +165,7 @@ async fn load_floor(campaign_id: &str, building_id: &str, floor: i32) -> Result<
 #[component]
 fn DoorTile(door: Door, status: DoorStatus) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("/b/{}/f/{}/d/{}", door.building_id, door.floor, door.id);
+    let href = door_href(&door.building_id, door.floor, &door.id);
     let outcome = status.latest.as_ref().map(|r| outcome_text(&r.outcome));
     let state = status.state;
     let sent = status.latest.as_ref().map(|_| status.on_server);

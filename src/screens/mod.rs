@@ -12,9 +12,10 @@ pub mod sync_panel;
 
 use leptos::prelude::*;
 use walkbook_core::record::{Coverage, DoorState};
+use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
-use crate::i18n::{use_i18n, Text};
+use crate::i18n::{floor_name, use_i18n, Text};
 use crate::store::idb::IdbError;
 
 /// Shows its children once the campaign is loaded from the phone's store.
@@ -99,5 +100,32 @@ pub fn state_class(state: DoorState) -> &'static str {
         DoorState::Unvisited => "unvisited",
         DoorState::Revisit => "revisit",
         DoorState::Final => "final",
+    }
+}
+
+/// Where a door's sheet is.
+pub fn door_href(building_id: &str, floor: i32, door_id: &str) -> String {
+    format!("/b/{building_id}/f/{floor}/d/{door_id}")
+}
+
+/// A door as a list entry (label, building, floor, then `children`); opens
+/// its door sheet.
+#[component]
+pub fn DoorLink(door: Door, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = use_campaign();
+    let floor = door.floor;
+    let building_id = door.building_id.clone();
+    view! {
+        <li>
+            <a class="list-link" href=door_href(&door.building_id, floor, &door.id) data-door=door.id.clone()>
+                <strong>{door.label.clone()}</strong>
+                <span>
+                    {move || context.building_name(&building_id, i18n.lang.get()).unwrap_or_default()}
+                    " · " {move || floor_name(i18n.lang.get(), floor)}
+                </span>
+                {children.map(|children| children())}
+            </a>
+        </li>
     }
 }

@@ -2,19 +2,17 @@
 
 use leptos::prelude::*;
 use walkbook_core::record::Outcome;
+use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
 use crate::door_status::{short_time, statuses_by_door};
-use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
-use crate::screens::{CampaignGate, StoreError};
+use crate::i18n::{outcome_text, use_i18n, Text};
+use crate::screens::{CampaignGate, DoorLink, StoreError};
 use crate::store::{app_store, idb::IdbError};
 
 #[derive(Clone, PartialEq)]
 struct Revisit {
-    door_id: String,
-    label: String,
-    building_id: String,
-    floor: i32,
+    door: Door,
     outcome: Outcome,
 }
 
@@ -37,7 +35,6 @@ fn RevisitList() -> impl IntoView {
         let campaign_id = campaign_id();
         async move { load_revisits(&campaign_id).await }
     });
-    let building_name = move |id: &str| context.building_name(id, i18n.lang.get());
     view! {
         <section class="card">
             <h1>{move || i18n.t(Text::Revisits)}</h1>
@@ -49,24 +46,17 @@ fn RevisitList() -> impl IntoView {
                 view! {
                     <ul class="link-list" id="revisit-list">
                         {list.into_iter().map(|revisit| {
-                            let href = format!("/b/{}/f/{}/d/{}", revisit.building_id, revisit.floor, revisit.door_id);
                             let due = match revisit.outcome {
                                 Outcome::ComeBack { at } => Some(short_time(at)),
                                 _ => None,
                             };
                             let text = outcome_text(&revisit.outcome);
-                            let place = building_name(&revisit.building_id).unwrap_or_default();
-                            let floor = revisit.floor;
                             view! {
-                                <li>
-                                    <a class="list-link" href=href data-door=revisit.door_id.clone()>
-                                        <strong>{revisit.label.clone()}</strong>
-                                        <span>{place} " · " {move || floor_name(i18n.lang.get(), floor)}</span>
-                                        <span>"↻ " {move || i18n.t(text)}
-                                            {due.clone().map(|due| view! { " · " {move || i18n.t(Text::Due)} " " {due.clone()} })}
-                                        </span>
-                                    </a>
-                                </li>
+                                <DoorLink door=revisit.door>
+                                    <span>"↻ " {move || i18n.t(text)}
+                                        {due.clone().map(|due| view! { " · " {move || i18n.t(Text::Due)} " " {due.clone()} })}
+                                    </span>
+                                </DoorLink>
                             }
                         }).collect_view()}
                     </ul>
@@ -83,20 +73,14 @@ async fn load_revisits(campaign_id: &str) -> Result<Vec<Revisit>, IdbError> {
     for (door_id, status) in statuses_by_door(&records) {
         let Some(latest) = status.latest.filter(|r| r.outcome.needs_revisit()) else { continue };
         let Some(door) = store.door(campaign_id, door_id).await? else { continue };
-        revisits.push(Revisit {
-            door_id: door.id,
-            label: door.label,
-            building_id: door.building_id,
-            floor: door.floor,
-            outcome: latest.outcome,
-        });
+        revisits.push(Revisit { door, outcome: latest.outcome });
     }
     // Appointments first, by time; then not-home doors by label.
     revisits.sort_by(|a, b| match (&a.outcome, &b.outcome) {
         (Outcome::ComeBack { at: x }, Outcome::ComeBack { at: y }) => x.cmp(y),
         (Outcome::ComeBack { .. }, _) => std::cmp::Ordering::Less,
         (_, Outcome::ComeBack { .. }) => std::cmp::Ordering::Greater,
-        _ => a.label.cmp(&b.label),
+        _ => a.door.label.cmp(&b.door.label),
     });
     Ok(revisits)
 }

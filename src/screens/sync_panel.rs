@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::door_status::short_time;
 use crate::i18n::{use_i18n, Text};
+use crate::screens::door_href;
 use crate::sync::{use_sync, SyncFailure};
 
 #[component]
@@ -58,7 +59,7 @@ pub fn SyncPanel() -> impl IntoView {
                 <h3>{move || i18n.t(Text::SyncRefused)}</h3>
                 <ul class="link-list" id="sync-refused">
                     {move || refused().into_iter().map(|stored| {
-                        let href = format!("/b/{}/f/{}/d/{}", stored.building_id, stored.floor, stored.record.door_id);
+                        let href = door_href(&stored.building_id, stored.floor, &stored.record.door_id);
                         view! {
                             <li>
                                 <a class="list-link" href=href>

@@ -9,6 +9,7 @@ import {
   inviteVolunteer,
   joinInApp,
   launchPhone,
+  recordDoor,
   serverRecords,
   startServer,
   waitUntilOfflineReady,
@@ -65,10 +66,7 @@ async function recordDoors(page, url, floor, count) {
   const made = [];
   for (let door = 1; door <= count; door++) {
     const doorId = `ht-${String(floor).padStart(2, "0")}${String(door).padStart(2, "0")}`;
-    await page.locator(`.door-tile[data-door="${doorId}"]`).click();
-    await page.locator('[data-outcome="no_access"]').click();
-    await page.locator("#save-record").click();
-    await page.locator(`.door-tile[data-door="${doorId}"][data-state="final"]`).waitFor();
+    await recordDoor(page, doorId, "no_access");
     made.push(doorId);
   }
   return made;

@@ -155,3 +155,13 @@ export async function serverRecords(page) {
     }
   });
 }
+
+/** Records one door from the floor view: open it, pick `outcome`, Save, and
+ *  wait until the floor shows the door visited. */
+export async function recordDoor(page, doorId, outcome) {
+  await page.locator(`.door-tile[data-door="${doorId}"]`).click();
+  await page.locator(`#door-sheet[data-door="${doorId}"]`).waitFor();
+  await page.locator(`[data-outcome="${outcome}"]`).click();
+  await page.locator("#save-record").click();
+  await page.locator(`.door-tile[data-door="${doorId}"]:not([data-state="unvisited"])`).waitFor();
+}

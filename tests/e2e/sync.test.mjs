@@ -6,20 +6,13 @@ import {
   inviteVolunteer,
   joinInApp,
   launchPhone,
+  recordDoor,
   serverRecords,
   startServer,
   waitUntilOfflineReady,
 } from "./harness.mjs";
 
 const RECORDS = 200; // 25 tower floors x 8 doors
-
-async function recordDoor(page, doorId, outcome) {
-  await page.locator(`.door-tile[data-door="${doorId}"]`).click();
-  await page.locator(`#door-sheet[data-door="${doorId}"]`).waitFor();
-  await page.locator(`[data-outcome="${outcome}"]`).click();
-  await page.locator("#save-record").click();
-  await page.locator(`.door-tile[data-door="${doorId}"]:not([data-state="unvisited"])`).waitFor();
-}
 
 test("200 records made offline arrive exactly once, with no tap", async (t) => {
   const server = await startServer();

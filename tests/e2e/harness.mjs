@@ -165,3 +165,14 @@ export async function recordDoor(page, doorId, outcome) {
   await page.locator("#save-record").click();
   await page.locator(`.door-tile[data-door="${doorId}"]:not([data-state="unvisited"])`).waitFor();
 }
+
+/** A server and one English-speaking phone for test `t`, both ended after it. */
+export async function serverAndPhone(t) {
+  const server = await startServer();
+  const phone = await launchPhone({ locale: "en-US" });
+  t.after(async () => {
+    await phone.close();
+    await server.stop();
+  });
+  return { server, phone };
+}

@@ -7,6 +7,7 @@ import {
   joinInApp,
   launchPhone,
   recordDoor,
+  serverAndPhone,
   serverRecords,
   startServer,
   waitUntilOfflineReady,
@@ -15,12 +16,7 @@ import {
 const RECORDS = 200; // 25 tower floors x 8 doors
 
 test("200 records made offline arrive exactly once, with no tap", async (t) => {
-  const server = await startServer();
-  const phone = await launchPhone({ locale: "en-US" });
-  t.after(async () => {
-    await phone.close();
-    await server.stop();
-  });
+  const { server, phone } = await serverAndPhone(t);
   const { context, page } = phone;
   await page.goto(server.url + "/");
   await waitUntilOfflineReady(page);

@@ -3,7 +3,7 @@
 // revisits, finding a door, closing the floor, and the door sheet in Korean.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { launchPhone, startServer, waitUntilOfflineReady, watchPage } from "./harness.mjs";
+import { serverAndPhone, waitUntilOfflineReady, watchPage } from "./harness.mjs";
 
 const FLOOR = "/b/xfl-01/f/1";
 
@@ -19,12 +19,7 @@ async function saveAndExpect(page, doorId, state) {
 }
 
 test("a floor recorded offline, with a draft across a reload, then closed", async (t) => {
-  const server = await startServer();
-  const phone = await launchPhone({ locale: "en-US" });
-  t.after(async () => {
-    await phone.close();
-    await server.stop();
-  });
+  const { server, phone } = await serverAndPhone(t);
   const { context, page } = phone;
   const problems = watchPage(page);
 
@@ -126,12 +121,7 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
 });
 
 test("a phone whose database was cleared says so", async (t) => {
-  const server = await startServer();
-  const phone = await launchPhone({ locale: "en-US" });
-  t.after(async () => {
-    await phone.close();
-    await server.stop();
-  });
+  const { server, phone } = await serverAndPhone(t);
   const { page } = phone;
   await page.goto(server.url + "/");
   await page.locator(".building-link").first().waitFor();

@@ -104,12 +104,27 @@ pub fn demo_campaign() -> CampaignBundle {
     }
 }
 
-fn yes_no(id: &str, label: Labels) -> Question {
-    Question { id: id.into(), label, kind: QuestionKind::YesNo, required: true, relevant: None, constraint: None }
+/// A question that is optional, always shown and unconstrained; the forms
+/// below change what differs with struct update syntax.
+fn question(id: &str, label: Labels, kind: QuestionKind) -> Question {
+    Question { id: id.into(), label, kind, required: false, relevant: None, constraint: None }
 }
 
-fn choice(value: &str, label: Labels) -> Choice {
-    Choice { value: value.into(), label }
+fn yes_no(id: &str, label: Labels) -> Question {
+    Question { required: true, ..question(id, label, QuestionKind::YesNo) }
+}
+
+fn single_choice(id: &str, label: Labels, choices: &[(&str, Labels)]) -> Question {
+    let choices = choices.iter().map(|(value, label)| Choice { value: value.to_string(), label: label.clone() }).collect();
+    Question { required: true, ..question(id, label, QuestionKind::SingleChoice { choices }) }
+}
+
+fn constraint(expr: &str, message: Labels) -> Option<Constraint> {
+    Some(Constraint { expr: expr.into(), message })
+}
+
+fn notes() -> Question {
+    question("notes", Labels::four("备注", "備註", "Notes", "메모"), QuestionKind::Text)
 }
 
 pub fn household_form() -> Form {
@@ -120,29 +135,25 @@ pub fn household_form() -> Form {
         title: Labels::four("住户登记", "住戶登記", "Household register", "가구 등록"),
         questions: vec![
             Question {
-                id: "household_size".into(),
-                label: Labels::four("几人居住", "幾人居住", "How many people live here", "거주 인원"),
-                kind: QuestionKind::Integer,
                 required: true,
-                relevant: None,
-                constraint: Some(Constraint {
-                    expr: ". >= 1 and . <= 30".into(),
-                    message: Labels::four("人数应在 1 到 30 之间", "人數應在 1 到 30 之間", "Between 1 and 30 people", "1명에서 30명 사이여야 합니다"),
-                }),
+                constraint: constraint(
+                    ". >= 1 and . <= 30",
+                    Labels::four("人数应在 1 到 30 之间", "人數應在 1 到 30 之間", "Between 1 and 30 people", "1명에서 30명 사이여야 합니다"),
+                ),
+                ..question(
+                    "household_size",
+                    Labels::four("几人居住", "幾人居住", "How many people live here", "거주 인원"),
+                    QuestionKind::Integer,
+                )
             },
-            Question {
-                id: "tenure".into(),
-                label: Labels::four("业主还是租户", "業主還是租戶", "Owner or tenant", "소유자 또는 세입자"),
-                kind: QuestionKind::SingleChoice {
-                    choices: vec![
-                        choice("owner", Labels::four("业主", "業主", "Owner", "소유자")),
-                        choice("tenant", Labels::four("租户", "租戶", "Tenant", "세입자")),
-                    ],
-                },
-                required: true,
-                relevant: None,
-                constraint: None,
-            },
+            single_choice(
+                "tenure",
+                Labels::four("业主还是租户", "業主還是租戶", "Owner or tenant", "소유자 또는 세입자"),
+                &[
+                    ("owner", Labels::four("业主", "業主", "Owner", "소유자")),
+                    ("tenant", Labels::four("租户", "租戶", "Tenant", "세입자")),
+                ],
+            ),
             yes_no(
                 "returned",
                 Labels::four(
@@ -153,62 +164,47 @@ pub fn household_form() -> Form {
                 ),
             ),
             Question {
-                id: "returned_from".into(),
-                label: Labels::four("从哪里返回", "從哪裡返回", "Back from where", "어디에서 돌아왔습니까"),
-                kind: QuestionKind::SingleChoice {
-                    choices: vec![
-                        choice("province", Labels::four("外省", "外省", "Another province", "다른 지역")),
-                        choice("abroad", Labels::four("境外", "境外", "Abroad", "해외")),
+                relevant: returned.clone(),
+                ..single_choice(
+                    "returned_from",
+                    Labels::four("从哪里返回", "從哪裡返回", "Back from where", "어디에서 돌아왔습니까"),
+                    &[
+                        ("province", Labels::four("外省", "外省", "Another province", "다른 지역")),
+                        ("abroad", Labels::four("境外", "境外", "Abroad", "해외")),
                     ],
-                },
-                required: true,
-                relevant: returned.clone(),
-                constraint: None,
+                )
             },
             Question {
-                id: "returned_on".into(),
-                label: Labels::four("返回日期", "返回日期", "Date of return", "돌아온 날짜"),
-                kind: QuestionKind::Date,
                 required: true,
                 relevant: returned.clone(),
-                constraint: Some(Constraint {
-                    expr: ". <= today()".into(),
-                    message: Labels::four("日期不能晚于今天", "日期不能晚於今天", "Cannot be after today", "오늘 이후일 수 없습니다"),
-                }),
+                constraint: constraint(
+                    ". <= today()",
+                    Labels::four("日期不能晚于今天", "日期不能晚於今天", "Cannot be after today", "오늘 이후일 수 없습니다"),
+                ),
+                ..question("returned_on", Labels::four("返回日期", "返回日期", "Date of return", "돌아온 날짜"), QuestionKind::Date)
             },
             Question {
-                id: "quarantine_until".into(),
-                label: Labels::four("居家隔离至", "居家隔離至", "Home quarantine until", "자가격리 종료일"),
-                kind: QuestionKind::Date,
-                required: false,
                 relevant: returned,
-                constraint: Some(Constraint {
-                    expr: ". >= ${returned_on}".into(),
-                    message: Labels::four("不能早于返回日期", "不能早於返回日期", "Cannot be before the date of return", "돌아온 날짜보다 이를 수 없습니다"),
-                }),
+                constraint: constraint(
+                    ". >= ${returned_on}",
+                    Labels::four("不能早于返回日期", "不能早於返回日期", "Cannot be before the date of return", "돌아온 날짜보다 이를 수 없습니다"),
+                ),
+                ..question(
+                    "quarantine_until",
+                    Labels::four("居家隔离至", "居家隔離至", "Home quarantine until", "자가격리 종료일"),
+                    QuestionKind::Date,
+                )
             },
-            Question {
-                id: "health_code".into(),
-                label: Labels::four("健康码颜色", "健康碼顏色", "Health-code colour", "건강 코드 색상"),
-                kind: QuestionKind::SingleChoice {
-                    choices: vec![
-                        choice("green", Labels::four("绿码", "綠碼", "Green", "녹색")),
-                        choice("orange", Labels::four("橙码", "橙碼", "Orange", "주황색")),
-                        choice("red", Labels::four("红码", "紅碼", "Red", "빨간색")),
-                    ],
-                },
-                required: true,
-                relevant: None,
-                constraint: None,
-            },
-            Question {
-                id: "notes".into(),
-                label: Labels::four("备注", "備註", "Notes", "메모"),
-                kind: QuestionKind::Text,
-                required: false,
-                relevant: None,
-                constraint: None,
-            },
+            single_choice(
+                "health_code",
+                Labels::four("健康码颜色", "健康碼顏色", "Health-code colour", "건강 코드 색상"),
+                &[
+                    ("green", Labels::four("绿码", "綠碼", "Green", "녹색")),
+                    ("orange", Labels::four("橙码", "橙碼", "Orange", "주황색")),
+                    ("red", Labels::four("红码", "紅碼", "Red", "빨간색")),
+                ],
+            ),
+            notes(),
         ],
     }
 }
@@ -222,14 +218,7 @@ pub fn shop_form() -> Form {
             yes_no("staff_registered", Labels::four("员工已登记", "員工已登記", "Staff registered", "직원 등록 완료")),
             yes_no("thermometer", Labels::four("门口有体温计", "門口有體溫計", "Thermometer at the door", "입구에 체온계 비치")),
             yes_no("notice_posted", Labels::four("已张贴告示", "已張貼告示", "Notice posted", "안내문 게시")),
-            Question {
-                id: "notes".into(),
-                label: Labels::four("备注", "備註", "Notes", "메모"),
-                kind: QuestionKind::Text,
-                required: false,
-                relevant: None,
-                constraint: None,
-            },
+            notes(),
         ],
     }
 }

@@ -227,11 +227,22 @@ impl SyncClient {
                 break;
             }
         }
+        let store_error = |e: crate::store::idb::IdbError| SyncFailure::Server(e.to_string());
+        let mut revision = store.campaign(&joined.campaign_id).await.map_err(store_error)?.map_or(0, |c| c.revision);
         loop {
-            let url = format!("/api/v1/sync/pull?cursor={}&device_id={}", meta.cursor, device.device_id);
+            let url = format!(
+                "/api/v1/sync/pull?cursor={}&device_id={}&campaign_revision={revision}",
+                meta.cursor, device.device_id
+            );
             let page: PullResponse = get_json(&url).await?;
+            if let Some(bundle) = page.campaign {
+                // The territory first: pulled records find their doors in it.
+                store.save_bundle(&bundle).await.map_err(store_error)?;
+                revision = bundle.campaign.revision;
+                self.campaign.campaign.set(Some(bundle.campaign));
+            }
             meta.cursor = page.cursor;
-            store.save_pulled(&joined.campaign_id, &page.records, &meta).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+            store.save_pulled(&joined.campaign_id, &page.records, &meta).await.map_err(store_error)?;
             if !page.more {
                 break;
             }

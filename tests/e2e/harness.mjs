@@ -126,9 +126,14 @@ export async function waitUntilOfflineReady(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 }
 
+/** Runs a `walkbook-server` subcommand on the server's database; returns what it printed. */
+export function serverCommand(server, ...args) {
+  return execFileSync(serverBin, ["--db", server.dbPath, ...args], { encoding: "utf8" });
+}
+
 /** Invites a volunteer through the real CLI (`walkbook-server invite`); returns the join code. */
 export function inviteVolunteer(server, name = "Test volunteer") {
-  const output = execFileSync(serverBin, ["--db", server.dbPath, "invite", "--name", name], { encoding: "utf8" });
+  const output = serverCommand(server, "invite", "--name", name);
   const code = output.match(/Join code: (\S+)/)?.[1];
   if (!code) throw new Error(`no join code in:\n${output}`);
   return code;

@@ -1,8 +1,10 @@
 //! A campaign: what a phone loads to work a territory.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
-use crate::form::Form;
+use crate::form::{CompiledForm, Form};
 use crate::labels::Labels;
 use crate::lang::Lang;
 use crate::territory::{Building, Door};
@@ -11,6 +13,10 @@ use crate::territory::{Building, Door};
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     pub id: String,
+    /// Bumped by the server each time the campaign (territory, forms,
+    /// settings) changes; phones pull a newer revision. 0: never stored.
+    #[serde(default)]
+    pub revision: u64,
     pub name: Labels,
     pub languages: Vec<Lang>,
     pub settings: Settings,
@@ -43,10 +49,121 @@ impl Campaign {
     }
 }
 
-/// A campaign with its doors: what the phone stores on first start.
+/// A campaign with its doors: what the phone stores on first start, and what
+/// a pull carries when the campaign changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignBundle {
     pub campaign: Campaign,
     pub doors: Vec<Door>,
+}
+
+impl CampaignBundle {
+    /// What is wrong with this bundle as a campaign, one sentence each
+    /// (empty: nothing). Forms must compile; ids must be unique; every door
+    /// must stand in a building of the campaign; every building's form must
+    /// exist.
+    pub fn problems(&self) -> Vec<String> {
+        let campaign = &self.campaign;
+        let mut problems = Vec::new();
+        if campaign.id.trim().is_empty() {
+            problems.push("the campaign has no id".to_string());
+        }
+        let mut form_versions = HashSet::new();
+        for form in &campaign.forms {
+            if !form_versions.insert((form.id.as_str(), form.version)) {
+                problems.push(format!("form '{}' version {} appears twice", form.id, form.version));
+            }
+            if let Err(errors) = CompiledForm::compile(form.clone()) {
+                for error in errors {
+                    problems.push(format!("form '{}' version {}, {error}", form.id, form.version));
+                }
+            }
+        }
+        let mut building_ids = HashSet::new();
+        for building in &campaign.buildings {
+            if !building_ids.insert(building.id.as_str()) {
+                problems.push(format!("building '{}' appears twice", building.id));
+            }
+            if campaign.current_form(&building.form_id).is_none() {
+                problems.push(format!("building '{}' uses form '{}', which the campaign does not have", building.id, building.form_id));
+            }
+        }
+        let mut door_ids = HashSet::new();
+        for door in &self.doors {
+            if !door_ids.insert(door.id.as_str()) {
+                problems.push(format!("door '{}' appears twice", door.id));
+            }
+            if !building_ids.contains(door.building_id.as_str()) {
+                problems.push(format!("door '{}' is in building '{}', which the campaign does not have", door.id, door.building_id));
+            }
+        }
+        problems
+    }
+
+    /// What is wrong with replacing `self` (stored) by `next`: besides
+    /// `next.problems()`, every form version records may name must stay
+    /// exactly as it was, so older records stay readable.
+    pub fn update_problems(&self, next: &CampaignBundle) -> Vec<String> {
+        let mut problems = next.problems();
+        if next.campaign.id != self.campaign.id {
+            problems.push(format!("this is campaign '{}', not '{}'", next.campaign.id, self.campaign.id));
+        }
+        for form in &self.campaign.forms {
+            match next.campaign.forms.iter().find(|f| f.id == form.id && f.version == form.version) {
+                None => problems.push(format!(
+                    "form '{}' version {} is missing: keep every version (add a new version to change a form)",
+                    form.id, form.version
+                )),
+                Some(kept) if kept != form => problems.push(format!(
+                    "form '{}' version {} was changed: give the changed form a new version number",
+                    form.id, form.version
+                )),
+                Some(_) => {}
+            }
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::demo::demo_campaign;
+
+    #[test]
+    fn the_demo_campaign_has_no_problems() {
+        assert_eq!(demo_campaign().problems(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn bundle_problems_name_what_is_wrong() {
+        let mut bundle = demo_campaign();
+        let door = bundle.doors[0].clone();
+        bundle.doors.push(door.clone());
+        bundle.doors[1].building_id = "nowhere".into();
+        bundle.campaign.buildings[0].form_id = "no-form".into();
+        let problems = bundle.problems();
+        assert!(problems.contains(&format!("door '{}' appears twice", door.id)), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("building 'nowhere'")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("form 'no-form'")), "{problems:?}");
+    }
+
+    #[test]
+    fn an_update_keeps_every_form_version() {
+        let stored = demo_campaign();
+        let mut next = stored.clone();
+        assert!(stored.update_problems(&next).is_empty());
+        // A new version may be added...
+        let mut v2 = next.campaign.forms[0].clone();
+        v2.version += 1;
+        next.campaign.forms.push(v2);
+        assert!(stored.update_problems(&next).is_empty());
+        // ...but an old one may neither change nor go.
+        next.campaign.forms[0].questions.pop();
+        let problems = stored.update_problems(&next);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("was changed"), "{problems:?}");
+        next.campaign.forms.remove(0);
+        assert!(stored.update_problems(&next)[0].contains("is missing"));
+    }
 }

@@ -93,6 +93,7 @@ pub fn demo_campaign() -> CampaignBundle {
     summarise_floors(&mut buildings, &doors);
     CampaignBundle {
         campaign: Campaign {
+            revision: 0,
             id: DEMO_CAMPAIGN_ID.into(),
             name: Labels::four("幸福社区入户排查", "幸福社區入戶排查", "Xingfu community door-to-door check", "싱푸 지역 방문 조사"),
             languages: Lang::ALL.to_vec(),

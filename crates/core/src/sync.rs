@@ -8,10 +8,12 @@
 //!   Records are identified by their UUID: pushing a record again is a
 //!   `duplicate` and changes nothing, so a batch can be replayed safely after
 //!   any failure.
-//! - **Pull** (`GET /api/v1/sync/pull?cursor=N`): the records of the
-//!   campaign the server received after cursor `N` (every device's), in the
-//!   order received, a page at a time. The client stores them and keeps the
-//!   returned cursor.
+//! - **Pull** (`GET /api/v1/sync/pull?cursor=N&campaign_revision=R`): the
+//!   records of the campaign the server received after cursor `N` (other
+//!   devices'), in the order received, a page at a time, and the whole
+//!   campaign (territory, forms, settings) when the server's revision is
+//!   newer than `R`. The client stores the campaign first, then the records,
+//!   then keeps the returned cursor.
 
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +77,9 @@ pub struct PullResponse {
     pub cursor: i64,
     /// More records are waiting after this page.
     pub more: bool,
+    /// The campaign, when it changed since the revision the client named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<CampaignBundle>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -34,7 +34,8 @@ impl CampaignIndex {
     }
 }
 
-/// Campaign indices, loaded from the database on first use.
+/// Campaign indices, loaded from the database on first use and reloaded
+/// when the stored revision moves on (another process may have changed it).
 #[derive(Default)]
 pub struct CampaignCache {
     loaded: std::sync::RwLock<HashMap<String, Arc<CampaignIndex>>>,
@@ -42,36 +43,102 @@ pub struct CampaignCache {
 
 impl CampaignCache {
     pub async fn get(&self, db: &Db, campaign_id: &str) -> Result<Arc<CampaignIndex>, ApiError> {
+        let revision = stored_revision(db, campaign_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("No campaign {campaign_id}")))?;
         if let Some(index) = self.loaded.read().expect("not poisoned").get(campaign_id) {
-            return Ok(index.clone());
+            if index.bundle.campaign.revision == revision {
+                return Ok(index.clone());
+            }
         }
-        let bundle: Option<(String,)> = sqlx::query_as("SELECT bundle FROM campaigns WHERE id = ?")
+        let bundle: Option<(String, i64)> = sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = ?")
             .bind(campaign_id)
             .fetch_optional(db)
             .await?;
-        let (bundle,) = bundle.ok_or_else(|| ApiError::not_found(format!("No campaign {campaign_id}")))?;
-        let bundle: CampaignBundle = serde_json::from_str(&bundle)
+        let (bundle, revision) = bundle.ok_or_else(|| ApiError::not_found(format!("No campaign {campaign_id}")))?;
+        let mut bundle: CampaignBundle = serde_json::from_str(&bundle)
             .map_err(|e| ApiError::Internal(format!("stored campaign {campaign_id} is unreadable: {e}")))?;
+        bundle.campaign.revision = revision as u64;
         let index = Arc::new(CampaignIndex::new(bundle));
         self.loaded.write().expect("not poisoned").insert(campaign_id.to_string(), index.clone());
         Ok(index)
     }
 }
 
+async fn stored_revision(db: &Db, campaign_id: &str) -> Result<Option<u64>, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT revision FROM campaigns WHERE id = ?").bind(campaign_id).fetch_optional(db).await?;
+    Ok(row.map(|(revision,)| revision as u64))
+}
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-/// Stores a campaign bundle unless one with its id exists. Returns whether it was new.
+/// Stores a campaign bundle unless one with its id exists (revision 1).
+/// Returns whether it was new.
 pub async fn insert_campaign(db: &Db, bundle: &CampaignBundle) -> Result<bool, sqlx::Error> {
-    let json = serde_json::to_string(bundle).expect("a bundle always serialises");
-    let result = sqlx::query("INSERT OR IGNORE INTO campaigns (id, bundle, created_at) VALUES (?, ?, ?)")
+    let mut bundle = bundle.clone();
+    bundle.campaign.revision = 1;
+    let json = serde_json::to_string(&bundle).expect("a bundle always serialises");
+    let result = sqlx::query("INSERT OR IGNORE INTO campaigns (id, bundle, created_at, revision) VALUES (?, ?, ?, 1)")
         .bind(&bundle.campaign.id)
         .bind(json)
         .bind(now_ms())
         .execute(db)
         .await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Creates a campaign, or replaces a stored one with the next revision,
+/// after checking it: a bad bundle changes nothing and every problem is
+/// named. A replacement keeps every form version, and every door some
+/// record names. Returns the stored revision.
+pub async fn store_campaign(db: &Db, bundle: &CampaignBundle) -> Result<u64, ApiError> {
+    let campaign_id = bundle.campaign.id.as_str();
+    let mut tx = crate::db::begin_write(db).await?;
+    let stored: Option<(String, i64)> = sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = ?")
+        .bind(campaign_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let mut problems = match &stored {
+        None => bundle.problems(),
+        Some((stored, _)) => {
+            let stored: CampaignBundle = serde_json::from_str(stored)
+                .map_err(|e| ApiError::Internal(format!("stored campaign {campaign_id} is unreadable: {e}")))?;
+            stored.update_problems(bundle)
+        }
+    };
+    let doors: HashSet<&str> = bundle.doors.iter().map(|d| d.id.as_str()).collect();
+    let recorded: Vec<(String, i64)> =
+        sqlx::query_as("SELECT door_id, COUNT(*) FROM records WHERE campaign_id = ? GROUP BY door_id ORDER BY door_id")
+            .bind(campaign_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for (door_id, count) in recorded.iter().filter(|(door_id, _)| !doors.contains(door_id.as_str())) {
+        problems.push(format!("door '{door_id}' has {count} records: keep it in the territory"));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::unprocessable("invalid_campaign", problems.join("; ")));
+    }
+    let revision = stored.map_or(1, |(_, revision)| revision as u64 + 1);
+    let mut bundle = bundle.clone();
+    bundle.campaign.revision = revision;
+    // Floors and door counts follow from the doors, whatever the file said.
+    walkbook_core::territory::summarise_floors(&mut bundle.campaign.buildings, &bundle.doors);
+    let json = serde_json::to_string(&bundle).expect("a bundle always serialises");
+    sqlx::query(
+        "INSERT INTO campaigns (id, bundle, created_at, revision) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (id) DO UPDATE SET bundle = excluded.bundle, revision = excluded.revision",
+    )
+    .bind(campaign_id)
+    .bind(json)
+    .bind(now_ms())
+    .bind(revision as i64)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(revision)
 }
 
 /// Creates a volunteer of a campaign and a one-time join code valid for

@@ -31,6 +31,11 @@ impl ApiError {
         ApiError::Client { status: StatusCode::UNAUTHORIZED, code, message: message.into() }
     }
 
+    /// Well-formed, but not something that can be stored.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::Client { status: StatusCode::UNPROCESSABLE_ENTITY, code, message: message.into() }
+    }
+
     pub fn payload_too_large(message: impl Into<String>) -> ApiError {
         ApiError::Client { status: StatusCode::PAYLOAD_TOO_LARGE, code: "payload_too_large", message: message.into() }
     }

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use walkbook_core::demo::{demo_campaign, DEMO_CAMPAIGN_ID};
-use walkbook_server::campaigns::{insert_campaign, invite, CampaignCache};
+use walkbook_core::campaign::CampaignBundle;
+use walkbook_server::campaigns::{insert_campaign, invite, store_campaign, CampaignCache};
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
 #[derive(Parser)]
@@ -42,6 +43,18 @@ enum Command {
         #[arg(long, env = "WALKBOOK_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },
+    /// Print a stored campaign as a JSON bundle (a starting point for
+    /// `load-campaign`).
+    ShowCampaign {
+        #[arg(long, default_value = DEMO_CAMPAIGN_ID)]
+        campaign: String,
+    },
+    /// Create a campaign from a JSON bundle (campaign, forms, doors), or
+    /// replace a stored one: phones pick up the new revision on their next sync.
+    LoadCampaign {
+        /// The bundle's JSON file.
+        file: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -65,6 +78,25 @@ async fn main() {
                 println!("Invited {name} ({volunteer_id}) to {campaign}, valid for {valid_days} days.");
                 println!("Join code: {code}");
                 println!("Join link: {}/join#code={code}", public_url.trim_end_matches('/'));
+                Ok(())
+            }
+            Command::ShowCampaign { campaign } => {
+                let index = CampaignCache::default().get(&db, &campaign).await.map_err(|e| e.to_string())?;
+                println!("{}", serde_json::to_string_pretty(&index.bundle).expect("a bundle always serialises"));
+                Ok(())
+            }
+            Command::LoadCampaign { file } => {
+                let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                let bundle: CampaignBundle =
+                    serde_json::from_str(&text).map_err(|e| format!("{} is not a campaign bundle: {e}", file.display()))?;
+                let revision = store_campaign(&db, &bundle).await.map_err(|e| e.to_string())?;
+                println!(
+                    "Stored campaign {} revision {revision}: {} buildings, {} doors, {} forms.",
+                    bundle.campaign.id,
+                    bundle.campaign.buildings.len(),
+                    bundle.doors.len(),
+                    bundle.campaign.forms.len()
+                );
                 Ok(())
             }
         }

@@ -11,7 +11,7 @@ use tower::ServiceExt;
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::demo::demo_campaign;
 use walkbook_core::record::{Outcome, Record};
-use walkbook_server::campaigns::{insert_campaign, invite, CampaignCache};
+use walkbook_server::campaigns::{insert_campaign, invite, store_campaign, CampaignCache};
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
 struct Server {
@@ -165,6 +165,44 @@ async fn invalid_records_are_rejected_with_reasons_and_not_stored() {
     assert!(reasons[2].contains("household_size") && reasons[2].contains("Required"), "{reasons:?}");
     assert!(reasons[3].contains("not a UUID"), "{reasons:?}");
     assert_eq!(stored_count(&server).await, 0);
+}
+
+#[tokio::test]
+async fn pull_carries_a_changed_campaign_and_push_validates_against_it() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let (_, _, first) = call(&server, get("/api/v1/sync/pull?cursor=0&campaign_revision=0", &cookie)).await;
+    assert_eq!(first["campaign"]["campaign"]["revision"], 1, "a phone with no revision gets the campaign");
+    let (_, _, current) = call(&server, get("/api/v1/sync/pull?cursor=0&campaign_revision=1", &cookie)).await;
+    assert!(current.get("campaign").is_none(), "an up-to-date phone does not: {current}");
+
+    // A record for a door the territory does not have yet is rejected...
+    let mut next = demo_campaign();
+    let mut new_door = next.doors[0].clone();
+    new_door.id = "xfl-01-1-103".into();
+    new_door.label = "1-103".into();
+    next.doors.push(new_door);
+    let early = record("demo-xingfu", "xfl-01-1-103", 1);
+    let (_, _, body) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[early]))).await;
+    assert_eq!(body["results"][0]["status"], "rejected");
+    // ...and accepted once the campaign has it.
+    assert_eq!(store_campaign(&server.db, &next).await.unwrap(), 2);
+    let (_, _, changed) = call(&server, get("/api/v1/sync/pull?cursor=0&campaign_revision=1", &cookie)).await;
+    assert_eq!(changed["campaign"]["campaign"]["revision"], 2);
+    assert!(changed["campaign"]["doors"].as_array().unwrap().iter().any(|d| d["id"] == "xfl-01-1-103"));
+    let (_, _, body) =
+        call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[record("demo-xingfu", "xfl-01-1-103", 2)]))).await;
+    assert_eq!(body["results"][0]["status"], "stored", "{body}");
+
+    // A door with records cannot leave the territory, nor a form version change.
+    let mut shrunk = next.clone();
+    shrunk.doors.retain(|d| d.id != "xfl-01-1-103");
+    shrunk.campaign.forms[0].questions.pop();
+    let error = store_campaign(&server.db, &shrunk).await.unwrap_err().to_string();
+    assert!(error.contains("door 'xfl-01-1-103' has 1 records"), "{error}");
+    assert!(error.contains("was changed"), "{error}");
+    let (_, _, unchanged) = call(&server, get("/api/v1/sync/pull?cursor=0&campaign_revision=2", &cookie)).await;
+    assert!(unchanged.get("campaign").is_none(), "a refused update changes nothing");
 }
 
 #[tokio::test]

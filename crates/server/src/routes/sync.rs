@@ -166,10 +166,14 @@ pub struct PullQuery {
     /// The pulling device: its own records are skipped (it has them), though
     /// the cursor moves past them.
     device_id: Option<String>,
+    /// The revision of the campaign the phone holds: a newer one is sent.
+    #[serde(default)]
+    campaign_revision: u64,
 }
 
-/// `GET /api/v1/sync/pull?cursor=N[&limit=M]`: the campaign's records received
-/// after `cursor`, oldest first.
+/// `GET /api/v1/sync/pull?cursor=N[&limit=M][&campaign_revision=R]`: the
+/// campaign's records received after `cursor`, oldest first, and the campaign
+/// itself when its revision is newer than `R`.
 pub async fn pull(
     State(state): State<AppState>,
     session: Session,
@@ -177,6 +181,8 @@ pub async fn pull(
 ) -> Result<Json<PullResponse>, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::bad_request("invalid_query", rejection.body_text()))?;
     let limit = query.limit.unwrap_or(MAX_PULL_RECORDS).clamp(1, MAX_PULL_RECORDS);
+    let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
+    let campaign = (index.bundle.campaign.revision > query.campaign_revision).then(|| index.bundle.clone());
     let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
         "SELECT seq, CASE WHEN device_id = ? THEN NULL ELSE body END FROM records \
          WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?",
@@ -195,7 +201,7 @@ pub async fn pull(
         .filter_map(|(_, body)| body.as_deref())
         .map(|body| serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored record: {e}"))))
         .collect::<Result<_, _>>()?;
-    Ok(Json(PullResponse { records, cursor, more }))
+    Ok(Json(PullResponse { records, cursor, more, campaign }))
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ pub async fn bench_save_latency(count: u32) -> Result<Vec<f64>, JsValue> {
             answers: answers.clone(),
             device_time: js_sys::Date::now() as i64,
             supersedes: None,
+            kind: Default::default(),
         };
         let started = now();
         store.save_record(record).await.map_err(js_error)?;
@@ -116,6 +117,7 @@ pub async fn bench_make_pending(count: u32) -> Result<u32, JsValue> {
             answers: BTreeMap::new(),
             device_time: js_sys::Date::now() as i64,
             supersedes: None,
+            kind: Default::default(),
         };
         store.save_record(record).await.map_err(js_error)?;
     }

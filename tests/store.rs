@@ -29,6 +29,7 @@ fn new_record(door: &Door, outcome: Outcome) -> NewRecord {
         answers: Answers::from([("household_size".to_string(), Answer::Number(3.0))]),
         device_time: js_sys::Date::now() as i64,
         supersedes: None,
+        kind: Default::default(),
     }
 }
 

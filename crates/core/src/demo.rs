@@ -98,7 +98,7 @@ pub fn demo_campaign() -> CampaignBundle {
             name: Labels::four("幸福社区入户排查", "幸福社區入戶排查", "Xingfu community door-to-door check", "싱푸 지역 방문 조사"),
             languages: Lang::ALL.to_vec(),
             settings: Settings::default(),
-            forms: vec![household_form(), shop_form()],
+            forms: vec![household_form(), household_roster_form(), shop_form()],
             buildings,
         },
         doors,
@@ -210,6 +210,106 @@ pub fn household_form() -> Form {
     }
 }
 
+/// Version 2 of the household form: a roster of people instead of counts
+/// (see `people` for the ids follow-ups read). Version 1 stays in the
+/// campaign, so records made with it stay readable.
+pub fn household_roster_form() -> Form {
+    let returned = Some("${returned_from} != 'none'".to_string());
+    let person = vec![
+        Question { required: true, ..question("name", Labels::four("姓名或姓名缩写", "姓名或姓名縮寫", "Name or initials", "이름 또는 이니셜"), QuestionKind::Text) },
+        single_choice(
+            "relation",
+            Labels::four("与户主关系", "與戶主關係", "Relation to the head of household", "세대주와의 관계"),
+            &[
+                ("head", Labels::four("户主", "戶主", "Head of household", "세대주")),
+                ("spouse", Labels::four("配偶", "配偶", "Spouse", "배우자")),
+                ("child", Labels::four("子女", "子女", "Child", "자녀")),
+                ("parent", Labels::four("父母", "父母", "Parent", "부모")),
+                ("other", Labels::four("其他", "其他", "Other", "기타")),
+            ],
+        ),
+        single_choice(
+            "age_band",
+            Labels::four("年龄段", "年齡段", "Age band", "연령대"),
+            &[
+                ("0-17", Labels::four("0–17 岁", "0–17 歲", "0–17", "0–17세")),
+                ("18-59", Labels::four("18–59 岁", "18–59 歲", "18–59", "18–59세")),
+                ("60+", Labels::four("60 岁以上", "60 歲以上", "60 and over", "60세 이상")),
+            ],
+        ),
+        single_choice(
+            "tenure",
+            Labels::four("业主还是租户", "業主還是租戶", "Owner or tenant", "소유자 또는 세입자"),
+            &[
+                ("owner", Labels::four("业主", "業主", "Owner", "소유자")),
+                ("tenant", Labels::four("租户", "租戶", "Tenant", "세입자")),
+            ],
+        ),
+        Question {
+            constraint: constraint(
+                "string-length(.) >= 5 and string-length(.) <= 20",
+                Labels::four("电话号码为 5 到 20 位", "電話號碼為 5 到 20 位", "A phone number has 5 to 20 characters", "전화번호는 5~20자입니다"),
+            ),
+            ..question("phone", Labels::four("电话（选填）", "電話（選填）", "Phone (optional)", "전화번호 (선택)"), QuestionKind::Text)
+        },
+        single_choice(
+            "returned_from",
+            Labels::four("近期是否从外地返回", "近期是否從外地返回", "Recently back from elsewhere", "최근 다른 곳에서 돌아왔습니까"),
+            &[
+                ("none", Labels::four("否", "否", "No", "아니요")),
+                ("province", Labels::four("外省", "外省", "Another province", "다른 지역")),
+                ("abroad", Labels::four("境外", "境外", "Abroad", "해외")),
+            ],
+        ),
+        Question {
+            required: true,
+            relevant: returned.clone(),
+            constraint: constraint(
+                ". <= today()",
+                Labels::four("日期不能晚于今天", "日期不能晚於今天", "Cannot be after today", "오늘 이후일 수 없습니다"),
+            ),
+            ..question("returned_on", Labels::four("返回日期", "返回日期", "Date of return", "돌아온 날짜"), QuestionKind::Date)
+        },
+        single_choice(
+            "health_code",
+            Labels::four("健康码颜色", "健康碼顏色", "Health-code colour", "건강 코드 색상"),
+            &[
+                ("green", Labels::four("绿码", "綠碼", "Green", "녹색")),
+                ("orange", Labels::four("橙码", "橙碼", "Orange", "주황색")),
+                ("red", Labels::four("红码", "紅碼", "Red", "빨간색")),
+            ],
+        ),
+        Question {
+            relevant: returned,
+            constraint: constraint(
+                ". >= ${returned_on}",
+                Labels::four("不能早于返回日期", "不能早於返回日期", "Cannot be before the date of return", "돌아온 날짜보다 이를 수 없습니다"),
+            ),
+            ..question(
+                "quarantine_until",
+                Labels::four("居家隔离至（含当天）", "居家隔離至（含當天）", "Home quarantine until (last day)", "자가격리 종료일 (마지막 날)"),
+                QuestionKind::Date,
+            )
+        },
+    ];
+    Form {
+        id: "household".into(),
+        version: 2,
+        title: Labels::four("住户登记", "住戶登記", "Household register", "가구 등록"),
+        questions: vec![
+            Question {
+                required: true,
+                ..question(
+                    crate::people::ROSTER,
+                    Labels::four("住户成员", "住戶成員", "People in this household", "가구 구성원"),
+                    QuestionKind::Repeat { questions: person },
+                )
+            },
+            notes(),
+        ],
+    }
+}
+
 pub fn shop_form() -> Form {
     Form {
         id: "shop".into(),
@@ -263,6 +363,55 @@ mod tests {
         assert!(json.contains(r#""kind":"integer""#), "questions are flat, XLSForm-like");
         let back: crate::campaign::CampaignBundle = serde_json::from_str(&json).unwrap();
         assert_eq!(back, bundle);
+    }
+
+    #[test]
+    fn the_roster_validates_each_person_by_itself() {
+        use crate::form::Entry;
+        let form = CompiledForm::compile(household_roster_form()).unwrap();
+        let today = "2026-11-28";
+        let person = |id: &str, pairs: &[(&str, Answer)]| Entry { id: id.into(), answers: answers(pairs) };
+        let well = [
+            ("name", Answer::Text("Wang".into())),
+            ("relation", Answer::Text("head".into())),
+            ("age_band", Answer::Text("18-59".into())),
+            ("tenure", Answer::Text("tenant".into())),
+            ("returned_from", Answer::Text("none".into())),
+            ("health_code", Answer::Text("green".into())),
+        ];
+        let mut back = answers(&well);
+        back.insert("returned_from".into(), Answer::Text("abroad".into()));
+        let roster = |entries: Vec<Entry>| answers(&[("people", Answer::Group(entries))]);
+        assert!(form.validate(&roster(vec![person("a", &well)]), today).is_empty());
+        let problems = form.validate(&roster(vec![person("a", &well), Entry { id: "b".into(), answers: back.clone() }]), today);
+        let ids: Vec<&str> = problems.iter().map(|p| p.question_id.as_str()).collect();
+        assert_eq!(ids, vec!["people/b/returned_on"], "only the returned person owes a date");
+        assert_eq!(form.validate(&answers(&[]), today)[0].kind, ProblemKind::Required, "at least one person");
+        // Two entries with one id cannot be told apart.
+        let twins = roster(vec![person("a", &well), person("a", &well)]);
+        assert_eq!(form.validate(&twins, today)[0].kind, ProblemKind::WrongType);
+        // Pruning works inside each entry: a quarantine date goes with "none".
+        let mut changed = back.clone();
+        changed.insert("quarantine_until".into(), Answer::Text("2026-12-01".into()));
+        changed.insert("returned_from".into(), Answer::Text("none".into()));
+        let pruned = form.prune(&roster(vec![Entry { id: "b".into(), answers: changed }]), today);
+        let Some(Answer::Group(entries)) = pruned.get("people") else { panic!("{pruned:?}") };
+        assert!(!entries[0].answers.contains_key("quarantine_until"));
+        // The answers survive JSON (the untagged answer tells a group from a list).
+        let json = serde_json::to_string(&pruned).unwrap();
+        assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), pruned);
+    }
+
+    #[test]
+    fn repeat_groups_do_not_nest_and_inner_errors_name_their_path() {
+        let mut form = household_roster_form();
+        let nested = form.questions[0].clone();
+        let crate::form::QuestionKind::Repeat { questions } = &mut form.questions[0].kind else { panic!() };
+        questions[0].relevant = Some("${nowhere} = 1".into());
+        questions.push(nested);
+        let messages: Vec<String> = CompiledForm::compile(form).unwrap_err().iter().map(ToString::to_string).collect();
+        assert!(messages.iter().any(|m| m.contains("cannot hold another repeat")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("'people/name'") && m.contains("${nowhere}")), "{messages:?}");
     }
 
     fn answers(pairs: &[(&str, Answer)]) -> Answers {

@@ -57,6 +57,10 @@ pub enum QuestionKind {
     YesNo,
     /// Body temperature in °C, one decimal.
     Temperature,
+    /// A group of questions asked once per entry, e.g. per person in a
+    /// household. Its questions' expressions read the same entry's answers.
+    /// `required`: at least one entry. Groups do not nest.
+    Repeat { questions: Vec<Question> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +78,18 @@ pub enum Answer {
     Number(f64),
     Text(String),
     Choices(Vec<String>),
+    /// A repeat group's entries (an empty list reads as `Choices`: both
+    /// mean "no answer").
+    Group(Vec<Entry>),
+}
+
+/// One entry of a repeat group. The id, made on the phone, stays with the
+/// entry through every later version of the record (a person keeps theirs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: String,
+    pub answers: Answers,
 }
 
 pub type Answers = BTreeMap<String, Answer>;
@@ -83,6 +99,7 @@ impl Answer {
         match self {
             Answer::Text(t) => t.trim().is_empty(),
             Answer::Choices(c) => c.is_empty(),
+            Answer::Group(entries) => entries.is_empty(),
             Answer::Bool(_) | Answer::Number(_) => false,
         }
     }
@@ -94,6 +111,8 @@ impl Answer {
             Answer::Text(t) if t.is_empty() => Value::Null,
             Answer::Text(t) => Value::Text(t.clone()),
             Answer::Choices(c) => Value::List(c.clone()),
+            // Outside its group, a repeat reads as its number of entries.
+            Answer::Group(entries) => Value::Number(entries.len() as f64),
         }
     }
 }
@@ -117,6 +136,8 @@ pub struct CompiledForm {
     pub form: Form,
     relevant: Vec<Option<Expr>>,
     constraints: Vec<Option<Expr>>,
+    /// For each repeat question, its questions compiled as a form of their own.
+    groups: Vec<Option<CompiledForm>>,
 }
 
 /// What is wrong with one answer, in the volunteer's language.
@@ -144,8 +165,28 @@ impl CompiledForm {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         let mut relevant = Vec::new();
         let mut constraints = Vec::new();
+        let mut groups = Vec::new();
         for (index, question) in form.questions.iter().enumerate() {
             let error = |message: String| FormError { question_id: question.id.clone(), message };
+            groups.push(match &question.kind {
+                QuestionKind::Repeat { questions } => {
+                    if questions.iter().any(|q| matches!(q.kind, QuestionKind::Repeat { .. })) {
+                        errors.push(error("a repeat group cannot hold another repeat group".into()));
+                    }
+                    let group = Form { id: question.id.clone(), version: form.version, title: question.label.clone(), questions: questions.clone() };
+                    match CompiledForm::compile(group) {
+                        Ok(compiled) => Some(compiled),
+                        Err(inner) => {
+                            errors.extend(inner.into_iter().map(|e| FormError {
+                                question_id: format!("{}/{}", question.id, e.question_id),
+                                message: e.message,
+                            }));
+                            None
+                        }
+                    }
+                }
+                _ => None,
+            });
             if seen.insert(&question.id, index).is_some() {
                 errors.push(error("the id is used by an earlier question".into()));
             }
@@ -181,7 +222,7 @@ impl CompiledForm {
             constraints.push(parse("constraint", question.constraint.as_ref().map(|c| c.expr.as_str()), true));
         }
         if errors.is_empty() {
-            Ok(CompiledForm { form, relevant, constraints })
+            Ok(CompiledForm { form, relevant, constraints, groups })
         } else {
             Err(errors)
         }
@@ -195,14 +236,30 @@ impl CompiledForm {
         }
     }
 
+    /// The compiled questions of repeat question `index`, if it is one.
+    pub fn group(&self, index: usize) -> Option<&CompiledForm> {
+        self.groups.get(index)?.as_ref()
+    }
+
     /// Drops answers to questions that are not relevant any more, so a record
     /// never carries an answer to a question the volunteer could not see.
+    /// Inside a repeat group each entry is pruned by itself; empty entries go.
     pub fn prune(&self, answers: &Answers, today: &str) -> Answers {
         let mut kept = Answers::new();
         for (index, question) in self.form.questions.iter().enumerate() {
             if let Some(answer) = answers.get(&question.id) {
+                let answer = match (self.group(index), answer) {
+                    (Some(group), Answer::Group(entries)) => Answer::Group(
+                        entries
+                            .iter()
+                            .map(|entry| Entry { id: entry.id.clone(), answers: group.prune(&entry.answers, today) })
+                            .filter(|entry| !entry.answers.is_empty())
+                            .collect(),
+                    ),
+                    _ => answer.clone(),
+                };
                 if self.is_relevant(index, &kept, today) && !answer.is_empty() {
-                    kept.insert(question.id.clone(), answer.clone());
+                    kept.insert(question.id.clone(), answer);
                 }
             }
         }
@@ -226,6 +283,21 @@ impl CompiledForm {
             };
             if let Some(kind) = type_problem(&question.kind, answer) {
                 problems.push(problem(kind));
+                continue;
+            }
+            if let (Some(group), Answer::Group(entries)) = (self.group(index), answer) {
+                // An entry's problems are named `group/entry id/question`.
+                let mut ids = std::collections::HashSet::new();
+                for entry in entries {
+                    if entry.id.is_empty() || !ids.insert(entry.id.as_str()) {
+                        problems.push(problem(ProblemKind::WrongType));
+                        break;
+                    }
+                    problems.extend(group.validate(&entry.answers, today).into_iter().map(|inner| Problem {
+                        question_id: format!("{}/{}/{}", question.id, entry.id, inner.question_id),
+                        kind: inner.kind,
+                    }));
+                }
                 continue;
             }
             if let (Some(expr), Some(constraint)) = (&self.constraints[index], &question.constraint) {
@@ -267,15 +339,7 @@ fn contains_current(expr: &Expr) -> bool {
 }
 
 fn type_problem(kind: &QuestionKind, answer: &Answer) -> Option<ProblemKind> {
-    let is_date = |t: &str| {
-        let bytes = t.as_bytes();
-        bytes.len() == 10
-            && bytes[4] == b'-'
-            && bytes[7] == b'-'
-            && t.split('-').all(|part| part.bytes().all(|b| b.is_ascii_digit()))
-            && (1..=12).contains(&t[5..7].parse::<u32>().unwrap_or(0))
-            && (1..=31).contains(&t[8..10].parse::<u32>().unwrap_or(0))
-    };
+    let is_date = |t: &str| crate::dates::day_of_date(t).is_some();
     match (kind, answer) {
         (QuestionKind::SingleChoice { choices }, Answer::Text(value)) => {
             (!choices.iter().any(|c| &c.value == value)).then(|| ProblemKind::NotAChoice(value.clone()))
@@ -290,6 +354,7 @@ fn type_problem(kind: &QuestionKind, answer: &Answer) -> Option<ProblemKind> {
         }
         (QuestionKind::Text, Answer::Text(_)) | (QuestionKind::YesNo, Answer::Bool(_)) => None,
         (QuestionKind::Date, Answer::Text(t)) => (!is_date(t)).then_some(ProblemKind::WrongType),
+        (QuestionKind::Repeat { .. }, Answer::Group(_)) => None,
         _ => Some(ProblemKind::WrongType),
     }
 }

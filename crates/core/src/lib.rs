@@ -4,10 +4,12 @@
 
 pub mod api;
 pub mod campaign;
+pub mod dates;
 pub mod demo;
 pub mod lang;
 pub mod expr;
 pub mod form;
+pub mod people;
 pub mod record;
 pub mod sync;
 pub mod labels;

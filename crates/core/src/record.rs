@@ -73,6 +73,31 @@ pub struct Record {
     pub device_time: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<String>,
+    /// A door visit unless it says otherwise (absent in JSON for a visit, so
+    /// visits keep the bytes they always had).
+    #[serde(default, skip_serializing_if = "RecordKind::is_visit")]
+    pub kind: RecordKind,
+}
+
+/// What a record is about. Only visits decide a door's status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RecordKind {
+    /// A door visit: the outcome and the questionnaire.
+    #[default]
+    Visit,
+    /// A quarantined person's temperature, for one follow-up slot. The door
+    /// is the person's; `outcome` is `answered` and `answers` empty.
+    TemperatureCheck { person_id: String, slot: crate::people::Slot, celsius: f64 },
+    /// "Notice posted on this floor". `door_id` is empty: the record is the
+    /// floor's, not a door's.
+    FloorNotice { building_id: String, floor: i32 },
+}
+
+impl RecordKind {
+    pub fn is_visit(&self) -> bool {
+        matches!(self, RecordKind::Visit)
+    }
 }
 
 impl Record {
@@ -84,12 +109,13 @@ impl Record {
     }
 }
 
-/// The door-status rule. A door's status is its latest record that no other
+/// The door-status rule. A door's status is its latest visit that no other
 /// record of the door supersedes, "latest" by [`Record::status_order`].
+/// Temperature checks and floor notices never count.
 /// With no records the door is unvisited (`None`). Two volunteers' records
 /// at one door are both kept; this rule only picks which one the door shows.
 pub fn latest_record<'a>(records: impl IntoIterator<Item = &'a Record>) -> Option<&'a Record> {
-    let records: Vec<&Record> = records.into_iter().collect();
+    let records: Vec<&Record> = records.into_iter().filter(|record| record.kind.is_visit()).collect();
     records
         .iter()
         .copied()
@@ -192,6 +218,7 @@ mod tests {
             device_seq: seq,
             device_time: time,
             supersedes: None,
+            kind: Default::default(),
         }
     }
 

@@ -126,6 +126,7 @@ mod tests {
             device_seq: 1,
             device_time: 5,
             supersedes: None,
+            kind: Default::default(),
         }
     }
 

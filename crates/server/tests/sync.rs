@@ -88,6 +88,7 @@ fn record(campaign: &str, door: &str, seq: u64) -> Record {
         device_seq: seq,
         device_time: 1_795_824_000_000,
         supersedes: None,
+        kind: Default::default(),
     }
 }
 

@@ -13,14 +13,15 @@ use crate::error::ApiError;
 /// What validating a record needs to know about its campaign.
 pub struct CampaignIndex {
     pub bundle: CampaignBundle,
-    pub doors: HashSet<String>,
+    /// Door id -> building id.
+    pub doors: HashMap<String, String>,
     /// Every version of every form, compiled: `(form id, version)`.
     pub forms: HashMap<(String, u32), CompiledForm>,
 }
 
 impl CampaignIndex {
     pub fn new(bundle: CampaignBundle) -> CampaignIndex {
-        let doors = bundle.doors.iter().map(|d| d.id.clone()).collect();
+        let doors = bundle.doors.iter().map(|d| (d.id.clone(), d.building_id.clone())).collect();
         let forms = bundle
             .campaign
             .forms
@@ -90,6 +91,25 @@ pub async fn insert_campaign(db: &Db, bundle: &CampaignBundle) -> Result<bool, s
     Ok(result.rows_affected() == 1)
 }
 
+/// Stores the built-in demo campaign, or brings a stored copy up to this
+/// build's demo as a new revision (keeping its older form versions, so its
+/// records stay readable). A demo changed by hand in a way this build's
+/// cannot replace is kept, with a warning.
+pub async fn ensure_demo_campaign(db: &Db) -> Result<(), ApiError> {
+    let demo = walkbook_core::demo::demo_campaign();
+    if insert_campaign(db, &demo).await? {
+        return Ok(());
+    }
+    let mut stored = CampaignCache::default().get(db, &demo.campaign.id).await?.bundle.clone();
+    stored.campaign.revision = demo.campaign.revision;
+    if stored != demo {
+        if let Err(error) = store_campaign(db, &demo).await {
+            tracing::warn!(%error, "the stored demo campaign differs from this build's and is kept");
+        }
+    }
+    Ok(())
+}
+
 /// Creates a campaign, or replaces a stored one with the next revision,
 /// after checking it: a bad bundle changes nothing and every problem is
 /// named. A replacement keeps every form version, and every door some
@@ -143,11 +163,18 @@ pub async fn store_campaign(db: &Db, bundle: &CampaignBundle) -> Result<u64, Api
 
 /// Creates a volunteer of a campaign and a one-time join code valid for
 /// `valid_for_ms`. Returns (volunteer id, code).
-pub async fn invite(db: &Db, campaign_id: &str, name: &str, valid_for_ms: i64) -> Result<(String, String), ApiError> {
-    let exists: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM campaigns WHERE id = ?").bind(campaign_id).fetch_optional(db).await?;
-    if exists.is_none() {
-        return Err(ApiError::not_found(format!("No campaign {campaign_id}")));
+/// `buildings`: the buildings they work (none: the whole campaign).
+pub async fn invite(
+    db: &Db,
+    campaigns: &CampaignCache,
+    campaign_id: &str,
+    name: &str,
+    buildings: &[String],
+    valid_for_ms: i64,
+) -> Result<(String, String), ApiError> {
+    let index = campaigns.get(db, campaign_id).await?;
+    if let Some(unknown) = buildings.iter().find(|b| index.bundle.campaign.building(b).is_none()) {
+        return Err(ApiError::bad_request("unknown_building", format!("There is no building '{unknown}' in {campaign_id}")));
     }
     let volunteer_id = format!("vol-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let code = join_code();
@@ -165,6 +192,13 @@ pub async fn invite(db: &Db, campaign_id: &str, name: &str, valid_for_ms: i64) -
         .bind(now_ms() + valid_for_ms)
         .execute(&mut *tx)
         .await?;
+    for building in buildings {
+        sqlx::query("INSERT INTO assignments (volunteer_id, building_id) VALUES (?, ?)")
+            .bind(&volunteer_id)
+            .bind(building)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok((volunteer_id, code))
 }

@@ -1,5 +1,6 @@
 //! Walkbook's endpoint: collects volunteers' records and serves the PWA.
 
+pub mod alerts;
 pub mod auth;
 pub mod campaigns;
 pub mod db;

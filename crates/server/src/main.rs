@@ -3,9 +3,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use walkbook_core::demo::{demo_campaign, DEMO_CAMPAIGN_ID};
+use walkbook_core::demo::DEMO_CAMPAIGN_ID;
 use walkbook_core::campaign::CampaignBundle;
-use walkbook_server::campaigns::{insert_campaign, invite, store_campaign, CampaignCache};
+use walkbook_server::campaigns::{ensure_demo_campaign, invite, store_campaign, CampaignCache};
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
 #[derive(Parser)]
@@ -36,6 +36,10 @@ enum Command {
         name: String,
         #[arg(long, default_value = DEMO_CAMPAIGN_ID)]
         campaign: String,
+        /// A building the volunteer works (repeat for several). Without any,
+        /// they see the whole campaign; with some, only those buildings' records.
+        #[arg(long = "building")]
+        buildings: Vec<String>,
         /// How long the code can be used.
         #[arg(long, default_value_t = 7)]
         valid_days: u32,
@@ -46,6 +50,11 @@ enum Command {
     /// Print a stored campaign as a JSON bundle (a starting point for
     /// `load-campaign`).
     ShowCampaign {
+        #[arg(long, default_value = DEMO_CAMPAIGN_ID)]
+        campaign: String,
+    },
+    /// List a campaign's alerts (fever readings, red codes), newest first.
+    Alerts {
         #[arg(long, default_value = DEMO_CAMPAIGN_ID)]
         campaign: String,
     },
@@ -69,12 +78,14 @@ async fn main() {
         let db = db::open_sqlite(&cli.db)
             .await
             .map_err(|e| format!("cannot open the database {}: {e}", cli.db.display()))?;
-        insert_campaign(&db, &demo_campaign()).await.map_err(|e| format!("cannot store the demo campaign: {e}"))?;
+        ensure_demo_campaign(&db).await.map_err(|e| format!("cannot store the demo campaign: {e}"))?;
         match cli.command {
             Command::Serve { addr, dist } => serve(db, addr, &cli.db, dist).await,
-            Command::Invite { name, campaign, valid_days, public_url } => {
+            Command::Invite { name, campaign, buildings, valid_days, public_url } => {
                 let valid_ms = i64::from(valid_days) * 86_400_000;
-                let (volunteer_id, code) = invite(&db, &campaign, &name, valid_ms).await.map_err(|e| e.to_string())?;
+                let (volunteer_id, code) = invite(&db, &CampaignCache::default(), &campaign, &name, &buildings, valid_ms)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 println!("Invited {name} ({volunteer_id}) to {campaign}, valid for {valid_days} days.");
                 println!("Join code: {code}");
                 println!("Join link: {}/join#code={code}", public_url.trim_end_matches('/'));
@@ -83,6 +94,16 @@ async fn main() {
             Command::ShowCampaign { campaign } => {
                 let index = CampaignCache::default().get(&db, &campaign).await.map_err(|e| e.to_string())?;
                 println!("{}", serde_json::to_string_pretty(&index.bundle).expect("a bundle always serialises"));
+                Ok(())
+            }
+            Command::Alerts { campaign } => {
+                let alerts = walkbook_server::alerts::list(&db, &campaign).await.map_err(|e| e.to_string())?;
+                if alerts.is_empty() {
+                    println!("No alerts in {campaign}.");
+                }
+                for alert in alerts {
+                    println!("{}", serde_json::to_string(&alert).expect("an alert always serialises"));
+                }
                 Ok(())
             }
             Command::LoadCampaign { file } => {

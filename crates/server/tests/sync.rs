@@ -10,13 +10,14 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::demo::demo_campaign;
-use walkbook_core::record::{Outcome, Record};
+use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_server::campaigns::{insert_campaign, invite, store_campaign, CampaignCache};
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
 struct Server {
     app: axum::Router,
     db: db::Db,
+    campaigns: Arc<CampaignCache>,
     _dir: tempfile::TempDir,
 }
 
@@ -28,12 +29,9 @@ async fn server() -> Server {
     let db = db::open_sqlite(&dir.path().join("walkbook.sqlite3")).await.unwrap();
     insert_campaign(&db, &demo_campaign()).await.unwrap();
     insert_campaign(&db, &other_campaign()).await.unwrap();
-    let state = AppState {
-        db: db.clone(),
-        pwa: Arc::new(Pwa::load(&dist).unwrap()),
-        campaigns: Arc::new(CampaignCache::default()),
-    };
-    Server { app: router(state), db, _dir: dir }
+    let campaigns = Arc::new(CampaignCache::default());
+    let state = AppState { db: db.clone(), pwa: Arc::new(Pwa::load(&dist).unwrap()), campaigns: campaigns.clone() };
+    Server { app: router(state), db, campaigns, _dir: dir }
 }
 
 fn other_campaign() -> CampaignBundle {
@@ -65,7 +63,7 @@ fn get(uri: &str, cookie: &str) -> Request<Body> {
 
 /// Joins `campaign` as a new volunteer; returns the cookie to send.
 async fn join(server: &Server, campaign: &str) -> String {
-    let (_, code) = invite(&server.db, campaign, "Test volunteer", 60_000).await.unwrap();
+    let (_, code) = invite(&server.db, &server.campaigns, campaign, "Test volunteer", &[], 60_000).await.unwrap();
     let (status, cookie, body) = call(server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["bundle"]["campaign"]["id"], campaign);
@@ -206,6 +204,115 @@ async fn pull_carries_a_changed_campaign_and_push_validates_against_it() {
     assert!(unchanged.get("campaign").is_none(), "a refused update changes nothing");
 }
 
+fn roster_record(door: &str, seq: u64, people: &[(&str, &str, &str)]) -> Record {
+    use walkbook_core::form::{Answer, Entry};
+    let entries = people
+        .iter()
+        .map(|(id, name, code)| Entry {
+            id: id.to_string(),
+            answers: [
+                ("name", *name),
+                ("relation", "head"),
+                ("age_band", "18-59"),
+                ("tenure", "owner"),
+                ("returned_from", "none"),
+                ("health_code", *code),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Answer::Text(v.to_string())))
+            .collect(),
+        })
+        .collect();
+    Record {
+        form_version: 2,
+        outcome: Outcome::Answered,
+        answers: [("people".to_string(), Answer::Group(entries))].into(),
+        ..record("demo-xingfu", door, seq)
+    }
+}
+
+fn check_record(door: &str, seq: u64, person: &str, celsius: f64) -> Record {
+    use walkbook_core::people::{Half, Slot};
+    Record {
+        outcome: Outcome::Answered,
+        kind: RecordKind::TemperatureCheck {
+            person_id: person.into(),
+            slot: Slot { date: "2026-11-28".into(), half: Half::Morning },
+            celsius,
+        },
+        ..record("demo-xingfu", door, seq)
+    }
+}
+
+async fn alert_kinds(server: &Server) -> Vec<(String, String)> {
+    walkbook_server::alerts::list(&server.db, "demo-xingfu")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|alert| (alert.kind, alert.person_id))
+        .collect()
+}
+
+#[tokio::test]
+async fn fever_readings_and_red_codes_raise_one_alert_each() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let door = "xfl-03-1-201";
+    let notice = Record {
+        door_id: String::new(),
+        kind: RecordKind::FloorNotice { building_id: "xfl-03".into(), floor: 2 },
+        ..record("demo-xingfu", "", 5)
+    };
+    let batch = vec![
+        roster_record(door, 1, &[("p-wang", "Wang", "green"), ("p-li", "Li", "red")]),
+        check_record(door, 2, "p-wang", 36.6),
+        check_record(door, 3, "p-wang", 37.3),
+        notice,
+    ];
+    let (_, _, body) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&batch))).await;
+    let statuses: Vec<&str> = body["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, vec!["stored"; 4], "{body}");
+    let expected = vec![("fever".to_string(), "p-wang".to_string()), ("red_code".to_string(), "p-li".to_string())];
+    let mut kinds = alert_kinds(&server).await;
+    kinds.sort();
+    assert_eq!(kinds, expected);
+    // A replay stores nothing and raises nothing.
+    call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&batch))).await;
+    assert_eq!(alert_kinds(&server).await.len(), 2);
+
+    // Readings that are not temperatures, and notices of floors that do not exist, are refused.
+    let mut wrong_floor = batch[3].clone();
+    wrong_floor.id = uuid::Uuid::new_v4().to_string();
+    wrong_floor.kind = RecordKind::FloorNotice { building_id: "xfl-03".into(), floor: 9 };
+    let (_, _, body) = call(
+        &server,
+        post("/api/v1/sync/push", Some(&cookie), push_body(&[check_record(door, 6, "p-wang", 3.7), wrong_floor])),
+    )
+    .await;
+    assert!(body["results"][0]["reason"].as_str().unwrap().contains("not a body temperature"), "{body}");
+    assert!(body["results"][1]["reason"].as_str().unwrap().contains("no floor 9"), "{body}");
+    assert_eq!(stored_count(&server).await, 4);
+}
+
+#[tokio::test]
+async fn a_volunteer_assigned_to_buildings_pulls_only_their_records() {
+    let server = server().await;
+    let everywhere = join(&server, "demo-xingfu").await;
+    let records = vec![roster_record("xfl-01-1-101", 1, &[("p1", "Wang", "green")]), roster_record("ht-0101", 2, &[("p2", "Li", "green")])];
+    call(&server, post("/api/v1/sync/push", Some(&everywhere), push_body(&records))).await;
+    let buildings = vec!["ht-tower".to_string()];
+    let (_, code) = invite(&server.db, &server.campaigns, "demo-xingfu", "Tower only", &buildings, 60_000).await.unwrap();
+    let (_, cookie, _) = call(&server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
+    let tower_only = cookie.unwrap().split(';').next().unwrap().to_string();
+    let (_, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0", &tower_only)).await;
+    let doors: Vec<&str> = pulled["records"].as_array().unwrap().iter().map(|r| r["door_id"].as_str().unwrap()).collect();
+    assert_eq!(doors, vec!["ht-0101"]);
+    let (_, _, all) = call(&server, get("/api/v1/sync/pull?cursor=0", &everywhere)).await;
+    assert_eq!(all["records"].as_array().unwrap().len(), 2, "no assignment: the whole campaign");
+    let unknown = vec!["nowhere".to_string()];
+    assert!(invite(&server.db, &server.campaigns, "demo-xingfu", "X", &unknown, 60_000).await.is_err());
+}
+
 #[tokio::test]
 async fn bad_requests_get_4xx_in_the_error_shape_and_store_nothing() {
     let server = server().await;
@@ -238,13 +345,13 @@ async fn bad_requests_get_4xx_in_the_error_shape_and_store_nothing() {
 #[tokio::test]
 async fn join_codes_are_single_use_and_expire() {
     let server = server().await;
-    let (_, code) = invite(&server.db, "demo-xingfu", "A", 60_000).await.unwrap();
+    let (_, code) = invite(&server.db, &server.campaigns, "demo-xingfu", "A", &[], 60_000).await.unwrap();
     let body = json!({ "code": code.to_lowercase() }).to_string();
     let (status, _, _) = call(&server, post("/api/v1/join", None, body.clone())).await;
     assert_eq!(status, StatusCode::OK, "codes are read case-insensitively");
     let (status, _, used) = call(&server, post("/api/v1/join", None, body)).await;
     assert_eq!((status, used["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("join_code_used")));
-    let (_, expired_code) = invite(&server.db, "demo-xingfu", "B", -1).await.unwrap();
+    let (_, expired_code) = invite(&server.db, &server.campaigns, "demo-xingfu", "B", &[], -1).await.unwrap();
     let (status, cookie, expired) =
         call(&server, post("/api/v1/join", None, json!({ "code": expired_code }).to_string())).await;
     assert_eq!((status, expired["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("join_code_expired")));

@@ -1,6 +1,6 @@
 //! Push and pull (see `walkbook_core::sync` for the protocol).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -8,7 +8,9 @@ use axum::Json;
 use serde::Deserialize;
 use sqlx::QueryBuilder;
 use sha2::{Digest, Sha256};
-use walkbook_core::record::Record;
+use walkbook_core::dates::LocalTime;
+use walkbook_core::people::{is_fever, register, HealthCode};
+use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::sync::{
     canonical_bytes, PullResponse, PushRequest, PushResponse, PushResult, PushStatus, MAX_PULL_RECORDS,
     MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
@@ -104,6 +106,23 @@ pub async fn push(
         });
         insert.build().execute(&mut *tx).await?;
     }
+    for (record, _, _) in &new_records {
+        for (kind, person_id, detail) in alerts_of(record, &index) {
+            sqlx::query(
+                "INSERT OR IGNORE INTO alerts (campaign_id, kind, record_id, door_id, person_id, detail, raised_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&record.campaign_id)
+            .bind(kind)
+            .bind(&record.id)
+            .bind(&record.door_id)
+            .bind(person_id)
+            .bind(detail)
+            .bind(received_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     tx.commit().await?;
     Ok(Json(PushResponse { results }))
 }
@@ -119,19 +138,44 @@ fn check_record(record: &Record, device_id: &str, session: &Session, index: &Cam
     if record.device_id != device_id {
         return Err("the record was made on another device than the one pushing it".into());
     }
-    if !index.doors.contains(&record.door_id) {
-        return Err(format!("there is no door '{}' in this campaign", record.door_id));
-    }
     let Some(form) = index.forms.get(&(record.form_id.clone(), record.form_version)) else {
         return Err(format!("there is no form '{}' version {} in this campaign", record.form_id, record.form_version));
     };
-    if !record.outcome.has_answers() {
+    match &record.kind {
+        RecordKind::Visit => {}
+        RecordKind::FloorNotice { building_id, floor } => {
+            let known = index.bundle.campaign.building(building_id).is_some_and(|b| b.floors.contains(floor));
+            if !known {
+                return Err(format!("there is no floor {floor} in building '{building_id}'"));
+            }
+            return if record.door_id.is_empty() && record.answers.is_empty() {
+                Ok(())
+            } else {
+                Err("a floor notice names no door and carries no answers".into())
+            };
+        }
+        RecordKind::TemperatureCheck { person_id, slot, celsius } => {
+            if person_id.is_empty() || walkbook_core::dates::day_of_date(&slot.date).is_none() {
+                return Err("a temperature check names a person and a date (YYYY-MM-DD)".into());
+            }
+            if !(30.0..=45.0).contains(celsius) {
+                return Err(format!("{celsius} °C is not a body temperature (30 to 45)"));
+            }
+            if record.outcome != Outcome::Answered || !record.answers.is_empty() {
+                return Err("a temperature check is 'answered' and carries no answers".into());
+            }
+        }
+    }
+    if !index.doors.contains_key(&record.door_id) {
+        return Err(format!("there is no door '{}' in this campaign", record.door_id));
+    }
+    if !record.outcome.has_answers() || !record.kind.is_visit() {
         return if record.answers.is_empty() { Ok(()) } else { Err("only an answered visit carries answers".into()) };
     }
     // "Today" for constraints is the latest calendar day anywhere on Earth at
     // the record's device time (UTC+14), so a phone's local date is never
     // ahead of it.
-    let today = utc_date(record.device_time + 14 * 3600 * 1000);
+    let today = LocalTime::at(record.device_time, 14 * 60).date();
     match form.validate(&record.answers, &today).first() {
         None => Ok(()),
         Some(problem) => Err(format!(
@@ -142,19 +186,26 @@ fn check_record(record: &Record, device_id: &str, session: &Session, index: &Cam
     }
 }
 
-/// `YYYY-MM-DD` of a UTC instant (ms since the epoch); civil-from-days.
-fn utc_date(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// The alerts a newly stored record raises: a fever reading (at or above
+/// the campaign's threshold), and each person it lists with a red code.
+/// (kind, person id, detail.)
+fn alerts_of(record: &Record, index: &CampaignIndex) -> Vec<(&'static str, String, String)> {
+    let threshold = index.bundle.campaign.settings.fever_threshold_c;
+    match &record.kind {
+        RecordKind::TemperatureCheck { person_id, slot, celsius } if is_fever(*celsius, threshold) => {
+            let half = match slot.half {
+                walkbook_core::people::Half::Morning => "morning",
+                walkbook_core::people::Half::Afternoon => "afternoon",
+            };
+            vec![("fever", person_id.clone(), format!("{celsius:.1} °C ({} {half}, threshold {threshold:.1} °C)", slot.date))]
+        }
+        RecordKind::Visit => register([record])
+            .into_iter()
+            .filter(|person| person.health_code == Some(HealthCode::Red))
+            .map(|person| ("red_code", person.id, "red health code".to_string()))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -172,8 +223,9 @@ pub struct PullQuery {
 }
 
 /// `GET /api/v1/sync/pull?cursor=N[&limit=M][&campaign_revision=R]`: the
-/// campaign's records received after `cursor`, oldest first, and the campaign
-/// itself when its revision is newer than `R`.
+/// campaign's records received after `cursor`, oldest first (only those of
+/// the volunteer's buildings, if assigned any), and the campaign itself when
+/// its revision is newer than `R`.
 pub async fn pull(
     State(state): State<AppState>,
     session: Session,
@@ -196,23 +248,22 @@ pub async fn pull(
     let more = rows.len() > limit as usize;
     let page = &rows[..rows.len().min(limit as usize)];
     let cursor = page.last().map_or(query.cursor, |(seq, _)| *seq);
-    let records = page
-        .iter()
-        .filter_map(|(_, body)| body.as_deref())
-        .map(|body| serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored record: {e}"))))
-        .collect::<Result<_, _>>()?;
-    Ok(Json(PullResponse { records, cursor, more, campaign }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::utc_date;
-
-    #[test]
-    fn utc_dates() {
-        assert_eq!(utc_date(0), "1970-01-01");
-        assert_eq!(utc_date(951_782_400_000), "2000-02-29");
-        assert_eq!(utc_date(1_795_824_000_000), "2026-11-28");
-        assert_eq!(utc_date(1_795_824_000_000 - 1), "2026-11-27");
+    let assigned: Vec<(String,)> = sqlx::query_as("SELECT building_id FROM assignments WHERE volunteer_id = ?")
+        .bind(&session.volunteer_id)
+        .fetch_all(&state.db)
+        .await?;
+    let assigned: HashSet<String> = assigned.into_iter().map(|(building,)| building).collect();
+    let mut records = Vec::new();
+    for body in page.iter().filter_map(|(_, body)| body.as_deref()) {
+        let record: Record = serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored record: {e}")))?;
+        // A volunteer assigned to buildings sees only their records (and people).
+        let building = match &record.kind {
+            RecordKind::FloorNotice { building_id, .. } => Some(building_id),
+            _ => index.doors.get(&record.door_id),
+        };
+        if assigned.is_empty() || building.is_some_and(|b| assigned.contains(b)) {
+            records.push(record);
+        }
     }
+    Ok(Json(PullResponse { records, cursor, more, campaign }))
 }

@@ -10,7 +10,7 @@ use crate::i18n::{provide_i18n, use_i18n, Text};
 use crate::campaign::use_campaign;
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
 use crate::screens::{
-    about::AboutScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen,
+    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen,
     join::JoinScreen, revisits::RevisitsScreen,
 };
 
@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/b/:building/f/:floor") view=FloorScreen/>
                     <Route path=path!("/b/:building/f/:floor/d/:door") view=DoorScreen/>
                     <Route path=path!("/revisits") view=RevisitsScreen/>
+                    <Route path=path!("/checks") view=ChecksScreen/>
                     <Route path=path!("/find") view=FindScreen/>
                     <Route path=path!("/about") view=AboutScreen/>
                     <Route path=path!("/join") view=JoinScreen/>

@@ -24,9 +24,10 @@ pub fn status_of(records: &[StoredRecord]) -> DoorStatus {
 }
 
 /// Latest record per door, for all records given (any number of doors).
+/// Doors with no visit are left out (they are unvisited).
 pub fn statuses_by_door(records: &[StoredRecord]) -> HashMap<&str, DoorStatus> {
     let mut by_door: HashMap<&str, Vec<StoredRecord>> = HashMap::new();
-    for stored in records {
+    for stored in records.iter().filter(|stored| stored.record.kind.is_visit()) {
         by_door.entry(stored.record.door_id.as_str()).or_default().push(stored.clone());
     }
     by_door.into_iter().map(|(door, records)| (door, status_of(&records))).collect()

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use walkbook_core::form::{Answer, Answers, CompiledForm, Problem};
-use walkbook_core::record::Outcome;
+use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
-use crate::door_status::{local_today, status_of, DoorStatus};
+use crate::door_status::{local_today, short_time, status_of, DoorStatus};
 use crate::i18n::{outcome_text, use_i18n, Text};
 use crate::screens::questionnaire::Questionnaire;
 use crate::screens::{state_icon, state_text, CampaignGate, StoreError};
@@ -35,6 +35,8 @@ struct DoorData {
     door: Door,
     status: DoorStatus,
     draft: Option<Draft>,
+    /// The door's visits, newest first.
+    history: Vec<Record>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,9 +69,13 @@ fn DoorLoader() -> impl IntoView {
             let store = app_store();
             let Some(door) = store.door(&campaign_id, &door_id).await? else { return Ok(None) };
             let records = store.records_of_doors(&campaign_id, &[door.id.as_str()]).await?;
-            let status = status_of(records.get(&door.id).map(Vec::as_slice).unwrap_or_default());
+            let records = records.get(&door.id).map(Vec::as_slice).unwrap_or_default();
+            let status = status_of(records);
+            let mut history: Vec<Record> =
+                records.iter().map(|stored| stored.record.clone()).filter(|r| r.kind.is_visit()).collect();
+            history.sort_by(|a, b| b.status_order(a));
             let draft = store.draft(&campaign_id, &door.id).await?;
-            Ok::<_, IdbError>(Some(DoorData { door, status, draft }))
+            Ok::<_, IdbError>(Some(DoorData { door, status, draft, history }))
         }
     });
     let error = Signal::derive(move || data.get().and_then(|r| r.err()));
@@ -96,8 +102,17 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
     let floor_href = format!("/b/{}/f/{}", door.building_id, door.floor);
 
     let restored = data.draft.is_some();
-    let answers = RwSignal::new(data.draft.map(|d| d.answers).unwrap_or_default());
-    let outcome = RwSignal::new(restored.then_some(Outcome::Answered));
+    // An answered door opens with its latest answers (the household's
+    // people keep their ids): a change is a new record superseding it.
+    let latest_answers = data
+        .status
+        .latest
+        .as_ref()
+        .filter(|r| r.outcome == Outcome::Answered && form.as_ref().is_some_and(|f| f.form.id == r.form_id))
+        .map(|r| r.answers.clone());
+    let prefilled = restored || latest_answers.is_some();
+    let answers = RwSignal::new(data.draft.map(|d| d.answers).or(latest_answers).unwrap_or_default());
+    let outcome = RwSignal::new(prefilled.then_some(Outcome::Answered));
     let come_back_at = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<Problem>::new());
     let save_state = RwSignal::new(SaveState::Editing);
@@ -169,7 +184,10 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
             let new = NewRecord {
                 id: uuid::Uuid::now_v7().to_string(),
                 campaign_id: campaign_id.clone(),
-                door: door.clone(),
+                door_id: door.id.clone(),
+                building_id: door.building_id.clone(),
+                floor: door.floor,
+                kind: RecordKind::Visit,
                 form_id: form.form.id.clone(),
                 form_version: form.form.version,
                 outcome: chosen,
@@ -240,8 +258,32 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
                     {move || if save_state.get() == SaveState::Saving { i18n.t(Text::Saving) } else { i18n.t(Text::Save) }}
                 </button>
             </div>
+            <DoorHistory history=data.history/>
         </section>
     }
+}
+
+/// Every visit of the door, newest first: what was found, when, and for an
+/// answered household who was listed. Earlier versions stay readable.
+#[component]
+fn DoorHistory(history: Vec<Record>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!history.is_empty()).then(|| view! {
+        <h2>{move || i18n.t(Text::History)}</h2>
+        <ul class="link-list" id="door-history">
+            {history.into_iter().map(|record| {
+                let names = walkbook_core::people::register([&record]).into_iter().map(|p| p.name).collect::<Vec<_>>().join(", ");
+                let outcome = outcome_text(&record.outcome);
+                view! {
+                    <li class="history-item">
+                        <strong>{short_time(record.device_time)}</strong> " "
+                        <span>{move || i18n.t(outcome)}</span>
+                        {(!names.is_empty()).then(|| view! { <span class="muted">" · " {names}</span> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    })
 }
 
 #[component]

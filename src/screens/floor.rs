@@ -11,6 +11,7 @@ use walkbook_core::territory::Door;
 use crate::campaign::use_campaign;
 use crate::door_status::{short_time, status_of, DoorStatus};
 use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
+use crate::screens::floor_notice::FloorNotice;
 use crate::screens::{door_href, state_class, state_icon, state_text, CampaignGate, StoreError};
 use crate::store::{app_store, idb::IdbError};
 
@@ -101,6 +102,7 @@ fn FloorView() -> impl IntoView {
                 }}
             </ul>
             {move || loaded().map(|data| view! { <FloorClosing data=data/> })}
+            {move || building().map(|building| view! { <FloorNotice building=building floor=floor()/> })}
         </section>
         <nav class="floor-nav" aria-label=move || i18n.t(Text::Buildings)>
             {move || match neighbour(-1) {

@@ -63,6 +63,7 @@ fn CampaignHome() -> impl IntoView {
             <OfflineBadge/>
             <div class="action-row">
                 <a class="button" href="/revisits">{move || i18n.t(Text::Revisits)}</a>
+                <a class="button" href="/checks" id="checks-link">{move || i18n.t(Text::ChecksTitle)}</a>
                 <a class="button" href="/find">{move || i18n.t(Text::FindDoor)}</a>
             </div>
         </section>

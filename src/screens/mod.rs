@@ -4,6 +4,8 @@ pub mod about;
 pub mod door;
 pub mod find;
 pub mod floor;
+pub mod floor_notice;
+pub mod checks;
 pub mod home;
 pub mod join;
 pub mod questionnaire;

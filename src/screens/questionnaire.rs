@@ -1,15 +1,18 @@
 //! A door's questionnaire: the relevant questions of the form, one input per
-//! question kind, each with its problem under it after a save attempt.
+//! question kind, each with its problem under it after a save attempt. A
+//! repeat group (the household's people) is a list of cards, each card the
+//! group's questions over that entry's answers.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use walkbook_core::form::{Answer, Answers, CompiledForm, Problem, Question, QuestionKind};
+use walkbook_core::form::{Answer, Answers, CompiledForm, Entry, Problem, Question, QuestionKind};
 
 use crate::i18n::{use_i18n, Text};
 
 /// `on_answer` is called for every change, with the question id and the new
 /// answer (`None` when cleared); the caller keeps `answers` and the draft.
+/// `id_prefix` keeps input ids unique when questionnaires repeat on a page.
 #[component]
 pub fn Questionnaire(
     form: Arc<CompiledForm>,
@@ -17,23 +20,157 @@ pub fn Questionnaire(
     #[prop(into)] problems: Signal<Vec<Problem>>,
     on_answer: Callback<(String, Option<Answer>)>,
     today: String,
+    #[prop(optional)] id_prefix: String,
 ) -> impl IntoView {
     form.form
         .questions
         .iter()
         .enumerate()
         .map(|(index, question)| {
-            let form = form.clone();
-            let today = today.clone();
-            let relevant = move || answers.with(|a| form.is_relevant(index, a, &today));
-            let question = question.clone();
+            let relevant = {
+                let (form, today) = (form.clone(), today.clone());
+                move || answers.with(|a| form.is_relevant(index, a, &today))
+            };
+            let group = form.group(index).cloned().map(Arc::new);
+            let (question, today) = (question.clone(), today.clone());
+            let input_id = format!("q-{id_prefix}{}", question.id);
             view! {
-                <Show when=relevant.clone()>
-                    <QuestionField question=question.clone() answers=answers problems=problems on_answer=on_answer/>
+                <Show when=relevant>
+                    {match group.clone() {
+                        Some(group) => view! {
+                            <RosterField question=question.clone() group=group answers=answers
+                                problems=problems on_answer=on_answer today=today.clone()/>
+                        }
+                        .into_any(),
+                        None => view! {
+                            <QuestionField question=question.clone() answers=answers problems=problems
+                                on_answer=on_answer input_id=input_id.clone()/>
+                        }
+                        .into_any(),
+                    }}
                 </Show>
             }
         })
         .collect_view()
+}
+
+/// A repeat group as cards, one per entry, with "add" and "remove". Each
+/// card keeps its entry's answers in its own signal; every change sends the
+/// whole group up as one answer. Entry ids are made here and never change.
+#[component]
+fn RosterField(
+    question: Question,
+    group: Arc<CompiledForm>,
+    answers: RwSignal<Answers>,
+    problems: Signal<Vec<Problem>>,
+    on_answer: Callback<(String, Option<Answer>)>,
+    today: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let group_id = question.id.clone();
+    let initial = answers.with_untracked(|a| match a.get(&group_id) {
+        Some(Answer::Group(entries)) => entries.clone(),
+        _ => Vec::new(),
+    });
+    let entries: RwSignal<Vec<(String, RwSignal<Answers>)>> =
+        RwSignal::new(initial.into_iter().map(|entry| (entry.id, RwSignal::new(entry.answers))).collect());
+    let send = {
+        let group_id = group_id.clone();
+        move || {
+            let group: Vec<Entry> = entries
+                .with_untracked(|all| all.iter().map(|(id, answers)| Entry { id: id.clone(), answers: answers.get_untracked() }).collect());
+            on_answer.run((group_id.clone(), (!group.is_empty()).then_some(Answer::Group(group))));
+        }
+    };
+    let add = {
+        let send = send.clone();
+        move |_| {
+            entries.update(|all| all.push((uuid::Uuid::new_v4().to_string(), RwSignal::new(Answers::new()))));
+            send();
+        }
+    };
+    let label = question.label.clone();
+    let entry_group_id = group_id.clone();
+    let own_problem = {
+        let group_id = group_id.clone();
+        move || problems.with(|all| all.iter().find(|p| p.question_id == group_id).map(|p| p.kind.message(i18n.lang.get())))
+    };
+    view! {
+        <fieldset class="question roster" data-question=group_id.clone()>
+            <legend class="question-label">{move || label.get(i18n.lang.get()).to_string()}</legend>
+            // Keyed by place and id: removing a card renumbers the ones after it.
+            <For each=move || entries.get().into_iter().enumerate() key=|(number, (id, _))| (*number, id.clone())
+                let:((number, (entry_id, entry_answers)))>
+                <RosterEntry group=group.clone() group_id=entry_group_id.clone() number=number + 1 entry_id=entry_id
+                    entry_answers=entry_answers entries=entries problems=problems on_change=Callback::new({
+                        let send = send.clone();
+                        move |_| send()
+                    }) today=today.clone()/>
+            </For>
+            {move || own_problem().map(|message| view! { <p class="problem" role="alert">{message}</p> })}
+            <button type="button" class="button wide" data-action="add-entry" on:click=add>
+                "+ " {move || i18n.t(Text::AddPerson)}
+            </button>
+        </fieldset>
+    }
+}
+
+#[component]
+fn RosterEntry(
+    group: Arc<CompiledForm>,
+    group_id: String,
+    number: usize,
+    entry_id: String,
+    entry_answers: RwSignal<Answers>,
+    entries: RwSignal<Vec<(String, RwSignal<Answers>)>>,
+    problems: Signal<Vec<Problem>>,
+    on_change: Callback<()>,
+    today: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    // This entry's problems, named `group/entry/question` by the form.
+    let prefix = format!("{group_id}/{entry_id}/");
+    let entry_problems = Signal::derive(move || {
+        problems.with(|all| {
+            all.iter()
+                .filter_map(|p| p.question_id.strip_prefix(&prefix).map(|q| Problem { question_id: q.to_string(), kind: p.kind.clone() }))
+                .collect::<Vec<_>>()
+        })
+    });
+    let on_answer = Callback::new(move |(question_id, answer): (String, Option<Answer>)| {
+        entry_answers.update(|answers| match answer {
+            Some(answer) => {
+                answers.insert(question_id, answer);
+            }
+            None => {
+                answers.remove(&question_id);
+            }
+        });
+        on_change.run(());
+    });
+    let red_code = move || {
+        entry_answers.with(|a| a.get(walkbook_core::people::HEALTH_CODE) == Some(&Answer::Text("red".into())))
+    };
+    let remove = {
+        let entry_id = entry_id.clone();
+        move |_| {
+            entries.update(|all| all.retain(|(id, _)| *id != entry_id));
+            on_change.run(());
+        }
+    };
+    view! {
+        <div class="card roster-entry" data-entry=entry_id.clone() data-red-code=move || red_code().to_string()>
+            <div class="roster-entry-head">
+                <h3>{move || format!("{} {number}", i18n.t(Text::Person))}</h3>
+                {move || red_code().then(|| view! { <span class="badge alert" role="alert">{i18n.t(Text::RedCode)}</span> })}
+                <button type="button" class="button quiet" data-action="remove-entry" on:click=remove>
+                    {move || i18n.t(Text::RemovePerson)}
+                </button>
+            </div>
+            <Questionnaire form=group answers=entry_answers problems=entry_problems on_answer=on_answer today=today
+                id_prefix=format!("{group_id}-{number}-")/>
+        </div>
+    }
 }
 
 #[component]
@@ -42,6 +179,7 @@ fn QuestionField(
     answers: RwSignal<Answers>,
     problems: Signal<Vec<Problem>>,
     on_answer: Callback<(String, Option<Answer>)>,
+    input_id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = question.id.clone();
@@ -51,7 +189,6 @@ fn QuestionField(
     });
     let label = question.label.clone();
     let required = question.required;
-    let input_id = format!("q-{id}");
     view! {
         <div class="question" data-question=id.clone() data-invalid=move || problem.get().is_some().to_string()>
             <label class="question-label" for=input_id.clone()>
@@ -144,6 +281,8 @@ fn QuestionInput(
         }
         QuestionKind::SingleChoice { choices } => choice_buttons(choices, false, id, answers, set, input_id),
         QuestionKind::MultipleChoice { choices } => choice_buttons(choices, true, id, answers, set, input_id),
+        // Drawn by `RosterField`; a group never reaches a single input.
+        QuestionKind::Repeat { .. } => ().into_any(),
     }
 }
 

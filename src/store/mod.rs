@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use walkbook_core::campaign::{Campaign, CampaignBundle};
 use walkbook_core::form::Answers;
-use walkbook_core::record::{FloorClosure, Record};
+use walkbook_core::record::{FloorClosure, Record, RecordKind};
 use walkbook_core::territory::{search_key, Door};
 use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode as Mode};
 
@@ -140,13 +140,40 @@ pub struct OutboxSummary {
 pub struct NewRecord {
     pub id: String,
     pub campaign_id: String,
-    pub door: Door,
+    /// Empty for a floor's record (a notice).
+    pub door_id: String,
+    pub building_id: String,
+    pub floor: i32,
+    pub kind: RecordKind,
     pub form_id: String,
     pub form_version: u32,
     pub outcome: walkbook_core::record::Outcome,
     pub answers: Answers,
     pub device_time: i64,
     pub supersedes: Option<String>,
+}
+
+impl NewRecord {
+    /// A record that is not a visit (a temperature check, a floor notice),
+    /// made now: `answered`, no answers, under the building's current form.
+    /// `None` if the campaign has no such building or form.
+    pub fn event(campaign: &Campaign, building_id: &str, floor: i32, door_id: &str, kind: RecordKind) -> Option<NewRecord> {
+        let form = campaign.current_form(&campaign.building(building_id)?.form_id)?;
+        Some(NewRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            campaign_id: campaign.id.clone(),
+            door_id: door_id.to_string(),
+            building_id: building_id.to_string(),
+            floor,
+            kind,
+            form_id: form.id.clone(),
+            form_version: form.version,
+            outcome: walkbook_core::record::Outcome::Answered,
+            answers: Answers::new(),
+            device_time: js_sys::Date::now() as i64,
+            supersedes: None,
+        })
+    }
 }
 
 /// A connection to the phone's database, reopened when the browser closes it
@@ -321,6 +348,15 @@ impl Store {
         idb::all_from_js(value)
     }
 
+    /// Every record of one building (its doors', and its floors' notices).
+    pub async fn building_records(&self, campaign_id: &str, building_id: &str) -> IdbResult<Vec<StoredRecord>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(RECORDS))?.index("by_building"))?;
+        let value = idb::request(js(index.get_all_with_key(&key(&[campaign_id.into(), building_id.into()])))?).await?;
+        idb::all_from_js(value)
+    }
+
     /// This phone's identity, created on first use.
     pub async fn device(&self) -> IdbResult<Device> {
         let db = self.db().await?;
@@ -362,7 +398,7 @@ impl Store {
             record: Record {
                 id: new.id,
                 campaign_id: new.campaign_id.clone(),
-                door_id: new.door.id.clone(),
+                door_id: new.door_id.clone(),
                 form_id: new.form_id,
                 form_version: new.form_version,
                 outcome: new.outcome,
@@ -372,16 +408,17 @@ impl Store {
                 device_seq: device.next_seq,
                 device_time: new.device_time,
                 supersedes: new.supersedes,
+                kind: new.kind,
             },
-            building_id: new.door.building_id.clone(),
-            floor: new.door.floor,
+            building_id: new.building_id,
+            floor: new.floor,
             sync_state: SyncState::Pending,
             sync_problem: None,
         };
         device.next_seq += 1;
         js(js(tx.object_store(RECORDS))?.add(&idb::to_js(&stored)?))?;
         js(meta.put(&idb::to_js(&device)?))?;
-        js(js(tx.object_store(DRAFTS))?.delete(&key(&[new.campaign_id.into(), new.door.id.into()])))?;
+        js(js(tx.object_store(DRAFTS))?.delete(&key(&[new.campaign_id.into(), new.door_id.into()])))?;
         idb::committed(&tx).await?;
         Ok(stored)
     }
@@ -470,18 +507,19 @@ impl Store {
         for record in pulled {
             let existing = idb::request(js(records.get(&record.id.as_str().into()))?).await?;
             let stored = if existing.is_undefined() {
-                let door = idb::request(js(doors.get(&key(&[campaign_id.into(), record.door_id.as_str().into()])))?).await?;
-                if door.is_undefined() {
-                    continue; // a door this phone's territory does not have
-                }
-                let door: StoredDoor = idb::from_js(door)?;
-                StoredRecord {
-                    record: record.clone(),
-                    building_id: door.door.building_id,
-                    floor: door.door.floor,
-                    sync_state: SyncState::Synced,
-                    sync_problem: None,
-                }
+                let (building_id, floor) = match &record.kind {
+                    RecordKind::FloorNotice { building_id, floor } => (building_id.clone(), *floor),
+                    _ => {
+                        let door_key = key(&[campaign_id.into(), record.door_id.as_str().into()]);
+                        let door = idb::request(js(doors.get(&door_key))?).await?;
+                        if door.is_undefined() {
+                            continue; // a door this phone's territory does not have
+                        }
+                        let door: StoredDoor = idb::from_js(door)?;
+                        (door.door.building_id, door.door.floor)
+                    }
+                };
+                StoredRecord { record: record.clone(), building_id, floor, sync_state: SyncState::Synced, sync_problem: None }
             } else {
                 let mut stored: StoredRecord = idb::from_js(existing)?;
                 // Only an unacknowledged record changes: a refused one keeps

@@ -76,7 +76,7 @@ pub struct Person {
 
 /// The people on the register: for each door, the roster of its latest
 /// answered (or "moved") visit; a household that moved has nobody. Records
-/// of any doors, in any order.
+/// of any doors, in any order; people come by door, then in roster order.
 pub fn register<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Person> {
     let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();
     for record in records {
@@ -113,7 +113,8 @@ pub fn register<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Person
             });
         }
     }
-    people.sort_by(|a, b| (&a.door_id, a.registered_at, &a.id).cmp(&(&b.door_id, b.registered_at, &b.id)));
+    // By door; within a door, in the roster's order (a stable sort).
+    people.sort_by(|a, b| a.door_id.cmp(&b.door_id));
     people
 }
 
@@ -258,6 +259,8 @@ mod tests {
         second.supersedes = Some("r1".into());
         let mut not_home = household("r3", DAY0 + 2 * HOUR, &[]);
         not_home.outcome = Outcome::NotHome;
+        let names: Vec<String> = register([&first]).into_iter().map(|p| p.name).collect();
+        assert_eq!(names, vec!["Wang", "Li"], "in the roster's order");
         let people = register([&first, &second, &not_home]);
         assert_eq!(people.len(), 1, "Li left the household; a later not-home visit changes nothing");
         assert_eq!(people[0].name, "Wang Wei");

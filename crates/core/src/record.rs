@@ -123,6 +123,21 @@ pub fn latest_record<'a>(records: impl IntoIterator<Item = &'a Record>) -> Optio
         .max_by(|a, b| a.status_order(b))
 }
 
+/// The latest "notice posted" record of each floor, from any records (of
+/// one building: others are the caller's to leave out).
+pub fn floor_notices<'a>(records: impl IntoIterator<Item = &'a Record>) -> std::collections::BTreeMap<i32, &'a Record> {
+    let mut notices: std::collections::BTreeMap<i32, &Record> = std::collections::BTreeMap::new();
+    for record in records {
+        if let RecordKind::FloorNotice { floor, .. } = &record.kind {
+            let latest = notices.entry(*floor).or_insert(record);
+            if record.status_order(latest).is_gt() {
+                *latest = record;
+            }
+        }
+    }
+    notices
+}
+
 /// A door as the floor view shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -203,6 +218,22 @@ pub struct FloorClosure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floor_notices_keep_the_latest_per_floor_and_never_decide_a_door() {
+        let notice = |id: &str, floor: i32, time: i64| Record {
+            id: id.into(),
+            door_id: String::new(),
+            kind: RecordKind::FloorNotice { building_id: "b".into(), floor },
+            device_time: time,
+            ..record(id, "p", time as u64, time, Outcome::Answered)
+        };
+        let (first, again, other) = (notice("n1", 2, 10), notice("n2", 2, 20), notice("n3", 5, 15));
+        let notices = floor_notices([&first, &other, &again]);
+        assert_eq!(notices.keys().copied().collect::<Vec<_>>(), vec![2, 5]);
+        assert_eq!(notices[&2].id, "n2");
+        assert!(latest_record([&first, &again]).is_none(), "a notice is no visit");
+    }
 
     fn record(id: &str, device: &str, seq: u64, time: i64, outcome: Outcome) -> Record {
         Record {

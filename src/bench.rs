@@ -42,18 +42,7 @@ pub async fn bench_save_latency(count: u32) -> Result<Vec<f64>, JsValue> {
     let mut timings = Vec::with_capacity(count as usize);
     for i in 0..count {
         let door = bundle.doors[i as usize % bundle.doors.len()].clone();
-        let record = NewRecord {
-            id: uuid::Uuid::now_v7().to_string(),
-            campaign_id: DEMO_CAMPAIGN_ID.into(),
-            door,
-            form_id: "household".into(),
-            form_version: 1,
-            outcome: Outcome::Answered,
-            answers: answers.clone(),
-            device_time: js_sys::Date::now() as i64,
-            supersedes: None,
-            kind: Default::default(),
-        };
+        let record = NewRecord::visit(DEMO_CAMPAIGN_ID, &door, ("household", 1), Outcome::Answered, answers.clone());
         let started = now();
         store.save_record(record).await.map_err(js_error)?;
         timings.push(now() - started);
@@ -107,18 +96,8 @@ pub async fn bench_make_pending(count: u32) -> Result<u32, JsValue> {
     store.device().await.map_err(js_error)?;
     let doors = demo_campaign().doors;
     for i in 0..count {
-        let record = NewRecord {
-            id: uuid::Uuid::now_v7().to_string(),
-            campaign_id: DEMO_CAMPAIGN_ID.into(),
-            door: doors[i as usize % doors.len()].clone(),
-            form_id: "household".into(),
-            form_version: 1,
-            outcome: Outcome::NotHome,
-            answers: BTreeMap::new(),
-            device_time: js_sys::Date::now() as i64,
-            supersedes: None,
-            kind: Default::default(),
-        };
+        let door = &doors[i as usize % doors.len()];
+        let record = NewRecord::visit(DEMO_CAMPAIGN_ID, door, ("household", 1), Outcome::NotHome, BTreeMap::new());
         store.save_record(record).await.map_err(js_error)?;
     }
     Ok(count)

@@ -19,18 +19,8 @@ fn unique_name(test: &str) -> String {
 }
 
 fn new_record(door: &Door, outcome: Outcome) -> NewRecord {
-    NewRecord {
-        id: uuid::Uuid::now_v7().to_string(),
-        campaign_id: "demo-xingfu".into(),
-        door: door.clone(),
-        form_id: "household".into(),
-        form_version: 1,
-        outcome,
-        answers: Answers::from([("household_size".to_string(), Answer::Number(3.0))]),
-        device_time: js_sys::Date::now() as i64,
-        supersedes: None,
-        kind: Default::default(),
-    }
+    let answers = Answers::from([("household_size".to_string(), Answer::Number(3.0))]);
+    NewRecord::visit("demo-xingfu", door, ("household", 1), outcome, answers)
 }
 
 async fn seeded_store(test: &str) -> Store {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use walkbook_core::form::{Answer, Answers, CompiledForm, Problem};
-use walkbook_core::record::{Outcome, Record, RecordKind};
+use walkbook_core::record::{Outcome, Record};
 use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
@@ -181,19 +181,10 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
             };
             problems.set(Vec::new());
             save_state.set(SaveState::Saving);
+            let form_key = (form.form.id.as_str(), form.form.version);
             let new = NewRecord {
-                id: uuid::Uuid::now_v7().to_string(),
-                campaign_id: campaign_id.clone(),
-                door_id: door.id.clone(),
-                building_id: door.building_id.clone(),
-                floor: door.floor,
-                kind: RecordKind::Visit,
-                form_id: form.form.id.clone(),
-                form_version: form.form.version,
-                outcome: chosen,
-                answers: record_answers,
-                device_time: js_sys::Date::now() as i64,
                 supersedes: supersedes.clone(),
+                ..NewRecord::visit(&campaign_id, &door, form_key, chosen, record_answers)
             };
             let navigate = navigate.clone();
             let back = format!("{floor_href}?saved={}", door.id);

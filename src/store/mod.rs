@@ -154,6 +154,24 @@ pub struct NewRecord {
 }
 
 impl NewRecord {
+    /// A door visit made now, filled in with form `(id, version)`.
+    pub fn visit(campaign_id: &str, door: &Door, form: (&str, u32), outcome: walkbook_core::record::Outcome, answers: Answers) -> NewRecord {
+        NewRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            campaign_id: campaign_id.to_string(),
+            door_id: door.id.clone(),
+            building_id: door.building_id.clone(),
+            floor: door.floor,
+            kind: RecordKind::Visit,
+            form_id: form.0.to_string(),
+            form_version: form.1,
+            outcome,
+            answers,
+            device_time: js_sys::Date::now() as i64,
+            supersedes: None,
+        }
+    }
+
     /// A record that is not a visit (a temperature check, a floor notice),
     /// made now: `answered`, no answers, under the building's current form.
     /// `None` if the campaign has no such building or form.

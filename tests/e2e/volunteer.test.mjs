@@ -38,20 +38,27 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
   assert.deepEqual(doors, ["xfl-01-1-101", "xfl-01-1-102", "xfl-01-2-101", "xfl-01-2-102"]);
   assert.equal(await page.locator('.door-tile[data-state="unvisited"]').count(), 4);
 
-  // Door 1: answered, with a questionnaire that first fails validation.
+  // Door 1: answered, with a household register that first fails validation.
   await openDoor(page, "xfl-01-1-101");
   await page.locator('[data-outcome="answered"]').click();
   await page.locator("#save-record").click();
   await page.locator("#save-problem").waitFor();
-  assert.equal(await page.locator('.question[data-invalid="true"]').count(), 4, "four required questions unanswered");
-  await page.locator("#q-household_size").fill("3");
-  await page.locator('#q-tenure [data-value="tenant"]').click();
-  await page.locator('#q-returned [data-value="yes"]').click();
-  // Skip logic: returning residents are asked where from and when.
-  await page.locator('.question[data-question="returned_from"]').waitFor();
-  await page.locator('#q-returned [data-value="no"]').click();
-  await page.locator('.question[data-question="returned_from"]').waitFor({ state: "detached" });
-  await page.locator('#q-health_code [data-value="green"]').click();
+  await page.locator('.roster[data-question="people"] > .problem').waitFor(); // at least one person
+  await page.locator('[data-action="add-entry"]').click();
+  await page.locator("#save-record").click();
+  const person = page.locator(".roster-entry").first();
+  await person.locator('.question[data-invalid="true"]').first().waitFor();
+  assert.equal(await person.locator('.question[data-invalid="true"]').count(), 6, "six required questions unanswered");
+  await person.locator('[data-question="name"] textarea').fill("Chen");
+  await person.locator('[data-question="relation"] [data-value="head"]').click();
+  await person.locator('[data-question="age_band"] [data-value="60+"]').click();
+  await person.locator('[data-question="tenure"] [data-value="tenant"]').click();
+  await person.locator('[data-question="returned_from"] [data-value="province"]').click();
+  // Skip logic: a returning resident is asked when, and until when in quarantine.
+  await person.locator('.question[data-question="returned_on"]').waitFor();
+  await person.locator('[data-question="returned_from"] [data-value="none"]').click();
+  await person.locator('.question[data-question="returned_on"]').waitFor({ state: "detached" });
+  await person.locator('[data-question="health_code"] [data-value="green"]').click();
   await saveAndExpect(page, "xfl-01-1-101", "final");
 
   // Door 2: not home. Door 3: vacant.
@@ -65,14 +72,15 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
   // Door 4: half filled, then the tab reloads (offline, from the service worker).
   await openDoor(page, "xfl-01-2-102");
   await page.locator('[data-outcome="answered"]').click();
-  await page.locator("#q-household_size").fill("5");
-  await page.locator('#q-tenure [data-value="owner"]').click();
+  await page.locator('[data-action="add-entry"]').click();
+  await page.locator('.roster-entry [data-question="name"] textarea').fill("Zhang");
+  await page.locator('.roster-entry [data-question="tenure"] [data-value="owner"]').click();
   await page.waitForTimeout(300); // the draft's transaction commits on each change
   await page.reload();
   await page.locator("#door-sheet").waitFor();
   await page.locator("#draft-restored").waitFor();
-  assert.equal(await page.locator("#q-household_size").inputValue(), "5");
-  assert.equal(await page.locator('#q-tenure [data-value="owner"]').getAttribute("aria-pressed"), "true");
+  assert.equal(await page.locator('.roster-entry [data-question="name"] textarea').inputValue(), "Zhang");
+  assert.equal(await page.locator('.roster-entry [data-question="tenure"] [data-value="owner"]').getAttribute("aria-pressed"), "true");
 
   // The records survived the reload too.
   await page.locator(".back").click();
@@ -101,8 +109,11 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
   // Finish the drafted door, then close the floor.
   await openDoor(page, "xfl-01-2-102");
   await page.locator("#draft-restored").waitFor();
-  await page.locator('#q-returned [data-value="no"]').click();
-  await page.locator('#q-health_code [data-value="orange"]').click();
+  const drafted = page.locator(".roster-entry").first();
+  await drafted.locator('[data-question="relation"] [data-value="head"]').click();
+  await drafted.locator('[data-question="age_band"] [data-value="18-59"]').click();
+  await drafted.locator('[data-question="returned_from"] [data-value="none"]').click();
+  await drafted.locator('[data-question="health_code"] [data-value="orange"]').click();
   await saveAndExpect(page, "xfl-01-2-102", "final");
   await page.locator("#close-floor").click();
   await page.locator("#floor-closed").waitFor();
@@ -113,8 +124,10 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
   await page.goto(server.url + FLOOR);
   await openDoor(page, "xfl-01-1-101");
   assert.equal(await page.locator('[data-outcome="not_home"]').textContent(), "부재중");
-  await page.locator('[data-outcome="answered"]').click();
-  assert.match(await page.locator('.question[data-question="household_size"] label').textContent(), /거주 인원/);
+  // An answered door opens with its household as last recorded.
+  assert.equal(await page.locator('[data-outcome="answered"]').getAttribute("aria-pressed"), "true");
+  assert.match(await page.locator('.roster[data-question="people"] legend').textContent(), /가구 구성원/);
+  assert.match(await page.locator(".roster-entry h3").textContent(), /구성원 1/);
   assert.equal(await page.evaluate(() => document.documentElement.lang), "ko");
 
   assert.deepEqual(problems.filter((p) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|net::/.test(p)), []);

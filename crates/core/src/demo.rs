@@ -214,7 +214,7 @@ pub fn household_form() -> Form {
 /// (see `people` for the ids follow-ups read). Version 1 stays in the
 /// campaign, so records made with it stay readable.
 pub fn household_roster_form() -> Form {
-    let returned = Some("${returned_from} != 'none'".to_string());
+    let returned = Some("${returned_from} = 'province' or ${returned_from} = 'abroad'".to_string());
     let person = vec![
         Question { required: true, ..question("name", Labels::four("姓名或姓名缩写", "姓名或姓名縮寫", "Name or initials", "이름 또는 이니셜"), QuestionKind::Text) },
         single_choice(
@@ -387,6 +387,8 @@ mod tests {
         let ids: Vec<&str> = problems.iter().map(|p| p.question_id.as_str()).collect();
         assert_eq!(ids, vec!["people/b/returned_on"], "only the returned person owes a date");
         assert_eq!(form.validate(&answers(&[]), today)[0].kind, ProblemKind::Required, "at least one person");
+        let empty = form.prune(&roster(vec![person("e", &[])]), today);
+        assert_eq!(form.validate(&empty, today).len(), 6, "an added, empty person owes the six required answers");
         // Two entries with one id cannot be told apart.
         let twins = roster(vec![person("a", &well), person("a", &well)]);
         assert_eq!(form.validate(&twins, today)[0].kind, ProblemKind::WrongType);

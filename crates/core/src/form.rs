@@ -243,7 +243,8 @@ impl CompiledForm {
 
     /// Drops answers to questions that are not relevant any more, so a record
     /// never carries an answer to a question the volunteer could not see.
-    /// Inside a repeat group each entry is pruned by itself; empty entries go.
+    /// Inside a repeat group each entry is pruned by itself. An entry stays
+    /// even when empty: the volunteer added it, so validation asks for it.
     pub fn prune(&self, answers: &Answers, today: &str) -> Answers {
         let mut kept = Answers::new();
         for (index, question) in self.form.questions.iter().enumerate() {
@@ -253,7 +254,6 @@ impl CompiledForm {
                         entries
                             .iter()
                             .map(|entry| Entry { id: entry.id.clone(), answers: group.prune(&entry.answers, today) })
-                            .filter(|entry| !entry.answers.is_empty())
                             .collect(),
                     ),
                     _ => answer.clone(),

@@ -30,11 +30,19 @@ pub struct Campaign {
 pub struct Settings {
     /// A reading at or above this (°C) is a fever.
     pub fever_threshold_c: f64,
+    /// The community's clock, minutes east of UTC (China: 480). The server
+    /// reads days with it (overdue checks, "today"); phones use their own.
+    #[serde(default = "default_utc_offset")]
+    pub utc_offset_minutes: i32,
+}
+
+fn default_utc_offset() -> i32 {
+    480
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { fever_threshold_c: 37.3 }
+        Settings { fever_threshold_c: 37.3, utc_offset_minutes: default_utc_offset() }
     }
 }
 

@@ -27,6 +27,22 @@ impl LocalTime {
     }
 }
 
+/// ISO 8601 with the offset, e.g. `2026-11-28T09:05:00+08:00`.
+pub fn iso_8601(ms: i64, offset_minutes: i32) -> String {
+    let local = LocalTime::at(ms, offset_minutes);
+    let seconds = (ms + i64::from(offset_minutes) * 60_000).rem_euclid(60_000) / 1000;
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let offset = offset_minutes.unsigned_abs();
+    format!(
+        "{}T{:02}:{:02}:{seconds:02}{sign}{:02}:{:02}",
+        local.date(),
+        local.minute / 60,
+        local.minute % 60,
+        offset / 60,
+        offset % 60
+    )
+}
+
 /// `YYYY-MM-DD` of a day number (days since 1970-01-01); Howard Hinnant's
 /// civil-from-days.
 pub fn date_of_day(days: i64) -> String {
@@ -78,6 +94,13 @@ mod tests {
         }
         assert_eq!(day_of_date("2026-02-30"), None);
         assert_eq!(day_of_date("2026-2-3"), None);
+    }
+
+    #[test]
+    fn iso_8601_carries_the_offset() {
+        let ms = 1_795_824_000_000 + 65_000; // 2026-11-28 00:01:05 UTC
+        assert_eq!(iso_8601(ms, 480), "2026-11-28T08:01:05+08:00");
+        assert_eq!(iso_8601(ms, -330), "2026-11-27T18:31:05-05:30");
     }
 
     #[test]

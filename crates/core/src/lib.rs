@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod campaign;
+pub mod console;
 pub mod dates;
 pub mod demo;
 pub mod lang;
@@ -14,3 +15,4 @@ pub mod record;
 pub mod sync;
 pub mod labels;
 pub mod territory;
+pub mod territory_csv;

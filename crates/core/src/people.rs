@@ -72,6 +72,8 @@ pub struct Person {
     /// Device time of the first record that listed this person: their
     /// follow-ups start then.
     pub registered_at: i64,
+    /// Everything the roster entry says (for the register export).
+    pub answers: crate::form::Answers,
 }
 
 /// The people on the register: for each door, the roster of its latest
@@ -110,6 +112,7 @@ pub fn register<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Person
                 }),
                 quarantine_until: text(QUARANTINE_UNTIL),
                 registered_at: first_listed,
+                answers: answers.clone(),
             });
         }
     }

@@ -29,6 +29,20 @@ pub const MAX_PULL_RECORDS: u32 = 1000;
 pub struct PushRequest {
     pub device_id: String,
     pub records: Vec<Record>,
+    /// The phone's whole outbox as it was when sending, so the coordinator
+    /// sees what a phone holds even when its records are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<OutboxReport>,
+}
+
+/// What a phone has not yet had acknowledged. Also sent with every pull as
+/// `pending` and `oldest_pending`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxReport {
+    pub pending: u32,
+    /// Device time of the oldest unsent record.
+    pub oldest_pending: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -31,6 +31,10 @@ impl ApiError {
         ApiError::Client { status: StatusCode::UNAUTHORIZED, code, message: message.into() }
     }
 
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::Client { status: StatusCode::FORBIDDEN, code, message: message.into() }
+    }
+
     /// Well-formed, but not something that can be stored.
     pub fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError::Client { status: StatusCode::UNPROCESSABLE_ENTITY, code, message: message.into() }

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod auth;
 pub mod campaigns;
+pub mod coordinators;
 pub mod db;
 pub mod error;
 pub mod pwa;
@@ -15,11 +16,12 @@ use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
 use crate::error::ApiError;
 use crate::pwa::Pwa;
+use crate::routes::console;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -37,7 +39,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .route("/api", get(unknown_api_path))
-        .route("/api/{*rest}", get(unknown_api_path).post(unknown_api_path))
+        .route(
+            "/api/{*rest}",
+            get(unknown_api_path).post(unknown_api_path).put(unknown_api_path).patch(unknown_api_path).delete(unknown_api_path),
+        )
         .fallback(serve_pwa)
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .with_state(state)
@@ -59,6 +64,23 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(routes::sync::push).layer(DefaultBodyLimit::max(walkbook_core::sync::MAX_PUSH_BYTES)),
         ),
         ("/api/v1/sync/pull", get(routes::sync::pull)),
+        ("/api/v1/coordinator/login", post(console::login)),
+        ("/api/v1/coordinator/me", get(console::me)),
+        ("/api/v1/coordinator/campaigns", get(console::list_campaigns).post(console::create_campaign)),
+        ("/api/v1/coordinator/campaigns/{campaign}", get(console::get_campaign)),
+        ("/api/v1/coordinator/campaigns/{campaign}/territory", put(console::put_territory)),
+        ("/api/v1/coordinator/campaigns/{campaign}/forms", post(console::post_form)),
+        ("/api/v1/coordinator/campaigns/{campaign}/settings", patch(console::patch_settings)),
+        (
+            "/api/v1/coordinator/campaigns/{campaign}/volunteers",
+            get(console::list_volunteers).post(console::invite_volunteer),
+        ),
+        ("/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}", delete(console::revoke_volunteer)),
+        ("/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}/buildings", put(console::assign_buildings)),
+        ("/api/v1/coordinator/campaigns/{campaign}/coverage", get(console::coverage)),
+        ("/api/v1/coordinator/campaigns/{campaign}/alerts", get(console::list_alerts)),
+        ("/api/v1/coordinator/campaigns/{campaign}/alerts/{alert}/handled", post(console::handle_alert)),
+        ("/api/v1/coordinator/campaigns/{campaign}/exports/{file}", get(console::export)),
     ]
 }
 

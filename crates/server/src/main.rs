@@ -53,6 +53,11 @@ enum Command {
         #[arg(long, default_value = DEMO_CAMPAIGN_ID)]
         campaign: String,
     },
+    /// Coordinators: `coordinator add --name NAME [--campaign ID ...]`.
+    Coordinator {
+        #[command(subcommand)]
+        action: CoordinatorCommand,
+    },
     /// List a campaign's alerts (fever readings, red codes), newest first.
     Alerts {
         #[arg(long, default_value = DEMO_CAMPAIGN_ID)]
@@ -63,6 +68,20 @@ enum Command {
     LoadCampaign {
         /// The bundle's JSON file.
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CoordinatorCommand {
+    /// Add a coordinator: prints a one-time login link (valid 7 days).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// A campaign they run (repeat for several); they can create more.
+        #[arg(long = "campaign")]
+        campaigns: Vec<String>,
+        #[arg(long, env = "WALKBOOK_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
     },
 }
 
@@ -94,6 +113,14 @@ async fn main() {
             Command::ShowCampaign { campaign } => {
                 let index = CampaignCache::default().get(&db, &campaign).await.map_err(|e| e.to_string())?;
                 println!("{}", serde_json::to_string_pretty(&index.bundle).expect("a bundle always serialises"));
+                Ok(())
+            }
+            Command::Coordinator { action: CoordinatorCommand::Add { name, campaigns, public_url } } => {
+                let (id, code) = walkbook_server::coordinators::add_coordinator(&db, &name, &campaigns)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                println!("Added coordinator {name} ({id}), running: {}.", if campaigns.is_empty() { "no campaign yet".to_string() } else { campaigns.join(", ") });
+                println!("Login link (one use, 7 days): {}/coordinator#login={code}", public_url.trim_end_matches('/'));
                 Ok(())
             }
             Command::Alerts { campaign } => {

@@ -5,61 +5,13 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
-use serde_json::{json, Value};
-use tower::ServiceExt;
-use walkbook_core::campaign::CampaignBundle;
+use serde_json::json;
 use walkbook_core::demo::demo_campaign;
 use walkbook_core::record::{Outcome, Record, RecordKind};
-use walkbook_server::campaigns::{insert_campaign, invite, store_campaign, CampaignCache};
-use walkbook_server::{db, pwa::Pwa, router, AppState};
 
-struct Server {
-    app: axum::Router,
-    db: db::Db,
-    campaigns: Arc<CampaignCache>,
-    _dir: tempfile::TempDir,
-}
-
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!DOCTYPE html><title>t</title>").unwrap();
-    let db = db::open_sqlite(&dir.path().join("walkbook.sqlite3")).await.unwrap();
-    insert_campaign(&db, &demo_campaign()).await.unwrap();
-    insert_campaign(&db, &other_campaign()).await.unwrap();
-    let campaigns = Arc::new(CampaignCache::default());
-    let state = AppState { db: db.clone(), pwa: Arc::new(Pwa::load(&dist).unwrap()), campaigns: campaigns.clone() };
-    Server { app: router(state), db, campaigns, _dir: dir }
-}
-
-fn other_campaign() -> CampaignBundle {
-    let mut bundle = demo_campaign();
-    bundle.campaign.id = "other".into();
-    bundle
-}
-
-async fn call(server: &Server, request: Request<Body>) -> (StatusCode, Option<String>, Value) {
-    let response = server.app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let cookie = response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, cookie, body)
-}
-
-fn post(uri: &str, cookie: Option<&str>, body: impl Into<Body>) -> Request<Body> {
-    let mut request = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    request.body(body.into()).unwrap()
-}
-
-fn get(uri: &str, cookie: &str) -> Request<Body> {
-    Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap()
-}
+mod common;
+use common::{call, get, post, server, Server};
+use walkbook_server::campaigns::{invite, store_campaign};
 
 /// Joins `campaign` as a new volunteer; returns the cookie to send.
 async fn join(server: &Server, campaign: &str) -> String {

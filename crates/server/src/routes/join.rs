@@ -21,7 +21,7 @@ pub async fn join(
     let mut tx = crate::db::begin_write(&state.db).await?;
     let row: Option<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT v.id, v.name, v.campaign_id, j.expires_at, j.used_at \
-         FROM join_codes j JOIN volunteers v ON v.id = j.volunteer_id WHERE j.code = ?",
+         FROM join_codes j JOIN volunteers v ON v.id = j.volunteer_id WHERE j.code = ? AND v.revoked_at IS NULL",
     )
     .bind(&code)
     .fetch_optional(&mut *tx)

@@ -12,7 +12,7 @@ use walkbook_core::dates::LocalTime;
 use walkbook_core::people::{is_fever, register, HealthCode};
 use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::sync::{
-    canonical_bytes, PullResponse, PushRequest, PushResponse, PushResult, PushStatus, MAX_PULL_RECORDS,
+    canonical_bytes, OutboxReport, PullResponse, PushRequest, PushResponse, PushResult, PushStatus, MAX_PULL_RECORDS,
     MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
 };
 
@@ -123,6 +123,7 @@ pub async fn push(
             .await?;
         }
     }
+    report_outbox(&mut tx, &session, request.outbox).await?;
     tx.commit().await?;
     Ok(Json(PushResponse { results }))
 }
@@ -208,6 +209,31 @@ fn alerts_of(record: &Record, index: &CampaignIndex) -> Vec<(&'static str, Strin
     }
 }
 
+/// Remembers when the volunteer's phone last reached the server and what
+/// its outbox held (for the coordinator's coverage page).
+async fn report_outbox(
+    conn: &mut sqlx::SqliteConnection,
+    session: &Session,
+    outbox: Option<OutboxReport>,
+) -> Result<(), sqlx::Error> {
+    let (pending, oldest) = match outbox {
+        Some(report) => (Some(i64::from(report.pending)), report.oldest_pending),
+        None => (None, None),
+    };
+    sqlx::query(
+        "UPDATE volunteers SET last_seen_at = ?, unsent_count = COALESCE(?, unsent_count), \
+         oldest_unsent_at = CASE WHEN ? IS NULL THEN oldest_unsent_at ELSE ? END WHERE id = ?",
+    )
+    .bind(now_ms())
+    .bind(pending)
+    .bind(pending)
+    .bind(oldest)
+    .bind(&session.volunteer_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullQuery {
@@ -220,6 +246,9 @@ pub struct PullQuery {
     /// The revision of the campaign the phone holds: a newer one is sent.
     #[serde(default)]
     campaign_revision: u64,
+    /// The phone's outbox (see `OutboxReport`).
+    pending: Option<u32>,
+    oldest_pending: Option<i64>,
 }
 
 /// `GET /api/v1/sync/pull?cursor=N[&limit=M][&campaign_revision=R]`: the
@@ -235,6 +264,8 @@ pub async fn pull(
     let limit = query.limit.unwrap_or(MAX_PULL_RECORDS).clamp(1, MAX_PULL_RECORDS);
     let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
     let campaign = (index.bundle.campaign.revision > query.campaign_revision).then(|| index.bundle.clone());
+    let outbox = query.pending.map(|pending| OutboxReport { pending, oldest_pending: query.oldest_pending });
+    report_outbox(&mut *state.db.acquire().await?, &session, outbox).await?;
     let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
         "SELECT seq, CASE WHEN device_id = ? THEN NULL ELSE body END FROM records \
          WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?",

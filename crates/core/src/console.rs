@@ -1,0 +1,291 @@
+//! The coordinator console's API shapes, and the coverage report it shows:
+//! "no household missed", per building and floor, from the campaign's records.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::campaign::CampaignBundle;
+use crate::labels::Labels;
+use crate::lang::Lang;
+use crate::record::{door_state, floor_notices, latest_record, Coverage, DoorState, Outcome, Record};
+
+/// `POST /api/v1/coordinator/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoordinatorView {
+    pub id: String,
+    pub name: String,
+}
+
+/// `POST /api/v1/coordinator/campaigns`: a new campaign with the standard
+/// household and shop forms and no territory yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCampaign {
+    /// Letters, digits and dashes; part of every record.
+    pub id: String,
+    pub name: Labels,
+    #[serde(default)]
+    pub languages: Option<Vec<Lang>>,
+    #[serde(default)]
+    pub fever_threshold_c: Option<f64>,
+}
+
+/// `PATCH /api/v1/coordinator/campaigns/{id}/settings`: what is given changes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsUpdate {
+    #[serde(default)]
+    pub name: Option<Labels>,
+    #[serde(default)]
+    pub languages: Option<Vec<Lang>>,
+    #[serde(default)]
+    pub fever_threshold_c: Option<f64>,
+}
+
+/// The list of a coordinator's campaigns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignSummary {
+    pub id: String,
+    pub name: Labels,
+    pub revision: u64,
+    pub buildings: u32,
+    pub doors: u32,
+}
+
+/// What changed after a campaign edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignChanged {
+    pub revision: u64,
+    pub buildings: u32,
+    pub doors: u32,
+}
+
+/// `POST /api/v1/coordinator/campaigns/{id}/volunteers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    pub name: String,
+    /// The buildings they work; none: the whole campaign.
+    #[serde(default)]
+    pub buildings: Vec<String>,
+    #[serde(default = "default_valid_days")]
+    pub valid_days: u32,
+}
+
+fn default_valid_days() -> u32 {
+    7
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteResponse {
+    pub volunteer_id: String,
+    pub code: String,
+    /// The join link, relative to the server (`/join#code=...`).
+    pub link: String,
+    pub expires_at: i64,
+    /// The link as a QR code, an SVG document.
+    pub qr_svg: String,
+}
+
+/// `PUT /api/v1/coordinator/campaigns/{id}/volunteers/{volunteer}/buildings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    pub buildings: Vec<String>,
+}
+
+/// A volunteer as the coordinator sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteerSummary {
+    pub id: String,
+    pub name: String,
+    pub buildings: Vec<String>,
+    pub joined: bool,
+    pub revoked: bool,
+    /// When their phone last reached the server (push or pull).
+    pub last_sync: Option<i64>,
+    /// Records they sent that were made today (campaign's local day).
+    pub records_today: u32,
+    /// What their phone last reported of its outbox.
+    pub unsent: Option<u32>,
+    pub oldest_unsent: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoorRef {
+    pub id: String,
+    pub label: String,
+    pub building_id: String,
+    pub floor: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloorCoverage {
+    pub floor: i32,
+    pub coverage: Coverage,
+    /// Every door final: the floor is done.
+    pub complete: bool,
+    /// When the notice was posted on this floor, if it was.
+    pub notice_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildingCoverage {
+    pub id: String,
+    pub name: Labels,
+    pub coverage: Coverage,
+    pub floors: Vec<FloorCoverage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisitDue {
+    pub door: DoorRef,
+    pub outcome: Outcome,
+}
+
+/// `GET /api/v1/coordinator/campaigns/{id}/coverage`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageReport {
+    pub coverage: Coverage,
+    pub buildings: Vec<BuildingCoverage>,
+    /// Doors with no visit at all, by building, floor and label.
+    pub never_visited: Vec<DoorRef>,
+    /// Doors whose latest visit asks for another (appointments first).
+    pub revisits: Vec<RevisitDue>,
+    pub volunteers: Vec<VolunteerSummary>,
+}
+
+/// An alert as the coordinator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertView {
+    /// A number for a stored alert; `overdue:<person>:<date>:<half>` for an
+    /// overdue check.
+    pub id: String,
+    /// `fever`, `red_code` or `overdue`.
+    pub kind: String,
+    pub door: Option<DoorRef>,
+    pub person_id: String,
+    pub person_name: String,
+    pub detail: String,
+    pub at: i64,
+    pub handled_by: Option<String>,
+    pub handled_at: Option<i64>,
+}
+
+/// Coverage of every building and floor, the doors never visited and the
+/// revisits due, from the campaign's records (any order, any kinds).
+pub fn coverage_report(bundle: &CampaignBundle, records: &[Record]) -> (Coverage, Vec<BuildingCoverage>, Vec<DoorRef>, Vec<RevisitDue>) {
+    let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();
+    for record in records {
+        by_door.entry(record.door_id.as_str()).or_default().push(record);
+    }
+    let mut total = Coverage::default();
+    let mut buildings = Vec::new();
+    let mut never_visited = Vec::new();
+    let mut revisits = Vec::new();
+    for building in &bundle.campaign.buildings {
+        let notices = floor_notices(records.iter().filter(|r| {
+            matches!(&r.kind, crate::record::RecordKind::FloorNotice { building_id, .. } if *building_id == building.id)
+        }));
+        let mut building_coverage = Coverage::default();
+        let mut floors = Vec::new();
+        for &floor in &building.floors {
+            let mut coverage = Coverage::default();
+            let mut doors: Vec<_> = bundle.doors.iter().filter(|d| d.building_id == building.id && d.floor == floor).collect();
+            doors.sort_by(|a, b| (&a.entrance, a.position, &a.label).cmp(&(&b.entrance, b.position, &b.label)));
+            for door in doors {
+                let latest = latest_record(by_door.get(door.id.as_str()).into_iter().flatten().copied());
+                let state = door_state(latest);
+                coverage.add(state);
+                let door_ref = || DoorRef { id: door.id.clone(), label: door.label.clone(), building_id: building.id.clone(), floor };
+                match (state, latest) {
+                    (DoorState::Unvisited, _) => never_visited.push(door_ref()),
+                    (DoorState::Revisit, Some(latest)) => revisits.push(RevisitDue { door: door_ref(), outcome: latest.outcome.clone() }),
+                    _ => {}
+                }
+            }
+            building_coverage.merge(coverage);
+            floors.push(FloorCoverage {
+                floor,
+                coverage,
+                complete: coverage.doors > 0 && coverage.final_ == coverage.doors,
+                notice_at: notices.get(&floor).map(|r| r.device_time),
+            });
+        }
+        total.merge(building_coverage);
+        buildings.push(BuildingCoverage { id: building.id.clone(), name: building.name.clone(), coverage: building_coverage, floors });
+    }
+    revisits.sort_by_key(|r| match r.outcome {
+        Outcome::ComeBack { at } => (0, at),
+        _ => (1, 0),
+    });
+    (total, buildings, never_visited, revisits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::demo_campaign;
+    use crate::record::RecordKind;
+
+    fn visit(door: &str, outcome: Outcome, time: i64) -> Record {
+        Record {
+            id: format!("r-{door}-{time}"),
+            campaign_id: "demo-xingfu".into(),
+            door_id: door.into(),
+            form_id: "household".into(),
+            form_version: 1,
+            outcome,
+            answers: Default::default(),
+            volunteer_id: "v".into(),
+            device_id: "p".into(),
+            device_seq: time as u64,
+            device_time: time,
+            supersedes: None,
+            kind: RecordKind::Visit,
+        }
+    }
+
+    #[test]
+    fn coverage_by_building_and_floor_with_doors_never_visited() {
+        let bundle = demo_campaign();
+        let mut notice = visit("", Outcome::Answered, 9);
+        notice.kind = RecordKind::FloorNotice { building_id: "xfl-01".into(), floor: 1 };
+        let records = vec![
+            visit("xfl-01-1-101", Outcome::Vacant, 1),
+            visit("xfl-01-1-102", Outcome::NotHome, 2),
+            visit("xfl-01-2-101", Outcome::ComeBack { at: 50 }, 3),
+            visit("xfl-01-2-102", Outcome::Refused, 4),
+            notice,
+        ];
+        let (total, buildings, never, revisits) = coverage_report(&bundle, &records);
+        assert_eq!(total.doors, bundle.doors.len() as u32);
+        assert_eq!((total.visited, total.final_), (4, 2));
+        let first = &buildings[0];
+        assert_eq!(first.floors[0].coverage, Coverage { doors: 4, visited: 4, final_: 2 });
+        assert!(!first.floors[0].complete);
+        assert_eq!(first.floors[0].notice_at, Some(9));
+        assert_eq!(first.floors[1].notice_at, None);
+        assert_eq!(never.len(), bundle.doors.len() - 4);
+        assert!(never.iter().all(|d| !d.id.starts_with("xfl-01-1-10") && !d.id.starts_with("xfl-01-2-10")));
+        assert_eq!(revisits.iter().map(|r| r.door.id.as_str()).collect::<Vec<_>>(), vec!["xfl-01-2-101", "xfl-01-1-102"]);
+    }
+}

@@ -1,0 +1,213 @@
+//! The coordinator console against a real SQLite file: sign-in, campaign
+//! set-up from CSV, invites, coverage, alerts, exports, revocation, and the
+//! role check on every endpoint.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+use walkbook_server::coordinators::add_coordinator;
+
+mod common;
+use common::{call, get, post, server, Server};
+
+/// Signs in a new coordinator running `campaigns`; returns their cookie.
+async fn coordinator(server: &Server, campaigns: &[&str]) -> String {
+    let campaigns: Vec<String> = campaigns.iter().map(ToString::to_string).collect();
+    let (_, code) = add_coordinator(&server.db, "Secretary Liu", &campaigns).await.unwrap();
+    let (status, cookie, body) = call(server, post("/api/v1/coordinator/login", None, json!({ "code": code }).to_string())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cookie = cookie.unwrap();
+    assert!(cookie.starts_with("walkbook_coordinator=") && cookie.contains("HttpOnly"), "{cookie}");
+    // A login link works once.
+    let (again, _, _) = call(server, post("/api/v1/coordinator/login", None, json!({ "code": code }).to_string())).await;
+    assert_eq!(again, StatusCode::BAD_REQUEST);
+    cookie.split(';').next().unwrap().to_string()
+}
+
+fn request(method: &str, uri: &str, cookie: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::HOST, "walkbook.example")
+        .body(body.into())
+        .unwrap()
+}
+
+async fn text(server: &Server, request: Request<Body>) -> (StatusCode, String) {
+    let response = server.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    (status, String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap())
+}
+
+async fn volunteer_cookie(server: &Server, code: &str) -> String {
+    let (status, cookie, body) = call(server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    cookie.unwrap().split(';').next().unwrap().to_string()
+}
+
+const TERRITORY: &str = "building,entrance,floor,door\nBlock A,1,1,101\nBlock A,1,1,102\nBlock A,1,2,201\nBlock A,1,2,202\n";
+
+#[tokio::test]
+async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
+    let server = server().await;
+    let cookie = coordinator(&server, &[]).await;
+    let created = json!({ "id": "spring", "name": { "en": "Spring check", "zh-Hans": "春季排查" } }).to_string();
+    let (status, _, body) = call(&server, post("/api/v1/coordinator/campaigns", Some(&cookie), created.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, _) = call(&server, post("/api/v1/coordinator/campaigns", Some(&cookie), created)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // A CSV with bad lines imports nothing and names them.
+    let bad = "building,entrance,floor,door\nBlock A,1,x,101\nBlock A,1,1\n";
+    let (status, body) = text(&server, request("PUT", "/api/v1/coordinator/campaigns/spring/territory", &cookie, "text/csv", bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("line 2, column floor") && body.contains("line 3: 3 values"), "{body}");
+    let (_, _, bundle) = call(&server, get("/api/v1/coordinator/campaigns/spring", &cookie)).await;
+    assert_eq!(bundle["doors"].as_array().unwrap().len(), 0, "nothing imported");
+
+    let (status, body) = text(&server, request("PUT", "/api/v1/coordinator/campaigns/spring/territory", &cookie, "text/csv", TERRITORY)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, _, bundle) = call(&server, get("/api/v1/coordinator/campaigns/spring", &cookie)).await;
+    let doors: Vec<String> = bundle["doors"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(doors.len(), 4);
+    let building = bundle["campaign"]["buildings"][0]["id"].as_str().unwrap().to_string();
+
+    // A new form version is checked; a broken one is refused with its problem.
+    let mut form = bundle["campaign"]["forms"][0].clone();
+    form["version"] = json!(2);
+    form["questions"][1]["relevant"] = json!("${nowhere} = 1");
+    let (status, _, body) = call(&server, post("/api/v1/coordinator/campaigns/spring/forms", Some(&cookie), form.to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["message"].as_str().unwrap().contains("${nowhere}"), "{body}");
+    let patch = request("PATCH", "/api/v1/coordinator/campaigns/spring/settings", &cookie, "application/json", r#"{"fever_threshold_c":37.5}"#);
+    assert_eq!(call(&server, patch).await.0, StatusCode::OK);
+    let patch = request("PATCH", "/api/v1/coordinator/campaigns/spring/settings", &cookie, "application/json", r#"{"fever_threshold_c":3.75}"#);
+    assert_eq!(call(&server, patch).await.0, StatusCode::BAD_REQUEST);
+
+    // Invite a volunteer: a join link with its QR code.
+    let invite = request("POST", "/api/v1/coordinator/campaigns/spring/volunteers", &cookie, "application/json", r#"{"name":"Xiao Wang"}"#);
+    let (status, _, invitation) = call(&server, invite).await;
+    assert_eq!(status, StatusCode::OK, "{invitation}");
+    assert!(invitation["link"].as_str().unwrap().starts_with("http://walkbook.example/join#code="));
+    assert!(invitation["qr_svg"].as_str().unwrap().contains("<svg"));
+    let volunteer = volunteer_cookie(&server, invitation["code"].as_str().unwrap()).await;
+    let volunteer_id = invitation["volunteer_id"].as_str().unwrap().to_string();
+
+    // The volunteer records a household with a fever and a door not at home.
+    let now = walkbook_server::campaigns::now_ms();
+    let person = "11111111-1111-4111-8111-111111111111";
+    let household = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "campaign_id": "spring", "door_id": doors[0], "form_id": "household", "form_version": 1,
+        "outcome": { "kind": "answered" },
+        "answers": { "people": [{ "id": person, "answers": {
+            "name": "Li Na", "relation": "head", "age_band": "18-59", "tenure": "tenant", "returned_from": "none", "health_code": "red" } }] },
+        "volunteer_id": volunteer_id, "device_id": "phone-1", "device_seq": 1, "device_time": now
+    });
+    let not_home = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "campaign_id": "spring", "door_id": doors[1], "form_id": "household", "form_version": 1,
+        "outcome": { "kind": "not_home" }, "volunteer_id": volunteer_id, "device_id": "phone-1", "device_seq": 2, "device_time": now
+    });
+    let check = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "campaign_id": "spring", "door_id": doors[0], "form_id": "household", "form_version": 1,
+        "outcome": { "kind": "answered" }, "volunteer_id": volunteer_id, "device_id": "phone-1", "device_seq": 3, "device_time": now,
+        "kind": { "type": "temperature_check", "person_id": person, "slot": { "date": "2026-11-28", "half": "morning" }, "celsius": 37.6 }
+    });
+    let push = json!({ "device_id": "phone-1", "records": [household, not_home, check], "outbox": { "pending": 3, "oldest_pending": now } });
+    let (status, _, body) = call(&server, post("/api/v1/sync/push", Some(&volunteer), push.to_string())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["results"].as_array().unwrap().iter().all(|r| r["status"] == "stored"), "{body}");
+
+    // Coverage moves.
+    let (_, _, coverage) = call(&server, get("/api/v1/coordinator/campaigns/spring/coverage", &cookie)).await;
+    assert_eq!(coverage["coverage"], json!({ "doors": 4, "visited": 2, "final_": 1 }));
+    assert_eq!(coverage["buildings"][0]["floors"][0]["coverage"], json!({ "doors": 2, "visited": 2, "final_": 1 }));
+    assert_eq!(coverage["never_visited"].as_array().unwrap().len(), 2);
+    assert_eq!(coverage["revisits"][0]["door"]["id"], doors[1].as_str());
+    let me = &coverage["volunteers"][0];
+    assert_eq!((me["name"].as_str(), me["records_today"].as_u64(), me["unsent"].as_u64()), (Some("Xiao Wang"), Some(3), Some(3)));
+
+    // Alerts: the fever (37.6 >= 37.5) and the red code; handled with who and when.
+    let (_, _, alerts) = call(&server, get("/api/v1/coordinator/campaigns/spring/alerts", &cookie)).await;
+    let mut kinds: Vec<&str> = alerts.as_array().unwrap().iter().filter(|a| a["kind"] != "overdue").map(|a| a["kind"].as_str().unwrap()).collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, vec!["fever", "red_code"], "{alerts}");
+    let fever = alerts.as_array().unwrap().iter().find(|a| a["kind"] == "fever").unwrap();
+    assert_eq!((fever["person_name"].as_str(), fever["door"]["id"].as_str()), (Some("Li Na"), Some(doors[0].as_str())));
+    let handle = format!("/api/v1/coordinator/campaigns/spring/alerts/{}/handled", fever["id"].as_str().unwrap());
+    let (status, _, alerts) = call(&server, post(&handle, Some(&cookie), "")).await;
+    assert_eq!(status, StatusCode::OK);
+    let fever = alerts.as_array().unwrap().iter().find(|a| a["kind"] == "fever").unwrap();
+    assert_eq!(fever["handled_by"], "Secretary Liu");
+
+    // Exports: BOM, ISO 8601, rows as recorded, filtered by building and days.
+    let export = |file: &str, query: &str| request("GET", &format!("/api/v1/coordinator/campaigns/spring/exports/{file}{query}"), &cookie, "text/plain", "");
+    let (status, doors_csv) = text(&server, export("doors.csv", &format!("?building={building}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doors_csv.starts_with('\u{feff}'));
+    let rows: Vec<&str> = doors_csv.trim_end().split("\r\n").collect();
+    assert_eq!(rows.len(), 5, "{doors_csv}");
+    assert!(rows[1].contains(",final,answered,") && rows[2].contains(",revisit,not_home,"), "{doors_csv}");
+    assert!(rows[1].contains("+08:00"), "ISO 8601 with the campaign's offset: {}", rows[1]);
+    assert!(rows[3].contains(",unvisited,"));
+    let (_, people_csv) = text(&server, export("people.csv", "")).await;
+    assert!(people_csv.contains(&format!("{person},Li Na,head,18-59,tenant,,none,,red,")), "{people_csv}");
+    let (_, checks_csv) = text(&server, export("checks.csv", "?from=2026-11-28&to=2026-11-28")).await;
+    assert!(checks_csv.contains("2026-11-28,morning,37.6,yes,"), "{checks_csv}");
+    let (_, none) = text(&server, export("checks.csv", "?from=2026-11-29")).await;
+    assert_eq!(none.trim_end().split("\r\n").count(), 1, "only the header outside the range");
+    assert_eq!(text(&server, export("checks.csv", "?from=yesterday")).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(text(&server, export("nope.csv", "")).await.0, StatusCode::NOT_FOUND);
+
+    // Revoked: the phone gets 401 (it keeps its records) and the code is dead.
+    let revoke = request("DELETE", &format!("/api/v1/coordinator/campaigns/spring/volunteers/{volunteer_id}"), &cookie, "text/plain", "");
+    let (_, _, volunteers) = call(&server, revoke).await;
+    assert_eq!(volunteers[0]["revoked"], true);
+    let (status, _, _) = call(&server, get("/api/v1/sync/pull?cursor=0", &volunteer)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn coordinators_reach_only_their_campaigns() {
+    let server = server().await;
+    let cookie = coordinator(&server, &["other"]).await;
+    let (status, _, body) = call(&server, get("/api/v1/coordinator/campaigns/demo-xingfu/coverage", &cookie)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_your_campaign")));
+    let (status, _, list) = call(&server, get("/api/v1/coordinator/campaigns", &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect::<Vec<_>>(), vec!["other"]);
+}
+
+/// Every coordinator endpoint in the OpenAPI document answers a volunteer's
+/// session with 403, and no session with 401.
+#[tokio::test]
+async fn volunteers_get_403_on_every_coordinator_endpoint() {
+    let server = server().await;
+    let (_, code) = walkbook_server::campaigns::invite(&server.db, &server.campaigns, "demo-xingfu", "V", &[], 60_000).await.unwrap();
+    let volunteer = volunteer_cookie(&server, &code).await;
+    let document: Value = serde_json::from_str(walkbook_server::OPENAPI).unwrap();
+    let mut checked = 0;
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/v1/coordinator/") || path == "/api/v1/coordinator/login" {
+            continue;
+        }
+        let uri = path
+            .replace("{campaign}", "demo-xingfu")
+            .replace("{volunteer}", "vol-x")
+            .replace("{alert}", "1")
+            .replace("{file}", "doors.csv");
+        for method in operations.as_object().unwrap().keys() {
+            let method = method.to_uppercase();
+            let (status, _, body) = call(&server, request(&method, &uri, &volunteer, "application/json", "{}")).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{method} {uri}: {body}");
+            assert_eq!(body["error"]["code"], "coordinators_only");
+            let (status, _, _) = call(&server, request(&method, &uri, "", "application/json", "{}")).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {uri} without a session");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 15, "every coordinator operation but login");
+}

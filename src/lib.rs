@@ -9,6 +9,7 @@ pub mod app;
 pub mod bench;
 pub mod campaign;
 pub mod door_status;
+pub mod http;
 pub mod i18n;
 pub mod pwa;
 pub mod screens;

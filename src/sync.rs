@@ -14,17 +14,16 @@ use std::cell::Cell;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use walkbook_core::api::ErrorBody;
-use walkbook_core::sync::{JoinResponse, PullResponse, PushResponse, PushResult, PushStatus};
+use walkbook_core::sync::{JoinResponse, OutboxReport, PullResponse, PushResponse, PushResult, PushStatus};
 
 use crate::campaign::CampaignContext;
+use crate::http::{get_json, post_json, send, HttpError};
 use crate::store::{app_store, Joined, OutboxSummary, SyncMeta, SyncState};
 
 /// At most this many records per push, and about this many bytes.
 const BATCH_RECORDS: u32 = walkbook_core::sync::MAX_PUSH_RECORDS as u32;
 /// Below the server's 1 MiB, leaving room for the envelope.
 const BATCH_BYTES: usize = walkbook_core::sync::MAX_PUSH_BYTES - 64 * 1024;
-const REQUEST_TIMEOUT_MS: u32 = 20_000;
 const AFTER_SAVE_DELAY_MS: u32 = 1500;
 const BACKOFF_BASE_MS: f64 = 1000.0;
 const BACKOFF_MAX_MS: f64 = 300_000.0;
@@ -207,14 +206,18 @@ impl SyncClient {
         let mut meta = store.sync_meta().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
         let Some(joined) = meta.joined.clone() else { return Ok(()) };
         let device = store.device().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+        // What the outbox holds is reported with every request, so the
+        // coordinator sees it even when records are refused.
+        let outbox = store.outbox_summary().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+        let report = OutboxReport { pending: outbox.pending, oldest_pending: outbox.oldest_pending };
         loop {
             let pending = store.pending_raw(BATCH_RECORDS).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
             if pending.is_empty() {
                 break;
             }
-            let (batch, body) = bounded_batch(&device.device_id, pending)?;
+            let (batch, body) = bounded_batch(&device.device_id, pending, report)?;
             let sent = batch.len();
-            let response: PushResponse = post_text("/api/v1/sync/push", body).await?;
+            let response: PushResponse = send("POST", "/api/v1/sync/push", "application/json", body).await?;
             if response.results.len() != sent {
                 return Err(SyncFailure::Server("the server answered for a different number of records".into()));
             }
@@ -230,9 +233,10 @@ impl SyncClient {
         let store_error = |e: crate::store::idb::IdbError| SyncFailure::Server(e.to_string());
         let mut revision = store.campaign(&joined.campaign_id).await.map_err(store_error)?.map_or(0, |c| c.revision);
         loop {
+            let oldest = report.oldest_pending.map(|at| format!("&oldest_pending={at}")).unwrap_or_default();
             let url = format!(
-                "/api/v1/sync/pull?cursor={}&device_id={}&campaign_revision={revision}",
-                meta.cursor, device.device_id
+                "/api/v1/sync/pull?cursor={}&device_id={}&campaign_revision={revision}&pending={}{oldest}",
+                meta.cursor, device.device_id, report.pending
             );
             let page: PullResponse = get_json(&url).await?;
             if let Some(bundle) = page.campaign {
@@ -260,7 +264,12 @@ const LOCAL_FIELDS: [&str; 4] = ["building_id", "floor", "sync_state", "sync_pro
 /// The push request's JSON for as many of `pending` (stored records, in
 /// order) as fit in the byte bound. Built from the stored JS objects directly;
 /// halved in the rare batch of long notes.
-fn bounded_batch(device_id: &str, mut pending: Vec<js_sys::Object>) -> Result<(Vec<js_sys::Object>, String), SyncFailure> {
+fn bounded_batch(
+    device_id: &str,
+    mut pending: Vec<js_sys::Object>,
+    outbox: OutboxReport,
+) -> Result<(Vec<js_sys::Object>, String), SyncFailure> {
+    let outbox = crate::store::idb::to_js(&outbox).map_err(|_| SyncFailure::Server("cannot encode the request".into()))?;
     let encode_error = |_| SyncFailure::Server("cannot encode the request".into());
     loop {
         let records: js_sys::Array = pending
@@ -276,6 +285,7 @@ fn bounded_batch(device_id: &str, mut pending: Vec<js_sys::Object>) -> Result<(V
         let request = js_sys::Object::new();
         js_sys::Reflect::set(&request, &"device_id".into(), &device_id.into()).map_err(encode_error)?;
         js_sys::Reflect::set(&request, &"records".into(), &records).map_err(encode_error)?;
+        js_sys::Reflect::set(&request, &"outbox".into(), &outbox).map_err(encode_error)?;
         let body = js_sys::JSON::stringify(&request).map_err(encode_error)?.as_string().unwrap_or_default();
         if body.len() <= BATCH_BYTES || pending.len() == 1 {
             return Ok((pending, body));
@@ -320,47 +330,12 @@ pub async fn join(code: &str, campaign: CampaignContext) -> Result<String, SyncF
     Ok(response.volunteer_name)
 }
 
-async fn post_json<T: serde::Serialize, R: serde::de::DeserializeOwned>(url: &str, body: &T) -> Result<R, SyncFailure> {
-    let json = json_text(body).ok_or_else(|| SyncFailure::Server("cannot encode the request".into()))?;
-    post_text(url, json).await
-}
-
-async fn post_text<R: serde::de::DeserializeOwned>(url: &str, json: String) -> Result<R, SyncFailure> {
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    let headers = web_sys::Headers::new().map_err(|_| SyncFailure::Unreachable)?;
-    let _ = headers.set("content-type", "application/json");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&json));
-    fetch_json(url, init).await
-}
-
-async fn get_json<R: serde::de::DeserializeOwned>(url: &str) -> Result<R, SyncFailure> {
-    fetch_json(url, web_sys::RequestInit::new()).await
-}
-
-async fn fetch_json<R: serde::de::DeserializeOwned>(url: &str, init: web_sys::RequestInit) -> Result<R, SyncFailure> {
-    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS)));
-    let response = JsFuture::from(window().fetch_with_str_and_init(url, &init)).await.map_err(|_| SyncFailure::Unreachable)?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| SyncFailure::Unreachable)?;
-    // The browser parses JSON; serde reads the JS value (no second JSON
-    // parser in the wasm).
-    let value = match response.json() {
-        Ok(promise) => JsFuture::from(promise).await.map_err(|_| SyncFailure::Unreachable),
-        Err(_) => Err(SyncFailure::Unreachable),
-    };
-    if response.ok() {
-        return serde_wasm_bindgen::from_value(value?).map_err(|e| SyncFailure::Server(format!("unreadable answer: {e}")));
+impl From<HttpError> for SyncFailure {
+    fn from(error: HttpError) -> SyncFailure {
+        match error {
+            HttpError::Unreachable => SyncFailure::Unreachable,
+            HttpError::Status { status: 401, message } => SyncFailure::SignedOut(message),
+            HttpError::Status { message, .. } | HttpError::Unreadable(message) => SyncFailure::Server(message),
+        }
     }
-    let message = value
-        .ok()
-        .and_then(|value| serde_wasm_bindgen::from_value::<ErrorBody>(value).ok())
-        .map(|body| body.error.message)
-        .unwrap_or_else(|| format!("HTTP {}", response.status()));
-    Err(if response.status() == 401 { SyncFailure::SignedOut(message) } else { SyncFailure::Server(message) })
-}
-
-fn json_text<T: serde::Serialize>(value: &T) -> Option<String> {
-    let value = crate::store::idb::to_js(value).ok()?;
-    js_sys::JSON::stringify(&value).ok()?.as_string()
 }

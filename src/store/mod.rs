@@ -486,19 +486,22 @@ impl Store {
         Ok(js_sys::Array::from(&value).iter().map(JsCast::unchecked_into).collect())
     }
 
+    /// The outbox at a glance, without reading every pending record: a count
+    /// through `by_sync`, and the first pending record in key order, which is
+    /// the oldest (ids are UUIDv7, made in time order on this phone).
     pub async fn outbox_summary(&self) -> IdbResult<OutboxSummary> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
         let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
-        let pending_request = js(index.get_all_with_key(&"pending".into()))?;
-        let refused_request = js(index.get_all_with_key(&"refused".into()))?;
-        let pending: Vec<StoredRecord> = idb::all_from_js(idb::request(pending_request).await?)?;
+        let pending_key = idb::to_js(&SyncState::Pending)?;
+        let count_request = js(index.count_with_key(&pending_key))?;
+        let oldest_request = js(index.get(&pending_key))?;
+        let refused_request = js(index.get_all_with_key(&idb::to_js(&SyncState::Refused)?))?;
+        let pending = idb::request(count_request).await?.as_f64().unwrap_or(0.0) as u32;
+        let oldest = idb::request(oldest_request).await?;
+        let oldest_pending = if oldest.is_undefined() { None } else { Some(idb::from_js::<StoredRecord>(oldest)?.record.device_time) };
         let refused: Vec<StoredRecord> = idb::all_from_js(idb::request(refused_request).await?)?;
-        Ok(OutboxSummary {
-            pending: pending.len() as u32,
-            oldest_pending: pending.iter().map(|r| r.record.device_time).min(),
-            refused,
-        })
+        Ok(OutboxSummary { pending, oldest_pending, refused })
     }
 
     /// Writes back records read by `pending_raw` whose sync state the

@@ -13,6 +13,7 @@ use crate::screens::{
     about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen,
     join::JoinScreen, revisits::RevisitsScreen,
 };
+use crate::screens::console::{ConsoleCampaignScreen, ConsoleHomeScreen};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -36,6 +37,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/find") view=FindScreen/>
                     <Route path=path!("/about") view=AboutScreen/>
                     <Route path=path!("/join") view=JoinScreen/>
+                    <Route path=path!("/coordinator") view=ConsoleHomeScreen/>
+                    <Route path=path!("/coordinator/c/:campaign") view=ConsoleCampaignScreen/>
                 </Routes>
             </main>
         </Router>

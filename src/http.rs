@@ -32,7 +32,11 @@ pub async fn get_json<R: serde::de::DeserializeOwned>(url: &str) -> Result<R, Ht
 }
 
 pub async fn post_json<T: serde::Serialize, R: serde::de::DeserializeOwned>(url: &str, body: &T) -> Result<R, HttpError> {
-    send("POST", url, "application/json", json_text(body)?).await
+    send_json("POST", url, body).await
+}
+
+pub async fn send_json<T: serde::Serialize, R: serde::de::DeserializeOwned>(method: &str, url: &str, body: &T) -> Result<R, HttpError> {
+    send(method, url, "application/json", json_text(body)?).await
 }
 
 /// A request with a body (`method` POST, PUT, PATCH or DELETE).

@@ -6,6 +6,7 @@ pub mod find;
 pub mod floor;
 pub mod floor_notice;
 pub mod checks;
+pub mod console;
 pub mod home;
 pub mod join;
 pub mod questionnaire;

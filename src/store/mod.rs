@@ -504,6 +504,20 @@ impl Store {
         Ok(OutboxSummary { pending, oldest_pending, refused })
     }
 
+    /// Every record the server does not hold: pending and refused, oldest
+    /// first (for a copy the volunteer can save and hand over).
+    pub async fn unsent_records(&self) -> IdbResult<Vec<StoredRecord>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
+        let pending = js(index.get_all_with_key(&idb::to_js(&SyncState::Pending)?))?;
+        let refused = js(index.get_all_with_key(&idb::to_js(&SyncState::Refused)?))?;
+        let mut unsent: Vec<StoredRecord> = idb::all_from_js(idb::request(pending).await?)?;
+        unsent.extend(idb::all_from_js::<StoredRecord>(idb::request(refused).await?)?);
+        unsent.sort_by_key(|stored| stored.record.device_time);
+        Ok(unsent)
+    }
+
     /// Writes back records read by `pending_raw` whose sync state the
     /// server's answers changed, in one transaction. (Records are immutable:
     /// only `sync_state` and `sync_problem` differ.)

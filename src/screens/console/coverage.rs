@@ -1,0 +1,69 @@
+//! "No household missed": coverage by building and floor, the doors never
+//! visited, and the revisits due.
+
+use leptos::prelude::*;
+use walkbook_core::console::CoverageReport;
+
+use super::campaign::use_console;
+use super::HttpProblem;
+use crate::http::get_json;
+use crate::i18n::{floor_name, use_i18n, Text};
+use crate::screens::ProgressBar;
+
+/// Doors never visited are listed up to this many (the count is exact).
+const NEVER_VISITED_SHOWN: usize = 60;
+
+#[component]
+pub fn CoverageSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let console = use_console();
+    let report = LocalResource::new(move || {
+        console.refresh.track();
+        let url = console.api("/coverage");
+        async move { get_json::<CoverageReport>(&url).await }
+    });
+    let error = Signal::derive(move || report.get().and_then(Result::err));
+    view! {
+        <section class="card" id="console-coverage">
+            <h2>{move || i18n.t(Text::Coverage)}</h2>
+            <HttpProblem error=error/>
+            {move || report.get().and_then(Result::ok).map(|report| {
+                let total = report.coverage;
+                let never = report.never_visited.len();
+                view! {
+                    <div id="coverage-total" data-final=total.final_ data-visited=total.visited data-doors=total.doors>
+                        <ProgressBar coverage=Signal::derive(move || total)/>
+                    </div>
+                    <ul class="link-list">
+                        {report.buildings.into_iter().map(|building| {
+                            let coverage = building.coverage;
+                            let missing_notice: Vec<i32> = building.floors.iter().filter(|f| f.notice_at.is_none()).map(|f| f.floor).collect();
+                            let complete = building.floors.iter().filter(|f| f.complete).count();
+                            let floors = building.floors.len();
+                            view! {
+                                <li class="console-building" data-building=building.id.clone()>
+                                    <strong>{let name = building.name.clone(); move || name.get(i18n.lang.get()).to_string()}</strong>
+                                    <ProgressBar coverage=Signal::derive(move || coverage)/>
+                                    <p class="muted">
+                                        {move || format!("{} {complete} / {floors}", i18n.t(Text::FloorClosed))}
+                                        {(!missing_notice.is_empty()).then(|| {
+                                            let missing = missing_notice.clone();
+                                            move || format!(" · {}: {}", i18n.t(Text::NoticeMissing),
+                                                missing.iter().map(|f| floor_name(i18n.lang.get(), *f)).collect::<Vec<_>>().join(", "))
+                                        })}
+                                    </p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <h3>{move || format!("{} ({never})", i18n.t(Text::NeverVisited))}</h3>
+                    <p class="muted" id="never-visited" data-count=never>
+                        {report.never_visited.iter().take(NEVER_VISITED_SHOWN).map(|door| door.label.clone()).collect::<Vec<_>>().join(", ")}
+                        {(never > NEVER_VISITED_SHOWN).then_some(" …")}
+                    </p>
+                    <h3>{move || format!("{} ({})", i18n.t(Text::Revisits), report.revisits.len())}</h3>
+                }
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,124 @@
+//! Campaign set-up (territory from CSV, a form as JSON, the fever
+//! threshold) and the CSV exports.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use walkbook_core::console::{CampaignChanged, SettingsUpdate};
+
+use super::campaign::use_console;
+use crate::http::{send, send_json, HttpError};
+use crate::i18n::{use_i18n, Text};
+
+/// The text of the file chosen in `<input type=file id=input_id>`.
+async fn chosen_file(input_id: &str) -> Option<String> {
+    let input: web_sys::HtmlInputElement = document().get_element_by_id(input_id)?.dyn_into().ok()?;
+    let file = input.files()?.get(0)?;
+    JsFuture::from(file.text()).await.ok()?.as_string()
+}
+
+#[component]
+pub fn SetupSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let console = use_console();
+    let result = RwSignal::new(None::<Result<CampaignChanged, HttpError>>);
+    let upload = move |input_id: &'static str, rest: &'static str, method: &'static str, content_type: &'static str| {
+        let url = console.api(rest);
+        leptos::task::spawn_local(async move {
+            let Some(text) = chosen_file(input_id).await else {
+                result.set(Some(Err(HttpError::Unreadable(i18n.t(Text::ChooseFile).into()))));
+                return;
+            };
+            let outcome = send::<CampaignChanged>(method, &url, content_type, text).await;
+            if outcome.is_ok() {
+                console.changed();
+            }
+            result.set(Some(outcome));
+        });
+    };
+    let threshold = RwSignal::new(String::new());
+    let save_threshold = move |_| {
+        let update = SettingsUpdate { fever_threshold_c: threshold.get_untracked().trim().parse().ok(), ..Default::default() };
+        let url = console.api("/settings");
+        leptos::task::spawn_local(async move {
+            let outcome = send_json::<_, CampaignChanged>("PATCH", &url, &update).await;
+            if outcome.is_ok() {
+                console.changed();
+            }
+            result.set(Some(outcome));
+        });
+    };
+    let current_threshold = move || console.bundle.get().map(|b| b.campaign.settings.fever_threshold_c.to_string()).unwrap_or_default();
+    view! {
+        <section class="card" id="console-setup">
+            <h2>{move || i18n.t(Text::Setup)}</h2>
+            <label class="question-label" for="territory-file">{move || i18n.t(Text::TerritoryCsv)}</label>
+            <p class="hint">{move || i18n.t(Text::TerritoryHelp)}</p>
+            <input id="territory-file" class="field" type="file" accept=".csv,text/csv"/>
+            <button class="button wide" id="import-territory" on:click=move |_| upload("territory-file", "/territory", "PUT", "text/csv")>
+                {move || i18n.t(Text::Import)}
+            </button>
+            <label class="question-label" for="form-file">{move || i18n.t(Text::FormJson)}</label>
+            <input id="form-file" class="field" type="file" accept=".json,application/json"/>
+            <button class="button wide" id="upload-form" on:click=move |_| upload("form-file", "/forms", "POST", "application/json")>
+                {move || i18n.t(Text::Upload)}
+            </button>
+            <label class="question-label" for="fever-threshold">{move || i18n.t(Text::FeverThreshold)}</label>
+            <div class="reading-row">
+                <input id="fever-threshold" class="field" type="number" inputmode="decimal" step="0.1" min="35" max="40"
+                    prop:value=current_threshold on:input=move |ev| threshold.set(event_target_value(&ev))/>
+                <button class="button" id="save-threshold" on:click=save_threshold>{move || i18n.t(Text::Save)}</button>
+            </div>
+            {move || result.get().map(|outcome| match outcome {
+                Ok(changed) => view! {
+                    <p class="notice" id="setup-result" role="status">
+                        "✓ " {move || i18n.t(Text::ChangesSaved)}
+                        {format!(" · {} {} · {} {}", changed.buildings, i18n.t(Text::Buildings), changed.doors, i18n.t(Text::Doors))}
+                    </p>
+                }.into_any(),
+                Err(error) => view! { <p class="error" id="setup-result" role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+pub fn ExportsSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let console = use_console();
+    let building = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let href = move |file: &str| {
+        let query: Vec<String> = [("building", building.get()), ("from", from.get()), ("to", to.get())]
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(key, value)| format!("{key}={}", js_sys::encode_uri_component(&value)))
+            .collect();
+        let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+        format!("/api/v1/coordinator/campaigns/{}/exports/{file}{query}", console.id.get())
+    };
+    view! {
+        <section class="card" id="console-exports">
+            <h2>{move || i18n.t(Text::Exports)}</h2>
+            <label class="question-label" for="export-building">{move || i18n.t(Text::Buildings)}</label>
+            <select id="export-building" class="field" on:change=move |ev| building.set(event_target_value(&ev))>
+                <option value="">{move || i18n.t(Text::AllBuildings)}</option>
+                {move || console.bundle.get().map(|b| b.campaign.buildings).unwrap_or_default().into_iter().map(|b| view! {
+                    <option value=b.id.clone()>{let name = b.name.clone(); move || name.get(i18n.lang.get()).to_string()}</option>
+                }).collect_view()}
+            </select>
+            <div class="action-row">
+                <label>{move || i18n.t(Text::DateFrom)}
+                    <input id="export-from" class="field" type="date" on:input=move |ev| from.set(event_target_value(&ev))/></label>
+                <label>{move || i18n.t(Text::DateTo)}
+                    <input id="export-to" class="field" type="date" on:input=move |ev| to.set(event_target_value(&ev))/></label>
+            </div>
+            <div class="link-list">
+                <a class="button" id="export-doors" href=move || href("doors.csv") download>"⤓ " {move || i18n.t(Text::ExportDoors)}</a>
+                <a class="button" id="export-people" href=move || href("people.csv") download>"⤓ " {move || i18n.t(Text::ExportPeople)}</a>
+                <a class="button" id="export-checks" href=move || href("checks.csv") download>"⤓ " {move || i18n.t(Text::ChecksTitle)}</a>
+            </div>
+        </section>
+    }
+}

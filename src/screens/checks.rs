@@ -13,8 +13,7 @@ use walkbook_core::territory::Door;
 use crate::campaign::use_campaign;
 use crate::i18n::{floor_name, use_i18n, Text};
 use crate::screens::{CampaignGate, StoreError};
-use crate::store::{app_store, idb::IdbError, NewRecord};
-use crate::sync::use_sync;
+use crate::store::{app_store, idb::IdbError};
 
 /// The readings a phone thermometer can give; anything else is a typo.
 const PLAUSIBLE_C: std::ops::RangeInclusive<f64> = 34.0..=43.0;
@@ -100,7 +99,6 @@ fn CheckList() -> impl IntoView {
 fn CheckRow(item: CheckItem) -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
-    let sync = use_sync();
     let threshold = context.campaign.with_untracked(|c| c.as_ref().map_or(37.3, |c| c.settings.fever_threshold_c));
     let CheckItem { person, door, follow_up } = item;
     let open = RwSignal::new(false);
@@ -120,6 +118,7 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
     };
     let slot_key = format!("{}-{}", follow_up.slot.date, if follow_up.slot.half == Half::Morning { "am" } else { "pm" });
     let input_id = format!("reading-{}-{slot_key}", person.id);
+    let save_record = crate::screens::event_saver(save_error);
     let save = {
         let (person, door, slot) = (person.clone(), door.clone(), follow_up.slot.clone());
         move |_| {
@@ -132,19 +131,7 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
             let celsius = (celsius * 10.0).round() / 10.0;
             problem.set(None);
             let kind = RecordKind::TemperatureCheck { person_id: person.id.clone(), slot: slot.clone(), celsius };
-            let Some(new) = context.campaign.with_untracked(|c| NewRecord::event(c.as_ref()?, &door.building_id, door.floor, &door.id, kind))
-            else {
-                return;
-            };
-            leptos::task::spawn_local(async move {
-                match app_store().save_record(new).await {
-                    Ok(_) => {
-                        context.changed();
-                        sync.after_save();
-                    }
-                    Err(error) => save_error.set(Some(error)),
-                }
-            });
+            save_record(&door.building_id, door.floor, &door.id, kind);
         }
     };
     let state_class = match state {

@@ -9,7 +9,7 @@ use crate::campaign::use_campaign;
 use crate::door_status::short_time;
 use crate::i18n::{floor_name, use_i18n, Text};
 use crate::screens::StoreError;
-use crate::store::{app_store, idb::IdbError, NewRecord};
+use crate::store::{app_store, idb::IdbError};
 use crate::sync::use_sync;
 
 #[component]
@@ -51,22 +51,10 @@ pub fn FloorNotice(building: Building, floor: i32) -> impl IntoView {
         })
     };
     let save_error = RwSignal::new(None::<IdbError>);
+    let save_record = crate::screens::event_saver(save_error);
     let post = move |_| {
-        let Some(new) = context.campaign.with_untracked(|c| {
-            let kind = RecordKind::FloorNotice { building_id: building_id.clone(), floor };
-            NewRecord::event(c.as_ref()?, &building_id, floor, "", kind)
-        }) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            match app_store().save_record(new).await {
-                Ok(_) => {
-                    context.changed();
-                    sync.after_save();
-                }
-                Err(error) => save_error.set(Some(error)),
-            }
-        });
+        let kind = RecordKind::FloorNotice { building_id: building_id.clone(), floor };
+        save_record(&building_id, floor, "", kind);
     };
     view! {
         <div class="floor-notice">

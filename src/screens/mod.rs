@@ -14,12 +14,13 @@ pub mod revisits;
 pub mod sync_panel;
 
 use leptos::prelude::*;
-use walkbook_core::record::{Coverage, DoorState};
+use walkbook_core::record::{Coverage, DoorState, RecordKind};
 use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
 use crate::i18n::{floor_name, use_i18n, Text};
 use crate::store::idb::IdbError;
+use crate::store::{app_store, NewRecord};
 
 /// Shows its children once the campaign is loaded from the phone's store.
 #[component]
@@ -42,6 +43,28 @@ pub fn CampaignGate(children: ChildrenFn) -> impl IntoView {
         >
             {children()}
         </Show>
+    }
+}
+
+/// For a component's body: a function that saves a record that is not a
+/// visit (a check, a notice), made now for (building, floor, door, kind).
+/// The screens refresh and a sync follows; a failure lands in `save_error`.
+pub fn event_saver(save_error: RwSignal<Option<IdbError>>) -> impl Fn(&str, i32, &str, RecordKind) + Clone {
+    let context = use_campaign();
+    let sync = crate::sync::use_sync();
+    move |building_id, floor, door_id, kind| {
+        let Some(new) = context.campaign.with_untracked(|c| NewRecord::event(c.as_ref()?, building_id, floor, door_id, kind)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match app_store().save_record(new).await {
+                Ok(_) => {
+                    context.changed();
+                    sync.after_save();
+                }
+                Err(error) => save_error.set(Some(error)),
+            }
+        });
     }
 }
 

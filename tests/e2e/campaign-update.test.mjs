@@ -4,22 +4,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import {
-  inviteVolunteer,
-  joinInApp,
-  recordDoor,
-  serverAndPhone,
-  serverCommand,
-  tempDir,
-  waitUntilOfflineReady,
-} from "./harness.mjs";
+import { joinedPhone, recordDoor, serverCommand, tempDir } from "./harness.mjs";
 
 test("a territory change reaches the phone and a refused record keeps its reason", async (t) => {
-  const { server, phone } = await serverAndPhone(t);
+  const { server, phone } = await joinedPhone(t);
   const { context, page } = phone;
-  await page.goto(server.url + "/");
-  await waitUntilOfflineReady(page);
-  await joinInApp(page, server, inviteVolunteer(server));
 
   // Offline, the volunteer records door 1-101 of the first walk-up.
   await context.setOffline(true);

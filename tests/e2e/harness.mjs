@@ -181,3 +181,13 @@ export async function serverAndPhone(t) {
   });
   return { server, phone };
 }
+
+/** A server and a phone for test `t` that opened the app online (installed
+ *  for offline use) and joined the demo campaign as a new volunteer. */
+export async function joinedPhone(t) {
+  const { server, phone } = await serverAndPhone(t);
+  await phone.page.goto(server.url + "/");
+  await waitUntilOfflineReady(phone.page);
+  await joinInApp(phone.page, server, inviteVolunteer(server));
+  return { server, phone };
+}

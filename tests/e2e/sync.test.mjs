@@ -5,9 +5,9 @@ import { test } from "node:test";
 import {
   inviteVolunteer,
   joinInApp,
+  joinedPhone,
   launchPhone,
   recordDoor,
-  serverAndPhone,
   serverRecords,
   startServer,
   waitUntilOfflineReady,
@@ -16,11 +16,8 @@ import {
 const RECORDS = 200; // 25 tower floors x 8 doors
 
 test("200 records made offline arrive exactly once, with no tap", async (t) => {
-  const { server, phone } = await serverAndPhone(t);
+  const { server, phone } = await joinedPhone(t);
   const { context, page } = phone;
-  await page.goto(server.url + "/");
-  await waitUntilOfflineReady(page);
-  await joinInApp(page, server, inviteVolunteer(server));
 
   await context.setOffline(true);
   const made = [];

@@ -124,6 +124,42 @@ fn constraint(expr: &str, message: Labels) -> Option<Constraint> {
     Some(Constraint { expr: expr.into(), message })
 }
 
+fn tenure() -> Question {
+    single_choice(
+        "tenure",
+        Labels::four("业主还是租户", "業主還是租戶", "Owner or tenant", "소유자 또는 세입자"),
+        &[
+            ("owner", Labels::four("业主", "業主", "Owner", "소유자")),
+            ("tenant", Labels::four("租户", "租戶", "Tenant", "세입자")),
+        ],
+    )
+}
+
+fn health_code() -> Question {
+    single_choice(
+        crate::people::HEALTH_CODE,
+        Labels::four("健康码颜色", "健康碼顏色", "Health-code colour", "건강 코드 색상"),
+        &[
+            ("green", Labels::four("绿码", "綠碼", "Green", "녹색")),
+            ("orange", Labels::four("橙码", "橙碼", "Orange", "주황색")),
+            ("red", Labels::four("红码", "紅碼", "Red", "빨간색")),
+        ],
+    )
+}
+
+/// The date of return, asked when `relevant` (someone came back).
+fn returned_on(relevant: &Option<String>) -> Question {
+    Question {
+        required: true,
+        relevant: relevant.clone(),
+        constraint: constraint(
+            ". <= today()",
+            Labels::four("日期不能晚于今天", "日期不能晚於今天", "Cannot be after today", "오늘 이후일 수 없습니다"),
+        ),
+        ..question("returned_on", Labels::four("返回日期", "返回日期", "Date of return", "돌아온 날짜"), QuestionKind::Date)
+    }
+}
+
 fn notes() -> Question {
     question("notes", Labels::four("备注", "備註", "Notes", "메모"), QuestionKind::Text)
 }
@@ -147,14 +183,7 @@ pub fn household_form() -> Form {
                     QuestionKind::Integer,
                 )
             },
-            single_choice(
-                "tenure",
-                Labels::four("业主还是租户", "業主還是租戶", "Owner or tenant", "소유자 또는 세입자"),
-                &[
-                    ("owner", Labels::four("业主", "業主", "Owner", "소유자")),
-                    ("tenant", Labels::four("租户", "租戶", "Tenant", "세입자")),
-                ],
-            ),
+            tenure(),
             yes_no(
                 "returned",
                 Labels::four(
@@ -175,15 +204,7 @@ pub fn household_form() -> Form {
                     ],
                 )
             },
-            Question {
-                required: true,
-                relevant: returned.clone(),
-                constraint: constraint(
-                    ". <= today()",
-                    Labels::four("日期不能晚于今天", "日期不能晚於今天", "Cannot be after today", "오늘 이후일 수 없습니다"),
-                ),
-                ..question("returned_on", Labels::four("返回日期", "返回日期", "Date of return", "돌아온 날짜"), QuestionKind::Date)
-            },
+            returned_on(&returned),
             Question {
                 relevant: returned,
                 constraint: constraint(
@@ -196,15 +217,7 @@ pub fn household_form() -> Form {
                     QuestionKind::Date,
                 )
             },
-            single_choice(
-                "health_code",
-                Labels::four("健康码颜色", "健康碼顏色", "Health-code colour", "건강 코드 색상"),
-                &[
-                    ("green", Labels::four("绿码", "綠碼", "Green", "녹색")),
-                    ("orange", Labels::four("橙码", "橙碼", "Orange", "주황색")),
-                    ("red", Labels::four("红码", "紅碼", "Red", "빨간색")),
-                ],
-            ),
+            health_code(),
             notes(),
         ],
     }
@@ -237,14 +250,7 @@ pub fn household_roster_form() -> Form {
                 ("60+", Labels::four("60 岁以上", "60 歲以上", "60 and over", "60세 이상")),
             ],
         ),
-        single_choice(
-            "tenure",
-            Labels::four("业主还是租户", "業主還是租戶", "Owner or tenant", "소유자 또는 세입자"),
-            &[
-                ("owner", Labels::four("业主", "業主", "Owner", "소유자")),
-                ("tenant", Labels::four("租户", "租戶", "Tenant", "세입자")),
-            ],
-        ),
+        tenure(),
         Question {
             constraint: constraint(
                 "string-length(.) >= 5 and string-length(.) <= 20",
@@ -261,24 +267,8 @@ pub fn household_roster_form() -> Form {
                 ("abroad", Labels::four("境外", "境外", "Abroad", "해외")),
             ],
         ),
-        Question {
-            required: true,
-            relevant: returned.clone(),
-            constraint: constraint(
-                ". <= today()",
-                Labels::four("日期不能晚于今天", "日期不能晚於今天", "Cannot be after today", "오늘 이후일 수 없습니다"),
-            ),
-            ..question("returned_on", Labels::four("返回日期", "返回日期", "Date of return", "돌아온 날짜"), QuestionKind::Date)
-        },
-        single_choice(
-            "health_code",
-            Labels::four("健康码颜色", "健康碼顏色", "Health-code colour", "건강 코드 색상"),
-            &[
-                ("green", Labels::four("绿码", "綠碼", "Green", "녹색")),
-                ("orange", Labels::four("橙码", "橙碼", "Orange", "주황색")),
-                ("red", Labels::four("红码", "紅碼", "Red", "빨간색")),
-            ],
-        ),
+        returned_on(&returned),
+        health_code(),
         Question {
             relevant: returned,
             constraint: constraint(

@@ -8,6 +8,8 @@
 #   wasm-bindgen     exactly the version in Cargo.lock (they must match)
 #   trunk            the PWA's build tool
 #   chromium         headless browser for the tests, with chromedriver
+#   postgresql       the server's tests run against it too (not as a service:
+#                    scripts/postgres.sh starts a throwaway cluster)
 #   npm packages     from package-lock.json: playwright-core (drives Chromium)
 #                    and binaryen (wasm-opt for the release build)
 set -euo pipefail
@@ -49,6 +51,8 @@ fi
 
 # --- Browser for tests -------------------------------------------------------
 apt_install chromium chromium-driver
+# PostgreSQL for the server's tests against it (scripts/postgres.sh starts one).
+apt_install postgresql
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 
 # --- wasm-bindgen-cli at the Cargo.lock version -------------------------------

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every Walkbook test: native (core, server), wasm in headless Chromium,
-# and end to end (the real server, a real SQLite file, headless Chromium).
+# Runs every Walkbook test: native (core, server on SQLite and again on a real
+# PostgreSQL server started here), wasm in headless Chromium, and end to end
+# (the real server, a real SQLite file or PostgreSQL, headless Chromium).
 # Installs whatever is missing first (scripts/setup.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,6 +16,13 @@ scripts/setup.sh
 
 step "native tests: crates/core, crates/server"
 cargo test --workspace --exclude walkbook-app
+
+step "server tests on PostgreSQL"
+postgres_dir="$(mktemp -d)/postgres"
+trap 'scripts/postgres.sh stop "$postgres_dir"' EXIT
+WALKBOOK_TEST_POSTGRES_URL="$(scripts/postgres.sh start "$postgres_dir")"
+export WALKBOOK_TEST_POSTGRES_URL
+cargo test -p walkbook-server --tests
 
 step "wasm tests in headless Chromium"
 scripts/wasm-env.sh cargo test --target wasm32-unknown-unknown -p walkbook-app

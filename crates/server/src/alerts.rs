@@ -24,7 +24,7 @@ pub struct Alert {
 pub async fn list(db: &Db, campaign_id: &str) -> Result<Vec<Alert>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, kind, record_id, door_id, person_id, detail, raised_at, handled_by, handled_at \
-         FROM alerts WHERE campaign_id = ? ORDER BY raised_at DESC, id DESC",
+         FROM alerts WHERE campaign_id = $1 ORDER BY raised_at DESC, id DESC",
     )
     .bind(campaign_id)
     .fetch_all(db)

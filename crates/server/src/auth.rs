@@ -65,7 +65,7 @@ impl FromRequestParts<AppState> for Session {
 async fn volunteer_session(state: &AppState, token: &str) -> Result<Option<Session>, ApiError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT v.id, v.campaign_id FROM sessions s JOIN volunteers v ON v.id = s.volunteer_id \
-         WHERE s.token_hash = ? AND v.revoked_at IS NULL",
+         WHERE s.token_hash = $1 AND v.revoked_at IS NULL",
     )
     .bind(token_hash(token))
     .fetch_optional(&state.db)
@@ -95,7 +95,7 @@ impl FromRequestParts<AppState> for Coordinator {
         if let Some(token) = cookie_value(parts, COORDINATOR_COOKIE) {
             let row: Option<(String, String)> = sqlx::query_as(
                 "SELECT c.id, c.name FROM coordinator_sessions s JOIN coordinators c ON c.id = s.coordinator_id \
-                 WHERE s.token_hash = ?",
+                 WHERE s.token_hash = $1",
             )
             .bind(token_hash(token))
             .fetch_optional(&state.db)
@@ -120,7 +120,7 @@ impl Coordinator {
     pub async fn campaign(&self, state: &AppState, campaign_id: &str) -> Result<Arc<CampaignIndex>, ApiError> {
         let index = state.campaigns.get(&state.db, campaign_id).await?;
         let runs: Option<(String,)> =
-            sqlx::query_as("SELECT campaign_id FROM coordinator_campaigns WHERE coordinator_id = ? AND campaign_id = ?")
+            sqlx::query_as("SELECT campaign_id FROM coordinator_campaigns WHERE coordinator_id = $1 AND campaign_id = $2")
                 .bind(&self.id)
                 .bind(campaign_id)
                 .fetch_optional(&state.db)

@@ -52,7 +52,7 @@ impl CampaignCache {
                 return Ok(index.clone());
             }
         }
-        let bundle: Option<(String, i64)> = sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = ?")
+        let bundle: Option<(String, i64)> = sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = $1")
             .bind(campaign_id)
             .fetch_optional(db)
             .await?;
@@ -68,7 +68,7 @@ impl CampaignCache {
 
 async fn stored_revision(db: &Db, campaign_id: &str) -> Result<Option<u64>, sqlx::Error> {
     let row: Option<(i64,)> =
-        sqlx::query_as("SELECT revision FROM campaigns WHERE id = ?").bind(campaign_id).fetch_optional(db).await?;
+        sqlx::query_as("SELECT revision FROM campaigns WHERE id = $1").bind(campaign_id).fetch_optional(db).await?;
     Ok(row.map(|(revision,)| revision as u64))
 }
 
@@ -82,7 +82,7 @@ pub async fn insert_campaign(db: &Db, bundle: &CampaignBundle) -> Result<bool, s
     let mut bundle = bundle.clone();
     bundle.campaign.revision = 1;
     let json = serde_json::to_string(&bundle).expect("a bundle always serialises");
-    let result = sqlx::query("INSERT OR IGNORE INTO campaigns (id, bundle, created_at, revision) VALUES (?, ?, ?, 1)")
+    let result = sqlx::query("INSERT INTO campaigns (id, bundle, created_at, revision) VALUES ($1, $2, $3, 1) ON CONFLICT (id) DO NOTHING")
         .bind(&bundle.campaign.id)
         .bind(json)
         .bind(now_ms())
@@ -117,7 +117,7 @@ pub async fn ensure_demo_campaign(db: &Db) -> Result<(), ApiError> {
 pub async fn store_campaign(db: &Db, bundle: &CampaignBundle) -> Result<u64, ApiError> {
     let campaign_id = bundle.campaign.id.as_str();
     let mut tx = crate::db::begin_write(db).await?;
-    let stored: Option<(String, i64)> = sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = ?")
+    let stored: Option<(String, i64)> = sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = $1")
         .bind(campaign_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -131,7 +131,7 @@ pub async fn store_campaign(db: &Db, bundle: &CampaignBundle) -> Result<u64, Api
     };
     let doors: HashSet<&str> = bundle.doors.iter().map(|d| d.id.as_str()).collect();
     let recorded: Vec<(String, i64)> =
-        sqlx::query_as("SELECT door_id, COUNT(*) FROM records WHERE campaign_id = ? GROUP BY door_id ORDER BY door_id")
+        sqlx::query_as("SELECT door_id, COUNT(*) FROM records WHERE campaign_id = $1 GROUP BY door_id ORDER BY door_id")
             .bind(campaign_id)
             .fetch_all(&mut *tx)
             .await?;
@@ -148,7 +148,7 @@ pub async fn store_campaign(db: &Db, bundle: &CampaignBundle) -> Result<u64, Api
     walkbook_core::territory::summarise_floors(&mut bundle.campaign.buildings, &bundle.doors);
     let json = serde_json::to_string(&bundle).expect("a bundle always serialises");
     sqlx::query(
-        "INSERT INTO campaigns (id, bundle, created_at, revision) VALUES (?, ?, ?, ?) \
+        "INSERT INTO campaigns (id, bundle, created_at, revision) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (id) DO UPDATE SET bundle = excluded.bundle, revision = excluded.revision",
     )
     .bind(campaign_id)
@@ -179,21 +179,21 @@ pub async fn invite(
     let volunteer_id = format!("vol-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let code = join_code();
     let mut tx = crate::db::begin_write(db).await?;
-    sqlx::query("INSERT INTO volunteers (id, campaign_id, name, created_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO volunteers (id, campaign_id, name, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&volunteer_id)
         .bind(campaign_id)
         .bind(name)
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO join_codes (code, volunteer_id, expires_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO join_codes (code, volunteer_id, expires_at) VALUES ($1, $2, $3)")
         .bind(&code)
         .bind(&volunteer_id)
         .bind(now_ms() + valid_for_ms)
         .execute(&mut *tx)
         .await?;
     for building in buildings {
-        sqlx::query("INSERT INTO assignments (volunteer_id, building_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO assignments (volunteer_id, building_id) VALUES ($1, $2)")
             .bind(&volunteer_id)
             .bind(building)
             .execute(&mut *tx)

@@ -14,7 +14,7 @@ const LOGIN_VALID_MS: i64 = 7 * 86_400_000;
 pub async fn add_coordinator(db: &Db, name: &str, campaigns: &[String]) -> Result<(String, String), ApiError> {
     let id = format!("coord-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let mut tx = crate::db::begin_write(db).await?;
-    sqlx::query("INSERT INTO coordinators (id, name, created_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO coordinators (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(&id)
         .bind(name)
         .bind(now_ms())
@@ -22,7 +22,7 @@ pub async fn add_coordinator(db: &Db, name: &str, campaigns: &[String]) -> Resul
         .await?;
     for campaign in campaigns {
         let exists: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM campaigns WHERE id = ?").bind(campaign).fetch_optional(&mut *tx).await?;
+            sqlx::query_as("SELECT id FROM campaigns WHERE id = $1").bind(campaign).fetch_optional(&mut *tx).await?;
         if exists.is_none() {
             return Err(ApiError::not_found(format!("No campaign {campaign}")));
         }
@@ -33,9 +33,9 @@ pub async fn add_coordinator(db: &Db, name: &str, campaigns: &[String]) -> Resul
     Ok((id, code))
 }
 
-async fn new_login_code(tx: &mut sqlx::SqliteConnection, coordinator_id: &str) -> Result<String, ApiError> {
+async fn new_login_code(tx: &mut sqlx::AnyConnection, coordinator_id: &str) -> Result<String, ApiError> {
     let code = new_token();
-    sqlx::query("INSERT INTO coordinator_logins (code, coordinator_id, expires_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO coordinator_logins (code, coordinator_id, expires_at) VALUES ($1, $2, $3)")
         .bind(token_hash(&code))
         .bind(coordinator_id)
         .bind(now_ms() + LOGIN_VALID_MS)
@@ -45,8 +45,8 @@ async fn new_login_code(tx: &mut sqlx::SqliteConnection, coordinator_id: &str) -
 }
 
 /// Lets a coordinator run a campaign.
-pub async fn grant(tx: &mut sqlx::SqliteConnection, coordinator_id: &str, campaign_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT OR IGNORE INTO coordinator_campaigns (coordinator_id, campaign_id) VALUES (?, ?)")
+pub async fn grant(tx: &mut sqlx::AnyConnection, coordinator_id: &str, campaign_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO coordinator_campaigns (coordinator_id, campaign_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(coordinator_id)
         .bind(campaign_id)
         .execute(&mut *tx)
@@ -60,7 +60,7 @@ pub async fn login(db: &Db, code: &str) -> Result<(String, String, String), ApiE
     let mut tx = crate::db::begin_write(db).await?;
     let row: Option<(String, String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT c.id, c.name, l.expires_at, l.used_at FROM coordinator_logins l \
-         JOIN coordinators c ON c.id = l.coordinator_id WHERE l.code = ?",
+         JOIN coordinators c ON c.id = l.coordinator_id WHERE l.code = $1",
     )
     .bind(token_hash(code.trim()))
     .fetch_optional(&mut *tx)
@@ -74,13 +74,13 @@ pub async fn login(db: &Db, code: &str) -> Result<(String, String, String), ApiE
     if expires_at <= now_ms() {
         return Err(ApiError::bad_request("login_code_expired", "This login link has expired: ask for a new one."));
     }
-    sqlx::query("UPDATE coordinator_logins SET used_at = ? WHERE code = ?")
+    sqlx::query("UPDATE coordinator_logins SET used_at = $1 WHERE code = $2")
         .bind(now_ms())
         .bind(token_hash(code.trim()))
         .execute(&mut *tx)
         .await?;
     let token = new_token();
-    sqlx::query("INSERT INTO coordinator_sessions (token_hash, coordinator_id, created_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO coordinator_sessions (token_hash, coordinator_id, created_at) VALUES ($1, $2, $3)")
         .bind(token_hash(&token))
         .bind(&id)
         .bind(now_ms())

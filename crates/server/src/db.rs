@@ -1,26 +1,66 @@
-//! The database: SQLite by default, in one file, with WAL and synchronous=FULL
-//! so that a write the endpoint acknowledged survives a power cut.
+//! The database: SQLite by default, in one file, with WAL and
+//! synchronous=FULL so that a write the endpoint acknowledged survives a power
+//! cut; PostgreSQL when given a `postgres://` URL, for several server
+//! processes sharing one database.
+//!
+//! Both go through sqlx's `Any` driver, so every query is written once: with
+//! `$1, $2, ...` parameters (SQLite reads them by number too) and SQL both
+//! speak (`ON CONFLICT ... DO NOTHING`, `CAST(... AS BIGINT)`). Each backend
+//! has its own numbered migrations, kept in step: `migrations/sqlite` and
+//! `migrations/postgres`.
 
 use std::path::Path;
-use std::str::FromStr;
+use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
 
-pub type Db = SqlitePool;
+pub type Db = AnyPool;
 
-/// Opens (creating if needed) the SQLite file and brings its schema up to date
-/// with the numbered migrations in `crates/server/migrations`.
+/// Opens the database `target` names: a `postgres://` (or `postgresql://`)
+/// URL, or else a SQLite file (created if missing). Brings its schema up to
+/// date.
+pub async fn open(target: &str) -> Result<Db, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+        let options: AnyConnectOptions = target.parse()?;
+        let pool = AnyPoolOptions::new().max_connections(8).connect_with(options).await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(pool)
+    } else {
+        open_sqlite(Path::new(target)).await
+    }
+}
+
+/// SQLite with WAL, synchronous=FULL, foreign keys, and a busy timeout long
+/// enough for writers to queue behind each other.
 pub async fn open_sqlite(path: &Path) -> Result<Db, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(std::time::Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    sqlx::any::install_default_drivers();
+    let options: AnyConnectOptions = format!("sqlite://{}?mode=rwc", path.display()).parse()?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(4)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                connection
+                    .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     Ok(pool)
+}
+
+fn is_postgres(db: &Db) -> bool {
+    db.connect_options().database_url.scheme().starts_with("postgres")
+}
+
+/// "sqlite" or "postgres", as the health probe reports it.
+pub fn backend(db: &Db) -> &'static str {
+    if is_postgres(db) { "postgres" } else { "sqlite" }
 }
 
 /// A cheap round trip that proves the database answers.
@@ -28,9 +68,18 @@ pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(db).await.map(|_| ())
 }
 
-/// Starts a transaction that writes. `BEGIN IMMEDIATE` takes SQLite's write
-/// lock at the start, so concurrent writers queue (up to the busy timeout)
-/// instead of failing when a read turns into a write.
-pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    db.begin_with("BEGIN IMMEDIATE").await
+/// Starts a transaction that writes, one writer at a time: SQLite's
+/// `BEGIN IMMEDIATE` takes its write lock at the start (so writers queue up
+/// to the busy timeout instead of failing when a read turns into a write);
+/// on PostgreSQL a transaction-scoped advisory lock does the same across
+/// every server process. Pushes check for existing ids and then insert, so
+/// they must not interleave.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if is_postgres(db) {
+        let mut tx = db.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7461)").execute(&mut *tx).await?;
+        Ok(tx)
+    } else {
+        db.begin_with("BEGIN IMMEDIATE").await
+    }
 }

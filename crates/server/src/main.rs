@@ -11,9 +11,9 @@ use walkbook_server::{db, pwa::Pwa, router, AppState};
 #[derive(Parser)]
 #[command(name = "walkbook-server", version, about = "Walkbook's endpoint: sync, coordinators, and the PWA")]
 struct Cli {
-    /// SQLite file to store in (created if missing).
+    /// A SQLite file to store in (created if missing), or a `postgres://` URL.
     #[arg(long, global = true, env = "WALKBOOK_DB", default_value = "walkbook.sqlite3")]
-    db: PathBuf,
+    db: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -94,12 +94,10 @@ async fn main() {
         .init();
     let cli = Cli::parse();
     let result = async {
-        let db = db::open_sqlite(&cli.db)
-            .await
-            .map_err(|e| format!("cannot open the database {}: {e}", cli.db.display()))?;
+        let db = db::open(&cli.db).await.map_err(|e| format!("cannot open the database {}: {e}", shown(&cli.db)))?;
         ensure_demo_campaign(&db).await.map_err(|e| format!("cannot store the demo campaign: {e}"))?;
         match cli.command {
-            Command::Serve { addr, dist } => serve(db, addr, &cli.db, dist).await,
+            Command::Serve { addr, dist } => serve(db, addr, &shown(&cli.db), dist).await,
             Command::Invite { name, campaign, buildings, valid_days, public_url } => {
                 let valid_ms = i64::from(valid_days) * 86_400_000;
                 let (volunteer_id, code) = invite(&db, &CampaignCache::default(), &campaign, &name, &buildings, valid_ms)
@@ -156,17 +154,28 @@ async fn main() {
     }
 }
 
-async fn serve(db: db::Db, addr: SocketAddr, db_path: &std::path::Path, dist: PathBuf) -> Result<(), String> {
+async fn serve(db: db::Db, addr: SocketAddr, database: &str, dist: PathBuf) -> Result<(), String> {
     let pwa = Pwa::load(&dist).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let state = AppState { db, pwa: Arc::new(pwa), campaigns: Arc::new(CampaignCache::default()) };
-    println!("Walkbook is running at http://{addr}/ (database: {})", db_path.display());
+    println!("Walkbook is running at http://{addr}/ (database: {database})");
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// The database as it can be printed: a URL's password is left out.
+fn shown(target: &str) -> String {
+    match target.split_once("://").and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?))) {
+        Some((scheme, (credentials, host))) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}")
+        }
+        None => target.to_string(),
+    }
 }

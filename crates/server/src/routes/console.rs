@@ -57,7 +57,7 @@ pub async fn me(coordinator: Coordinator) -> Json<CoordinatorView> {
 /// `GET /api/v1/coordinator/campaigns`: the campaigns this coordinator runs.
 pub async fn list_campaigns(State(state): State<AppState>, coordinator: Coordinator) -> Result<Json<Vec<CampaignSummary>>, ApiError> {
     let ids: Vec<(String,)> =
-        sqlx::query_as("SELECT campaign_id FROM coordinator_campaigns WHERE coordinator_id = ? ORDER BY campaign_id")
+        sqlx::query_as("SELECT campaign_id FROM coordinator_campaigns WHERE coordinator_id = $1 ORDER BY campaign_id")
             .bind(&coordinator.id)
             .fetch_all(&state.db)
             .await?;
@@ -101,7 +101,7 @@ pub async fn create_campaign(
         return Err(ApiError::bad_request("invalid_campaign", "The campaign needs a name."));
     }
     let exists: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM campaigns WHERE id = ?").bind(&request.id).fetch_optional(&state.db).await?;
+        sqlx::query_as("SELECT id FROM campaigns WHERE id = $1").bind(&request.id).fetch_optional(&state.db).await?;
     if exists.is_some() {
         return Err(ApiError::Client {
             status: axum::http::StatusCode::CONFLICT,
@@ -245,15 +245,15 @@ async fn volunteer_summaries(state: &AppState, index: &CampaignIndex, records: &
     }
     let rows: Vec<(String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
         "SELECT v.id, v.name, v.revoked_at, v.last_seen_at, v.unsent_count, v.oldest_unsent_at, \
-         EXISTS (SELECT 1 FROM join_codes j WHERE j.volunteer_id = v.id AND j.used_at IS NOT NULL) \
-         FROM volunteers v WHERE v.campaign_id = ? ORDER BY v.created_at, v.id",
+         CASE WHEN EXISTS (SELECT 1 FROM join_codes j WHERE j.volunteer_id = v.id AND j.used_at IS NOT NULL) THEN 1 ELSE 0 END \
+         FROM volunteers v WHERE v.campaign_id = $1 ORDER BY v.created_at, v.id",
     )
     .bind(&campaign.id)
     .fetch_all(&state.db)
     .await?;
     let assignments: Vec<(String, String)> = sqlx::query_as(
         "SELECT a.volunteer_id, a.building_id FROM assignments a JOIN volunteers v ON v.id = a.volunteer_id \
-         WHERE v.campaign_id = ? ORDER BY a.building_id",
+         WHERE v.campaign_id = $1 ORDER BY a.building_id",
     )
     .bind(&campaign.id)
     .fetch_all(&state.db)
@@ -306,7 +306,7 @@ pub async fn invite_volunteer(
 }
 
 async fn campaign_volunteer(state: &AppState, campaign_id: &str, volunteer_id: &str) -> Result<(), ApiError> {
-    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM volunteers WHERE id = ? AND campaign_id = ?")
+    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM volunteers WHERE id = $1 AND campaign_id = $2")
         .bind(volunteer_id)
         .bind(campaign_id)
         .fetch_optional(&state.db)
@@ -325,12 +325,12 @@ pub async fn revoke_volunteer(
     let index = coordinator.campaign(&state, &campaign_id).await?;
     campaign_volunteer(&state, &campaign_id, &volunteer_id).await?;
     let mut tx = crate::db::begin_write(&state.db).await?;
-    sqlx::query("UPDATE volunteers SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")
+    sqlx::query("UPDATE volunteers SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
         .bind(now_ms())
         .bind(&volunteer_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE volunteer_id = ?").bind(&volunteer_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE volunteer_id = $1").bind(&volunteer_id).execute(&mut *tx).await?;
     tx.commit().await?;
     let records = stored_records(&state, &campaign_id).await?;
     Ok(Json(volunteer_summaries(&state, &index, &records).await?))
@@ -350,9 +350,9 @@ pub async fn assign_buildings(
         return Err(ApiError::bad_request("unknown_building", format!("There is no building '{unknown}' in {campaign_id}")));
     }
     let mut tx = crate::db::begin_write(&state.db).await?;
-    sqlx::query("DELETE FROM assignments WHERE volunteer_id = ?").bind(&volunteer_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM assignments WHERE volunteer_id = $1").bind(&volunteer_id).execute(&mut *tx).await?;
     for building in &request.buildings {
-        sqlx::query("INSERT OR IGNORE INTO assignments (volunteer_id, building_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO assignments (volunteer_id, building_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(&volunteer_id)
             .bind(building)
             .execute(&mut *tx)
@@ -371,7 +371,7 @@ struct Stored {
 
 async fn stored_records(state: &AppState, campaign_id: &str) -> Result<Vec<Stored>, ApiError> {
     let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT received_from, body FROM records WHERE campaign_id = ? ORDER BY seq")
+        sqlx::query_as("SELECT received_from, body FROM records WHERE campaign_id = $1 ORDER BY seq")
             .bind(campaign_id)
             .fetch_all(&state.db)
             .await?;
@@ -433,7 +433,7 @@ pub async fn list_alerts(
         })
         .collect();
     let handled: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT alert_id, handled_by, handled_at FROM overdue_handled WHERE campaign_id = ?")
+        sqlx::query_as("SELECT alert_id, handled_by, handled_at FROM overdue_handled WHERE campaign_id = $1")
             .bind(&campaign_id)
             .fetch_all(&state.db)
             .await?;
@@ -476,7 +476,7 @@ pub async fn handle_alert(
 ) -> Result<Json<Vec<AlertView>>, ApiError> {
     coordinator.campaign(&state, &campaign_id).await?;
     let handled = if alert_id.starts_with("overdue:") {
-        sqlx::query("INSERT OR IGNORE INTO overdue_handled (campaign_id, alert_id, handled_by, handled_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO overdue_handled (campaign_id, alert_id, handled_by, handled_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
             .bind(&campaign_id)
             .bind(&alert_id)
             .bind(&coordinator.name)
@@ -487,8 +487,8 @@ pub async fn handle_alert(
     } else {
         let id: i64 = alert_id.parse().map_err(|_| ApiError::not_found(format!("No alert {alert_id}")))?;
         let updated = sqlx::query(
-            "UPDATE alerts SET handled_by = COALESCE(handled_by, ?), handled_at = COALESCE(handled_at, ?) \
-             WHERE id = ? AND campaign_id = ?",
+            "UPDATE alerts SET handled_by = COALESCE(handled_by, $1), handled_at = COALESCE(handled_at, $2) \
+             WHERE id = $3 AND campaign_id = $4",
         )
         .bind(&coordinator.name)
         .bind(now_ms())

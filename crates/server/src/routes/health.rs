@@ -11,6 +11,6 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
     Ok(Json(Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        database: "sqlite".into(),
+        database: crate::db::backend(&state.db).into(),
     }))
 }

@@ -21,7 +21,7 @@ pub async fn join(
     let mut tx = crate::db::begin_write(&state.db).await?;
     let row: Option<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT v.id, v.name, v.campaign_id, j.expires_at, j.used_at \
-         FROM join_codes j JOIN volunteers v ON v.id = j.volunteer_id WHERE j.code = ? AND v.revoked_at IS NULL",
+         FROM join_codes j JOIN volunteers v ON v.id = j.volunteer_id WHERE j.code = $1 AND v.revoked_at IS NULL",
     )
     .bind(&code)
     .fetch_optional(&mut *tx)
@@ -36,8 +36,8 @@ pub async fn join(
         return Err(ApiError::bad_request("join_code_expired", "This join code has expired: ask your coordinator for a new one."));
     }
     let token = new_token();
-    sqlx::query("UPDATE join_codes SET used_at = ? WHERE code = ?").bind(now_ms()).bind(&code).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO sessions (token_hash, volunteer_id, created_at) VALUES (?, ?, ?)")
+    sqlx::query("UPDATE join_codes SET used_at = $1 WHERE code = $2").bind(now_ms()).bind(&code).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO sessions (token_hash, volunteer_id, created_at) VALUES ($1, $2, $3)")
         .bind(token_hash(&token))
         .bind(&volunteer_id)
         .bind(now_ms())

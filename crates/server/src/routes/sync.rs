@@ -6,7 +6,6 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
-use sqlx::QueryBuilder;
 use sha2::{Digest, Sha256};
 use walkbook_core::dates::LocalTime;
 use walkbook_core::people::{is_fever, register, HealthCode};
@@ -57,13 +56,9 @@ pub async fn push(
     let ids: Vec<&str> = checked.iter().filter_map(|c| c.as_ref().ok()).map(|(r, _, _)| r.id.as_str()).collect();
     let mut known: HashMap<String, String> = HashMap::new();
     for chunk in ids.chunks(500) {
-        let mut query = QueryBuilder::new("SELECT id, content_hash FROM records WHERE id IN (");
-        let mut separated = query.separated(", ");
-        for id in chunk {
-            separated.push_bind(*id);
-        }
-        query.push(")");
-        let rows: Vec<(String, String)> = query.build_query_as().fetch_all(&mut *tx).await?;
+        let sql = format!("SELECT id, content_hash FROM records WHERE id IN ({})", placeholders(1, chunk.len()));
+        let rows: Vec<(String, String)> =
+            chunk.iter().fold(sqlx::query_as(&sql), |query, id| query.bind(*id)).fetch_all(&mut *tx).await?;
         known.extend(rows);
     }
     let mut results = Vec::with_capacity(checked.len());
@@ -88,29 +83,33 @@ pub async fn push(
         }
     }
     let received_at = now_ms();
-    // Multi-row inserts: 9 parameters a row, far below SQLite's limit.
+    // Multi-row inserts: 9 parameters a row, far below either database's limit.
+    const COLUMNS: usize = 9;
     for chunk in new_records.chunks(200) {
-        let mut insert = QueryBuilder::new(
-            "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at) ",
+        let rows: Vec<String> = (0..chunk.len()).map(|row| format!("({})", placeholders(row * COLUMNS + 1, COLUMNS))).collect();
+        let sql = format!(
+            "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at) VALUES {}",
+            rows.join(", ")
         );
-        insert.push_values(chunk, |mut row, (record, body, hash)| {
-            row.push_bind(&record.id)
-                .push_bind(&record.campaign_id)
-                .push_bind(&record.door_id)
-                .push_bind(&record.device_id)
-                .push_bind(record.device_seq as i64)
-                .push_bind(&session.volunteer_id)
-                .push_bind(hash)
-                .push_bind(body)
-                .push_bind(received_at);
+        let insert = chunk.iter().fold(sqlx::query(&sql), |query, (record, body, hash)| {
+            query
+                .bind(&record.id)
+                .bind(&record.campaign_id)
+                .bind(&record.door_id)
+                .bind(&record.device_id)
+                .bind(record.device_seq as i64)
+                .bind(&session.volunteer_id)
+                .bind(hash)
+                .bind(body)
+                .bind(received_at)
         });
-        insert.build().execute(&mut *tx).await?;
+        insert.execute(&mut *tx).await?;
     }
     for (record, _, _) in &new_records {
         for (kind, person_id, detail) in alerts_of(record, &index) {
             sqlx::query(
-                "INSERT OR IGNORE INTO alerts (campaign_id, kind, record_id, door_id, person_id, detail, raised_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO alerts (campaign_id, kind, record_id, door_id, person_id, detail, raised_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
             )
             .bind(&record.campaign_id)
             .bind(kind)
@@ -209,10 +208,15 @@ fn alerts_of(record: &Record, index: &CampaignIndex) -> Vec<(&'static str, Strin
     }
 }
 
+/// `$first, $first+1, ...`: `count` numbered parameters.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Remembers when the volunteer's phone last reached the server and what
 /// its outbox held (for the coordinator's coverage page).
 async fn report_outbox(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     session: &Session,
     outbox: Option<OutboxReport>,
 ) -> Result<(), sqlx::Error> {
@@ -221,8 +225,8 @@ async fn report_outbox(
         None => (None, None),
     };
     sqlx::query(
-        "UPDATE volunteers SET last_seen_at = ?, unsent_count = COALESCE(?, unsent_count), \
-         oldest_unsent_at = CASE WHEN ? IS NULL THEN oldest_unsent_at ELSE ? END WHERE id = ?",
+        "UPDATE volunteers SET last_seen_at = $1, unsent_count = COALESCE($2, unsent_count), \
+         oldest_unsent_at = CASE WHEN $3 IS NULL THEN oldest_unsent_at ELSE $4 END WHERE id = $5",
     )
     .bind(now_ms())
     .bind(pending)
@@ -267,8 +271,8 @@ pub async fn pull(
     let outbox = query.pending.map(|pending| OutboxReport { pending, oldest_pending: query.oldest_pending });
     report_outbox(&mut *state.db.acquire().await?, &session, outbox).await?;
     let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-        "SELECT seq, CASE WHEN device_id = ? THEN NULL ELSE body END FROM records \
-         WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, CASE WHEN device_id = $1 THEN NULL ELSE body END FROM records \
+         WHERE campaign_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
     )
     .bind(query.device_id.as_deref().unwrap_or(""))
     .bind(&session.campaign_id)
@@ -279,7 +283,7 @@ pub async fn pull(
     let more = rows.len() > limit as usize;
     let page = &rows[..rows.len().min(limit as usize)];
     let cursor = page.last().map_or(query.cursor, |(seq, _)| *seq);
-    let assigned: Vec<(String,)> = sqlx::query_as("SELECT building_id FROM assignments WHERE volunteer_id = ?")
+    let assigned: Vec<(String,)> = sqlx::query_as("SELECT building_id FROM assignments WHERE volunteer_id = $1")
         .bind(&session.volunteer_id)
         .fetch_all(&state.db)
         .await?;

@@ -21,17 +21,33 @@ pub struct Server {
     _dir: tempfile::TempDir,
 }
 
+/// A server on a fresh database: a SQLite file, or, when the test setup
+/// started PostgreSQL (`WALKBOOK_TEST_POSTGRES_URL`, see scripts/test.sh),
+/// a new database there.
 pub async fn server() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!DOCTYPE html><title>t</title>").unwrap();
-    let db = db::open_sqlite(&dir.path().join("walkbook.sqlite3")).await.unwrap();
+    let db = match std::env::var("WALKBOOK_TEST_POSTGRES_URL") {
+        Ok(url) => db::open(&fresh_postgres_database(&url).await).await.unwrap(),
+        Err(_) => db::open_sqlite(&dir.path().join("walkbook.sqlite3")).await.unwrap(),
+    };
     insert_campaign(&db, &demo_campaign()).await.unwrap();
     insert_campaign(&db, &other_campaign()).await.unwrap();
     let campaigns = Arc::new(CampaignCache::default());
     let state = AppState { db: db.clone(), pwa: Arc::new(Pwa::load(&dist).unwrap()), campaigns: campaigns.clone() };
     Server { app: router(state), db, campaigns, _dir: dir }
+}
+
+/// Creates an empty database on the server at `url`; returns its URL.
+async fn fresh_postgres_database(url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("walkbook_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(url).await.expect("the test PostgreSQL answers");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    let (base, _) = url.rsplit_once('/').expect("a URL ending in /database");
+    format!("{base}/{name}")
 }
 
 pub fn other_campaign() -> CampaignBundle {

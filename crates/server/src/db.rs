@@ -54,7 +54,7 @@ pub async fn open_sqlite(path: &Path) -> Result<Db, sqlx::Error> {
     Ok(pool)
 }
 
-fn is_postgres(db: &Db) -> bool {
+pub fn is_postgres(db: &Db) -> bool {
     db.connect_options().database_url.scheme().starts_with("postgres")
 }
 
@@ -82,4 +82,61 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any
     } else {
         db.begin_with("BEGIN IMMEDIATE").await
     }
+}
+
+/// Content hashes of the records already stored under `ids`: (id, hash).
+/// The ids go as one JSON parameter, unpacked by the database (fast on
+/// both, and no limit on parameters).
+pub async fn stored_hashes(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    ids: &[&str],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let sql = if postgres {
+        "SELECT id, content_hash FROM records WHERE id IN (SELECT json_array_elements_text($1::json))"
+    } else {
+        "SELECT id, content_hash FROM records WHERE id IN (SELECT value FROM json_each($1))"
+    };
+    let ids = serde_json::to_string(ids).expect("strings always serialise");
+    sqlx::query_as(sql).bind(ids).fetch_all(tx).await
+}
+
+/// One row of `records` as `insert_records` takes it.
+pub struct NewRecordRow<'a> {
+    pub id: &'a str,
+    pub campaign_id: &'a str,
+    pub door_id: &'a str,
+    pub device_id: &'a str,
+    pub device_seq: i64,
+    pub received_from: &'a str,
+    pub content_hash: &'a str,
+    pub body: &'a str,
+    pub received_at: i64,
+}
+
+/// Inserts records in one statement, in order, from one JSON parameter (an
+/// array of row arrays): binding thousands of parameters a batch is what
+/// costs most otherwise.
+pub async fn insert_records(tx: &mut sqlx::AnyConnection, postgres: bool, rows: &[NewRecordRow<'_>]) -> Result<(), sqlx::Error> {
+    let sql = if postgres {
+        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at) \
+         SELECT r->>0, r->>1, r->>2, r->>3, (r->>4)::bigint, r->>5, r->>6, r->>7, (r->>8)::bigint \
+         FROM json_array_elements($1::json) WITH ORDINALITY AS rows (r, n) ORDER BY n"
+    } else {
+        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at) \
+         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), \
+         json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), \
+         json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]') \
+         FROM json_each($1) ORDER BY key"
+    };
+    let rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!([
+                r.id, r.campaign_id, r.door_id, r.device_id, r.device_seq, r.received_from, r.content_hash, r.body, r.received_at
+            ])
+        })
+        .collect();
+    let rows = serde_json::to_string(&rows).expect("rows always serialise");
+    sqlx::query(sql).bind(rows).execute(tx).await.map(|_| ())
 }

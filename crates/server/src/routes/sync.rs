@@ -17,6 +17,7 @@ use walkbook_core::sync::{
 
 use crate::auth::Session;
 use crate::campaigns::{now_ms, CampaignIndex};
+use crate::db::NewRecordRow;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -55,12 +56,8 @@ pub async fn push(
     // Hashes of the records already stored under these ids: one query.
     let ids: Vec<&str> = checked.iter().filter_map(|c| c.as_ref().ok()).map(|(r, _, _)| r.id.as_str()).collect();
     let mut known: HashMap<String, String> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let sql = format!("SELECT id, content_hash FROM records WHERE id IN ({})", placeholders(1, chunk.len()));
-        let rows: Vec<(String, String)> =
-            chunk.iter().fold(sqlx::query_as(&sql), |query, id| query.bind(*id)).fetch_all(&mut *tx).await?;
-        known.extend(rows);
-    }
+    let postgres = crate::db::is_postgres(&state.db);
+    known.extend(crate::db::stored_hashes(&mut tx, postgres, &ids).await?);
     let mut results = Vec::with_capacity(checked.len());
     let mut new_records = Vec::new();
     for (record, check) in request.records.iter().zip(&checked) {
@@ -83,27 +80,22 @@ pub async fn push(
         }
     }
     let received_at = now_ms();
-    // Multi-row inserts: 9 parameters a row, far below either database's limit.
-    const COLUMNS: usize = 9;
-    for chunk in new_records.chunks(200) {
-        let rows: Vec<String> = (0..chunk.len()).map(|row| format!("({})", placeholders(row * COLUMNS + 1, COLUMNS))).collect();
-        let sql = format!(
-            "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at) VALUES {}",
-            rows.join(", ")
-        );
-        let insert = chunk.iter().fold(sqlx::query(&sql), |query, (record, body, hash)| {
-            query
-                .bind(&record.id)
-                .bind(&record.campaign_id)
-                .bind(&record.door_id)
-                .bind(&record.device_id)
-                .bind(record.device_seq as i64)
-                .bind(&session.volunteer_id)
-                .bind(hash)
-                .bind(body)
-                .bind(received_at)
-        });
-        insert.execute(&mut *tx).await?;
+    let rows: Vec<NewRecordRow> = new_records
+        .iter()
+        .map(|(record, body, hash)| NewRecordRow {
+            id: &record.id,
+            campaign_id: &record.campaign_id,
+            door_id: &record.door_id,
+            device_id: &record.device_id,
+            device_seq: record.device_seq as i64,
+            received_from: &session.volunteer_id,
+            content_hash: hash,
+            body,
+            received_at,
+        })
+        .collect();
+    if !rows.is_empty() {
+        crate::db::insert_records(&mut tx, postgres, &rows).await?;
     }
     for (record, _, _) in &new_records {
         for (kind, person_id, detail) in alerts_of(record, &index) {
@@ -206,11 +198,6 @@ fn alerts_of(record: &Record, index: &CampaignIndex) -> Vec<(&'static str, Strin
             .collect(),
         _ => Vec::new(),
     }
-}
-
-/// `$first, $first+1, ...`: `count` numbered parameters.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Remembers when the volunteer's phone last reached the server and what

@@ -22,6 +22,8 @@ use crate::store::{app_store, Joined, OutboxSummary, SyncMeta, SyncState};
 
 /// At most this many records per push, and about this many bytes.
 const BATCH_RECORDS: u32 = walkbook_core::sync::MAX_PUSH_RECORDS as u32;
+/// Pending records read from IndexedDB in one go (several batches).
+const READ_AHEAD: u32 = 4 * BATCH_RECORDS;
 /// Below the server's 1 MiB, leaving room for the envelope.
 const BATCH_BYTES: usize = walkbook_core::sync::MAX_PUSH_BYTES - 64 * 1024;
 const AFTER_SAVE_DELAY_MS: u32 = 1500;
@@ -210,27 +212,36 @@ impl SyncClient {
         // coordinator sees it even when records are refused.
         let outbox = store.outbox_summary().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
         let report = OutboxReport { pending: outbox.pending, oldest_pending: outbox.oldest_pending };
+        let store_error = |e: crate::store::idb::IdbError| SyncFailure::Server(e.to_string());
         loop {
-            let pending = store.pending_raw(BATCH_RECORDS).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+            // Several batches are read at once, and each batch's write-back
+            // commits while the next one is on the wire.
+            let pending = store.pending_raw(READ_AHEAD).await.map_err(store_error)?;
             if pending.is_empty() {
                 break;
             }
-            let (batch, body) = bounded_batch(&device.device_id, pending, report)?;
-            let sent = batch.len();
-            let response: PushResponse = send("POST", "/api/v1/sync/push", "application/json", body).await?;
-            if response.results.len() != sent {
-                return Err(SyncFailure::Server("the server answered for a different number of records".into()));
+            let mut commits = Vec::new();
+            let mut rest = pending.as_slice();
+            while !rest.is_empty() {
+                let (count, body) = bounded_batch(&device.device_id, &rest[..rest.len().min(BATCH_RECORDS as usize)], report)?;
+                let (batch, after) = rest.split_at(count);
+                let response: PushResponse = send("POST", "/api/v1/sync/push", "application/json", body).await?;
+                if response.results.len() != batch.len() {
+                    return Err(SyncFailure::Server("the server answered for a different number of records".into()));
+                }
+                for (stored, result) in batch.iter().zip(response.results) {
+                    mark_pushed(stored, result)?;
+                }
+                commits.push(store.start_put_raw(batch).await.map_err(store_error)?);
+                rest = after;
             }
-            for (stored, result) in batch.iter().zip(response.results) {
-                mark_pushed(stored, result)?;
+            for commit in commits {
+                commit.await.map_err(store_error)?;
             }
-            store.put_raw(&batch).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
-            if sent < BATCH_RECORDS as usize {
-                // Fewer than a full batch were pending: the outbox is empty now.
+            if pending.len() < READ_AHEAD as usize {
                 break;
             }
         }
-        let store_error = |e: crate::store::idb::IdbError| SyncFailure::Server(e.to_string());
         let mut revision = store.campaign(&joined.campaign_id).await.map_err(store_error)?.map_or(0, |c| c.revision);
         loop {
             let oldest = report.oldest_pending.map(|at| format!("&oldest_pending={at}")).unwrap_or_default();
@@ -261,18 +272,15 @@ impl SyncClient {
 /// (see `store::StoredRecord`): left out of what is pushed.
 const LOCAL_FIELDS: [&str; 4] = ["building_id", "floor", "sync_state", "sync_problem"];
 
-/// The push request's JSON for as many of `pending` (stored records, in
-/// order) as fit in the byte bound. Built from the stored JS objects directly;
-/// halved in the rare batch of long notes.
-fn bounded_batch(
-    device_id: &str,
-    mut pending: Vec<js_sys::Object>,
-    outbox: OutboxReport,
-) -> Result<(Vec<js_sys::Object>, String), SyncFailure> {
-    let outbox = crate::store::idb::to_js(&outbox).map_err(|_| SyncFailure::Server("cannot encode the request".into()))?;
+/// The push request's JSON for as many of the first of `pending` (stored
+/// records, in order) as fit in the byte bound: (how many, JSON). Built from
+/// the stored JS objects directly; halved in the rare batch of long notes.
+fn bounded_batch(device_id: &str, pending: &[js_sys::Object], outbox: OutboxReport) -> Result<(usize, String), SyncFailure> {
     let encode_error = |_| SyncFailure::Server("cannot encode the request".into());
+    let outbox = crate::store::idb::to_js(&outbox).map_err(|_| SyncFailure::Server("cannot encode the request".into()))?;
+    let mut count = pending.len();
     loop {
-        let records: js_sys::Array = pending
+        let records: js_sys::Array = pending[..count]
             .iter()
             .map(|stored| {
                 let record = js_sys::Object::assign(&js_sys::Object::new(), stored);
@@ -287,10 +295,10 @@ fn bounded_batch(
         js_sys::Reflect::set(&request, &"records".into(), &records).map_err(encode_error)?;
         js_sys::Reflect::set(&request, &"outbox".into(), &outbox).map_err(encode_error)?;
         let body = js_sys::JSON::stringify(&request).map_err(encode_error)?.as_string().unwrap_or_default();
-        if body.len() <= BATCH_BYTES || pending.len() == 1 {
-            return Ok((pending, body));
+        if body.len() <= BATCH_BYTES || count == 1 {
+            return Ok((count, body));
         }
-        pending.truncate(pending.len() / 2);
+        count /= 2;
     }
 }
 

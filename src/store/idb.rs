@@ -111,14 +111,22 @@ pub fn transaction(
 /// Resolves when the transaction has committed; errors if it aborted, with
 /// the reason (e.g. QuotaExceededError).
 pub async fn committed(transaction: &IdbTransaction) -> IdbResult<()> {
+    when_committed(transaction.clone()).await
+}
+
+/// Listens for the transaction's end now (before it can complete unseen)
+/// and resolves when it committed, whenever that is awaited.
+pub fn when_committed(transaction: IdbTransaction) -> impl std::future::Future<Output = IdbResult<()>> {
     let promise = Promise::new(&mut |resolve: Function, reject: Function| {
         transaction.set_oncomplete(Some(&resolve));
         transaction.set_onabort(Some(&reject));
         transaction.set_onerror(Some(&reject));
     });
-    match JsFuture::from(promise).await {
-        Ok(_) => Ok(()),
-        Err(_) => Err(IdbError::from_dom(transaction.error(), "the transaction was aborted")),
+    async move {
+        match JsFuture::from(promise).await {
+            Ok(_) => Ok(()),
+            Err(_) => Err(IdbError::from_dom(transaction.error(), "the transaction was aborted")),
+        }
     }
 }
 

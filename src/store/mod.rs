@@ -476,7 +476,7 @@ impl Store {
 
     /// The oldest pending records, at most `limit`, read through `by_sync`,
     /// as the JS objects IndexedDB holds: the push path sends and re-marks
-    /// them without a round trip through serde (see `sync::push_batch`).
+    /// them without a round trip through serde (see `SyncClient::sync_once`).
     pub async fn pending_raw(&self, limit: u32) -> IdbResult<Vec<js_sys::Object>> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
@@ -518,17 +518,19 @@ impl Store {
         Ok(unsent)
     }
 
-    /// Writes back records read by `pending_raw` whose sync state the
-    /// server's answers changed, in one transaction. (Records are immutable:
-    /// only `sync_state` and `sync_problem` differ.)
-    pub async fn put_raw(&self, records: &[js_sys::Object]) -> IdbResult<()> {
+    /// Starts writing back records read by `pending_raw` whose sync state
+    /// the server's answers changed, in one transaction, and returns what
+    /// resolves once it committed: the caller can do other work (send the
+    /// next batch) meanwhile. (Records are immutable: only `sync_state` and
+    /// `sync_problem` differ.)
+    pub async fn start_put_raw(&self, records: &[js_sys::Object]) -> IdbResult<impl std::future::Future<Output = IdbResult<()>>> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[RECORDS], Mode::Readwrite, Durability::Strict)?;
         let store = js(tx.object_store(RECORDS))?;
         for record in records {
             js(store.put(record))?;
         }
-        idb::committed(&tx).await
+        Ok(idb::when_committed(tx))
     }
 
     /// Stores records pulled from the server (other devices' and this one's)

@@ -46,6 +46,19 @@ test("a coordinator sets up a campaign and watches a volunteer's records arrive"
   await coordinator.locator("#setup-result.notice").waitFor();
   await coordinator.locator('#coverage-total[data-doors="4"][data-visited="0"]').waitFor();
 
+  // Settings: the fever threshold and the campaign's languages.
+  await coordinator.locator("#fever-threshold").fill("37.5");
+  await coordinator.locator("#save-threshold").click();
+  // Revisions: 1 created, 2 the territory, 3 the threshold, 4 the languages.
+  await coordinator.locator('#setup-result[data-revision="3"]').waitFor();
+  await coordinator.locator('#campaign-languages [data-lang="ko"]').click();
+  await coordinator.locator("#save-languages").click();
+  await coordinator.locator('#setup-result[data-revision="4"]').waitFor();
+  await coordinator.locator('#campaign-languages [data-lang="ko"][aria-pressed="false"]').waitFor();
+  const campaign = await coordinator.evaluate(async () => (await (await fetch("/api/v1/coordinator/campaigns/maple")).json()).campaign);
+  assert.equal(campaign.settings.fever_threshold_c, 37.5);
+  assert.deepEqual(campaign.languages, ["zh-Hans", "zh-Hant", "en"]);
+
   // Invite a volunteer: a join link and its QR code.
   await coordinator.locator("#invite-name").fill("Xiao Wang");
   await coordinator.locator("#invite-volunteer").click();

@@ -121,6 +121,17 @@ pub async fn store_campaign(db: &Db, bundle: &CampaignBundle) -> Result<u64, Api
         .bind(campaign_id)
         .fetch_optional(&mut *tx)
         .await?;
+    // A bundle read at revision R replaces revision R only: an edit made
+    // meanwhile (another coordinator, another process) is never lost.
+    // Revision 0 means "not read from here" (a new campaign, a file, the demo).
+    if let Some((_, revision)) = &stored {
+        if bundle.campaign.revision != 0 && bundle.campaign.revision != *revision as u64 {
+            return Err(ApiError::conflict(
+                "campaign_changed",
+                format!("Campaign {campaign_id} changed meanwhile (now revision {revision}): reload it and make the change again."),
+            ));
+        }
+    }
     let mut problems = match &stored {
         None => bundle.problems(),
         Some((stored, _)) => {

@@ -35,6 +35,10 @@ impl ApiError {
         ApiError::Client { status: StatusCode::FORBIDDEN, code, message: message.into() }
     }
 
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::Client { status: StatusCode::CONFLICT, code, message: message.into() }
+    }
+
     /// Well-formed, but not something that can be stored.
     pub fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError::Client { status: StatusCode::UNPROCESSABLE_ENTITY, code, message: message.into() }

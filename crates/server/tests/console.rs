@@ -211,3 +211,22 @@ async fn volunteers_get_403_on_every_coordinator_endpoint() {
     }
     assert_eq!(checked, 15, "every coordinator operation but login");
 }
+
+/// Two edits from the same revision: the second is refused, not lost.
+#[tokio::test]
+async fn a_campaign_edit_based_on_an_old_revision_is_refused() {
+    let server = server().await;
+    let cookie = coordinator(&server, &["demo-xingfu"]).await;
+    let (_, _, bundle) = call(&server, get("/api/v1/coordinator/campaigns/demo-xingfu", &cookie)).await;
+    let read: walkbook_core::campaign::CampaignBundle = serde_json::from_value(bundle).unwrap();
+    let mut first = read.clone();
+    first.campaign.settings.fever_threshold_c = 37.5;
+    walkbook_server::campaigns::store_campaign(&server.db, &first).await.unwrap();
+    let mut second = read;
+    second.campaign.languages.pop();
+    let error = walkbook_server::campaigns::store_campaign(&server.db, &second).await.unwrap_err().to_string();
+    assert!(error.contains("changed meanwhile"), "{error}");
+    let (_, _, now) = call(&server, get("/api/v1/coordinator/campaigns/demo-xingfu", &cookie)).await;
+    assert_eq!(now["campaign"]["settings"]["fever_threshold_c"], 37.5);
+    assert_eq!(now["campaign"]["languages"].as_array().unwrap().len(), 4);
+}

@@ -1,10 +1,11 @@
 //! Campaign set-up (territory from CSV, a form as JSON, the fever
-//! threshold) and the CSV exports.
+//! threshold, the languages) and the CSV exports.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use walkbook_core::console::{CampaignChanged, SettingsUpdate};
+use walkbook_core::lang::Lang;
 
 use super::campaign::use_console;
 use crate::http::{send, send_json, HttpError};
@@ -49,6 +50,23 @@ pub fn SetupSection() -> impl IntoView {
         });
     };
     let current_threshold = move || console.bundle.get().map(|b| b.campaign.settings.fever_threshold_c.to_string()).unwrap_or_default();
+    // The campaign's languages: the ones its forms and names are written in.
+    let languages = RwSignal::new(None::<Vec<Lang>>);
+    let shown_languages = move || {
+        languages.get().or_else(|| console.bundle.get().map(|b| b.campaign.languages)).unwrap_or_default()
+    };
+    let save_languages = move |_| {
+        let update = SettingsUpdate { languages: Some(shown_languages()), ..Default::default() };
+        let url = console.api("/settings");
+        leptos::task::spawn_local(async move {
+            let outcome = send_json::<_, CampaignChanged>("PATCH", &url, &update).await;
+            if outcome.is_ok() {
+                languages.set(None);
+                console.changed();
+            }
+            result.set(Some(outcome));
+        });
+    };
     view! {
         <section class="card" id="console-setup">
             <h2>{move || i18n.t(Text::Setup)}</h2>
@@ -69,9 +87,24 @@ pub fn SetupSection() -> impl IntoView {
                     prop:value=current_threshold on:input=move |ev| threshold.set(event_target_value(&ev))/>
                 <button class="button" id="save-threshold" on:click=save_threshold>{move || i18n.t(Text::Save)}</button>
             </div>
+            <p class="question-label">{move || i18n.t(Text::Language)}</p>
+            <div class="choice-row" role="group" id="campaign-languages">
+                {Lang::ALL.into_iter().map(|lang| view! {
+                    <button class="button choice" lang=lang.tag() data-lang=lang.tag()
+                        aria-pressed=move || shown_languages().contains(&lang).to_string()
+                        on:click=move |_| {
+                            let mut chosen = shown_languages();
+                            if chosen.contains(&lang) { chosen.retain(|l| *l != lang) } else { chosen.push(lang) }
+                            languages.set(Some(chosen));
+                        }>
+                        {lang.endonym()}
+                    </button>
+                }).collect_view()}
+            </div>
+            <button class="button wide" id="save-languages" on:click=save_languages>{move || i18n.t(Text::Save)}</button>
             {move || result.get().map(|outcome| match outcome {
                 Ok(changed) => view! {
-                    <p class="notice" id="setup-result" role="status">
+                    <p class="notice" id="setup-result" role="status" data-revision=changed.revision>
                         "✓ " {move || i18n.t(Text::ChangesSaved)}
                         {format!(" · {} {} · {} {}", changed.buildings, i18n.t(Text::Buildings), changed.doors, i18n.t(Text::Doors))}
                     </p>

@@ -103,11 +103,7 @@ pub async fn create_campaign(
     let exists: Option<(String,)> =
         sqlx::query_as("SELECT id FROM campaigns WHERE id = $1").bind(&request.id).fetch_optional(&state.db).await?;
     if exists.is_some() {
-        return Err(ApiError::Client {
-            status: axum::http::StatusCode::CONFLICT,
-            code: "campaign_exists",
-            message: format!("There is already a campaign '{}'.", request.id),
-        });
+        return Err(ApiError::conflict("campaign_exists", format!("There is already a campaign '{}'.", request.id)));
     }
     let mut household = walkbook_core::demo::household_roster_form();
     household.version = 1;

@@ -170,11 +170,26 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
     }
 }
 
+/// Now on this phone's clock, and its UTC offset (minutes east).
+fn phone_now() -> (LocalTime, i32) {
+    let offset_minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    (LocalTime::at(js_sys::Date::now() as i64, offset_minutes), offset_minutes)
+}
+
+/// How many checks are due or overdue now, for the home screen's link.
+pub fn checks_owed(records: &[Record]) -> usize {
+    let (now, offset_minutes) = phone_now();
+    register(records)
+        .iter()
+        .flat_map(|person| follow_ups(person, records, now, offset_minutes))
+        .filter(|follow_up| matches!(follow_up.state, CheckState::Due | CheckState::Overdue))
+        .count()
+}
+
 async fn load_checks(campaign_id: &str) -> Result<ChecksData, IdbError> {
     let store = app_store();
     let records: Vec<Record> = store.campaign_records(campaign_id).await?.into_iter().map(|stored| stored.record).collect();
-    let offset_minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
-    let now = LocalTime::at(js_sys::Date::now() as i64, offset_minutes);
+    let (now, offset_minutes) = phone_now();
     let today = now.date();
     let mut data = ChecksData::default();
     for person in register(&records) {

@@ -10,6 +10,7 @@ use crate::campaign::use_campaign;
 use crate::door_status::{building_coverage, statuses_by_door, DoorStatus};
 use crate::i18n::{use_i18n, Text};
 use crate::pwa::{use_service_worker, OfflineReadiness};
+use crate::screens::checks::checks_owed;
 use crate::screens::sync_panel::SyncPanel;
 use crate::screens::{CampaignGate, ProgressBar, StoreError};
 use crate::store::app_store;
@@ -40,12 +41,13 @@ fn CampaignHome() -> impl IntoView {
             for (door_id, status) in statuses_by_door(&records) {
                 by_building.entry(building_of[door_id].to_string()).or_default().push(status);
             }
-            Ok::<_, crate::store::idb::IdbError>(by_building)
+            let plain: Vec<_> = records.into_iter().map(|stored| stored.record).collect();
+            Ok::<_, crate::store::idb::IdbError>((by_building, checks_owed(&plain)))
         }
     });
     let buildings = move || context.campaign.with(|c| c.as_ref().map(|c| c.buildings.clone()).unwrap_or_default());
     let coverage_of = move |building: &Building| {
-        let statuses = coverage_by_building.get().and_then(Result::ok).unwrap_or_default();
+        let statuses = coverage_by_building.get().and_then(Result::ok).map(|(by_building, _)| by_building).unwrap_or_default();
         building_coverage(building.door_count, statuses.get(&building.id).into_iter().flatten())
     };
     let total = move || {
@@ -55,6 +57,8 @@ fn CampaignHome() -> impl IntoView {
         }
         total
     };
+    // Temperature checks due or overdue now, on the link to them.
+    let checks_owed_now = move || coverage_by_building.get().and_then(Result::ok).map_or(0, |(_, owed)| owed);
     let name = move || context.campaign.with(|c| c.as_ref().map(|c| c.name.get(i18n.lang.get()).to_string()));
     view! {
         <section class="card hero">
@@ -63,7 +67,10 @@ fn CampaignHome() -> impl IntoView {
             <OfflineBadge/>
             <div class="action-row">
                 <a class="button" href="/revisits">{move || i18n.t(Text::Revisits)}</a>
-                <a class="button" href="/checks" id="checks-link">{move || i18n.t(Text::ChecksTitle)}</a>
+                <a class="button" href="/checks" id="checks-link" data-owed=move || checks_owed_now().to_string()>
+                    {move || i18n.t(Text::ChecksTitle)}
+                    {move || (checks_owed_now() > 0).then(|| view! { " " <span class="badge alert">{checks_owed_now()}</span> })}
+                </a>
                 <a class="button" href="/find">{move || i18n.t(Text::FindDoor)}</a>
             </div>
         </section>

@@ -71,8 +71,11 @@ test("a household of two, one in quarantine: checks due, a fever flagged, one al
   assert.match(await page.locator("#door-history").textContent(), /Wang Wei, Li Na/);
   assert.equal(await page.locator(".roster-entry").count(), 2, "the sheet opens with the household as it is");
 
-  // Checks due now, offline: Li Na's morning check; Wang Wei owes none.
-  await page.goto(`${server.url}/checks`);
+  // Checks due now, offline: Li Na's morning check; Wang Wei owes none. The
+  // home screen's link says how many are owed.
+  await page.goto(server.url + "/");
+  await page.locator('#checks-link[data-owed="1"]').waitFor();
+  await page.locator("#checks-link").click();
   await page.locator("#check-list").waitFor();
   const liNa = await page.locator(".check-item").first().getAttribute("data-person");
   assert.equal(await page.locator(`.check-item[data-person="${liNa}"]`).count(), 1, "only this morning's is due now");

@@ -183,10 +183,7 @@ pub async fn invite(
     buildings: &[String],
     valid_for_ms: i64,
 ) -> Result<(String, String), ApiError> {
-    let index = campaigns.get(db, campaign_id).await?;
-    if let Some(unknown) = buildings.iter().find(|b| index.bundle.campaign.building(b).is_none()) {
-        return Err(ApiError::bad_request("unknown_building", format!("There is no building '{unknown}' in {campaign_id}")));
-    }
+    check_buildings(&*campaigns.get(db, campaign_id).await?, buildings)?;
     let volunteer_id = format!("vol-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let code = join_code();
     let mut tx = crate::db::begin_write(db).await?;
@@ -203,15 +200,34 @@ pub async fn invite(
         .bind(now_ms() + valid_for_ms)
         .execute(&mut *tx)
         .await?;
+    set_assignments(&mut tx, &volunteer_id, buildings).await?;
+    tx.commit().await?;
+    Ok((volunteer_id, code))
+}
+
+/// Refuses building ids the campaign does not have.
+pub fn check_buildings(index: &CampaignIndex, buildings: &[String]) -> Result<(), ApiError> {
+    match buildings.iter().find(|b| index.bundle.campaign.building(b).is_none()) {
+        Some(unknown) => Err(ApiError::bad_request(
+            "unknown_building",
+            format!("There is no building '{unknown}' in {}", index.bundle.campaign.id),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Makes `buildings` (checked by `check_buildings`) the volunteer's only
+/// assignments; none: the whole campaign.
+pub async fn set_assignments(tx: &mut sqlx::AnyConnection, volunteer_id: &str, buildings: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM assignments WHERE volunteer_id = $1").bind(volunteer_id).execute(&mut *tx).await?;
     for building in buildings {
-        sqlx::query("INSERT INTO assignments (volunteer_id, building_id) VALUES ($1, $2)")
-            .bind(&volunteer_id)
+        sqlx::query("INSERT INTO assignments (volunteer_id, building_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(volunteer_id)
             .bind(building)
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok((volunteer_id, code))
+    Ok(())
 }
 
 /// Ten characters a person can read out and type: no 0/O, 1/I/L.

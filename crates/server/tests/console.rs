@@ -161,6 +161,7 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
     assert_eq!(none.trim_end().split("\r\n").count(), 1, "only the header outside the range");
     assert_eq!(text(&server, export("checks.csv", "?from=yesterday")).await.0, StatusCode::BAD_REQUEST);
     assert_eq!(text(&server, export("nope.csv", "")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(text(&server, export("doors.csv", "?building=nowhere")).await.0, StatusCode::BAD_REQUEST);
 
     // Revoked: the phone gets 401 (it keeps its records) and the code is dead.
     let revoke = request("DELETE", &format!("/api/v1/coordinator/campaigns/spring/volunteers/{volunteer_id}"), &cookie, "text/plain", "");

@@ -23,7 +23,7 @@ use walkbook_core::people::{follow_ups, is_fever, register, CheckState, Half};
 use walkbook_core::record::{latest_record, Record, RecordKind};
 
 use crate::auth::{coordinator_cookie, Coordinator};
-use crate::campaigns::{invite, now_ms, store_campaign, CampaignIndex};
+use crate::campaigns::{check_buildings, invite, now_ms, set_assignments, store_campaign, CampaignIndex};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -342,18 +342,9 @@ pub async fn assign_buildings(
     let request = json_body(body)?;
     let index = coordinator.campaign(&state, &campaign_id).await?;
     campaign_volunteer(&state, &campaign_id, &volunteer_id).await?;
-    if let Some(unknown) = request.buildings.iter().find(|b| index.bundle.campaign.building(b).is_none()) {
-        return Err(ApiError::bad_request("unknown_building", format!("There is no building '{unknown}' in {campaign_id}")));
-    }
+    check_buildings(&index, &request.buildings)?;
     let mut tx = crate::db::begin_write(&state.db).await?;
-    sqlx::query("DELETE FROM assignments WHERE volunteer_id = $1").bind(&volunteer_id).execute(&mut *tx).await?;
-    for building in &request.buildings {
-        sqlx::query("INSERT INTO assignments (volunteer_id, building_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(&volunteer_id)
-            .bind(building)
-            .execute(&mut *tx)
-            .await?;
-    }
+    set_assignments(&mut tx, &volunteer_id, &request.buildings).await?;
     tx.commit().await?;
     let records = stored_records(&state, &campaign_id).await?;
     Ok(Json(volunteer_summaries(&state, &index, &records).await?))
@@ -528,11 +519,7 @@ pub async fn export(
             .transpose()
     };
     let (from, to) = (day(&query.from, "from")?, day(&query.to, "to")?);
-    if let Some(building) = &query.building {
-        if index.bundle.campaign.building(building).is_none() {
-            return Err(ApiError::bad_request("unknown_building", format!("There is no building '{building}' in {campaign_id}")));
-        }
-    }
+    check_buildings(&index, query.building.as_slice())?;
     let offset = index.bundle.campaign.settings.utc_offset_minutes;
     let in_range = |day: i64| from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t);
     let in_building = |building_id: &str| query.building.as_deref().is_none_or(|b| b == building_id);

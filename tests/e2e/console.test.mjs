@@ -133,6 +133,7 @@ test("a coordinator sets up a campaign and watches a volunteer's records arrive"
   await tiles.nth(1).click();
   await page.locator('[data-outcome="refused"]').click();
   await page.locator("#save-record").click();
+  await page.locator("#saved-notice").waitFor(); // committed: leaving the page now cannot lose it
   await page.goto(server.url + "/");
   await page.locator("#sync-now").click();
   await page.locator("#sync-error").filter({ hasText: "Signed out" }).waitFor({ timeout: 30_000 });

@@ -18,11 +18,11 @@ use walkbook_core::sync::{JoinResponse, OutboxReport, PullResponse, PushResponse
 
 use crate::campaign::CampaignContext;
 use crate::http::{get_json, post_json, send, HttpError};
-use crate::store::{app_store, Joined, OutboxSummary, SyncMeta, SyncState};
+use crate::store::{app_store, Joined, OutboxEntry, OutboxSummary, SyncMeta};
 
 /// At most this many records per push, and about this many bytes.
 const BATCH_RECORDS: u32 = walkbook_core::sync::MAX_PUSH_RECORDS as u32;
-/// Pending records read from IndexedDB in one go (several batches).
+/// Outbox entries read from IndexedDB in one go (several batches).
 const READ_AHEAD: u32 = 4 * BATCH_RECORDS;
 /// Below the server's 1 MiB, leaving room for the envelope.
 const BATCH_BYTES: usize = walkbook_core::sync::MAX_PUSH_BYTES - 64 * 1024;
@@ -213,32 +213,25 @@ impl SyncClient {
         let outbox = store.outbox_summary().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
         let report = OutboxReport { pending: outbox.pending, oldest_pending: outbox.oldest_pending };
         let store_error = |e: crate::store::idb::IdbError| SyncFailure::Server(e.to_string());
+        let envelope = push_envelope(&device.device_id, report)?;
         loop {
-            // Several batches are read at once, and each batch's write-back
-            // commits while the next one is on the wire.
-            let pending = store.pending_raw(READ_AHEAD).await.map_err(store_error)?;
-            if pending.is_empty() {
-                break;
-            }
+            // Several batches are read at once, and each batch's answer is
+            // written back while the next batch is on the wire.
+            let entries = store.outbox_batch(READ_AHEAD).await.map_err(store_error)?;
             let mut commits = Vec::new();
-            let mut rest = pending.as_slice();
+            let mut rest = entries.as_slice();
             while !rest.is_empty() {
-                let (count, body) = bounded_batch(&device.device_id, &rest[..rest.len().min(BATCH_RECORDS as usize)], report)?;
-                let (batch, after) = rest.split_at(count);
+                let (batch, after) = rest.split_at(batch_length(&envelope, rest));
+                let body = push_body(&envelope, batch);
                 let response: PushResponse = send("POST", "/api/v1/sync/push", "application/json", body).await?;
-                if response.results.len() != batch.len() {
-                    return Err(SyncFailure::Server("the server answered for a different number of records".into()));
-                }
-                for (stored, result) in batch.iter().zip(response.results) {
-                    mark_pushed(stored, result)?;
-                }
-                commits.push(store.start_put_raw(batch).await.map_err(store_error)?);
+                let refused = refused_records(batch, response.results)?;
+                commits.push(store.start_acknowledge(batch, &refused).await.map_err(store_error)?);
                 rest = after;
             }
             for commit in commits {
                 commit.await.map_err(store_error)?;
             }
-            if pending.len() < READ_AHEAD as usize {
+            if entries.len() < READ_AHEAD as usize {
                 break;
             }
         }
@@ -268,59 +261,54 @@ impl SyncClient {
     }
 }
 
-/// Fields of a stored record that are the phone's own, not the record's
-/// (see `store::StoredRecord`): left out of what is pushed.
-const LOCAL_FIELDS: [&str; 4] = ["building_id", "floor", "sync_state", "sync_problem"];
-
-/// The push request's JSON for as many of the first of `pending` (stored
-/// records, in order) as fit in the byte bound: (how many, JSON). Built from
-/// the stored JS objects directly; halved in the rare batch of long notes.
-fn bounded_batch(device_id: &str, pending: &[js_sys::Object], outbox: OutboxReport) -> Result<(usize, String), SyncFailure> {
-    let encode_error = |_| SyncFailure::Server("cannot encode the request".into());
-    let outbox = crate::store::idb::to_js(&outbox).map_err(|_| SyncFailure::Server("cannot encode the request".into()))?;
-    let mut count = pending.len();
-    loop {
-        let records: js_sys::Array = pending[..count]
-            .iter()
-            .map(|stored| {
-                let record = js_sys::Object::assign(&js_sys::Object::new(), stored);
-                for field in LOCAL_FIELDS {
-                    let _ = js_sys::Reflect::delete_property(&record, &field.into());
-                }
-                record
-            })
-            .collect();
-        let request = js_sys::Object::new();
-        js_sys::Reflect::set(&request, &"device_id".into(), &device_id.into()).map_err(encode_error)?;
-        js_sys::Reflect::set(&request, &"records".into(), &records).map_err(encode_error)?;
-        js_sys::Reflect::set(&request, &"outbox".into(), &outbox).map_err(encode_error)?;
-        let body = js_sys::JSON::stringify(&request).map_err(encode_error)?.as_string().unwrap_or_default();
-        if body.len() <= BATCH_BYTES || count == 1 {
-            return Ok((count, body));
-        }
-        count /= 2;
-    }
+/// The push request with `"records":[]`, which `push_body` fills.
+fn push_envelope(device_id: &str, outbox: OutboxReport) -> Result<String, SyncFailure> {
+    let envelope = walkbook_core::sync::PushRequest { device_id: device_id.to_string(), records: Vec::new(), outbox: Some(outbox) };
+    crate::store::idb::to_js(&envelope)
+        .ok()
+        .and_then(|value| js_sys::JSON::stringify(&value).ok())
+        .map(String::from)
+        .ok_or_else(|| SyncFailure::Server("cannot encode the request".into()))
 }
 
-/// Sets a pushed record's sync state from the server's answer for it.
-fn mark_pushed(stored: &js_sys::Object, result: PushResult) -> Result<(), SyncFailure> {
-    let id = js_sys::Reflect::get(stored, &"id".into()).ok().and_then(|id| id.as_string());
-    if id.as_deref() != Some(result.id.as_str()) {
+const NO_RECORDS: &str = r#""records":[]"#;
+
+/// How many of the first `entries` go in one push: at most the batch limit,
+/// and within the byte bound (always at least one).
+fn batch_length(envelope: &str, entries: &[OutboxEntry]) -> usize {
+    let mut bytes = envelope.len();
+    let fitting = entries.iter().take(BATCH_RECORDS as usize).take_while(|entry| {
+        bytes += entry.json.len() + 1;
+        bytes <= BATCH_BYTES
+    });
+    fitting.count().max(1)
+}
+
+/// The push request's JSON: the envelope with the records' JSON, made when
+/// each was saved, spliced in (no record is parsed or encoded again).
+fn push_body(envelope: &str, batch: &[OutboxEntry]) -> String {
+    let records = batch.iter().map(|entry| entry.json.as_str()).collect::<Vec<_>>().join(",");
+    // The first match is the field: the device id before it is a JSON string,
+    // in which a quote would be escaped.
+    envelope.replacen(NO_RECORDS, &format!(r#""records":[{records}]"#), 1)
+}
+
+/// Checks the server answered for exactly `batch`, in order, and returns the
+/// records it refused, each with the reason.
+fn refused_records(batch: &[OutboxEntry], results: Vec<PushResult>) -> Result<Vec<(String, String)>, SyncFailure> {
+    if results.len() != batch.len() || batch.iter().zip(&results).any(|(entry, result)| entry.id != result.id) {
         return Err(SyncFailure::Server("the server answered for other records".into()));
     }
-    let state = if result.status.is_on_server() { SyncState::Synced } else { SyncState::Refused };
-    let problem = match result.status {
-        PushStatus::Conflict | PushStatus::Rejected => Some(result.reason.unwrap_or_else(|| format!("{:?}", result.status))),
-        PushStatus::Stored | PushStatus::Duplicate => None,
-    };
-    let encode_error = |_| SyncFailure::Server("cannot mark a record".into());
-    let state = crate::store::idb::to_js(&state).map_err(|_| SyncFailure::Server("cannot mark a record".into()))?;
-    js_sys::Reflect::set(stored, &"sync_state".into(), &state).map_err(encode_error)?;
-    match problem {
-        Some(problem) => js_sys::Reflect::set(stored, &"sync_problem".into(), &problem.into()).map_err(encode_error)?,
-        None => js_sys::Reflect::delete_property(stored, &"sync_problem".into()).map_err(encode_error)?,
-    };
-    Ok(())
+    Ok(results
+        .into_iter()
+        .filter_map(|result| match result.status {
+            PushStatus::Stored | PushStatus::Duplicate => None,
+            PushStatus::Conflict | PushStatus::Rejected => {
+                let reason = result.reason.unwrap_or_else(|| format!("{:?}", result.status));
+                Some((result.id, reason))
+            }
+        })
+        .collect())
 }
 
 /// Exchanges a join code for a session (an HttpOnly cookie the browser keeps)

@@ -127,6 +127,47 @@ async fn an_older_schema_upgrades_and_keeps_its_data() {
     let records = store.records_of_doors("demo-xingfu", &["hp-01"]).await.unwrap();
     assert_eq!(records["hp-01"].len(), 1);
     assert_eq!(records["hp-01"][0].record.outcome, Outcome::Vacant);
+    // Schema 3: the record it had not sent waits in the outbox.
+    let outbox = store.outbox_batch(10).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!((outbox[0].seq, outbox[0].id.as_str()), (1, "0190a0b0-0000-7000-8000-000000000001"));
+    let pushed: serde_json::Value = serde_json::from_str(&outbox[0].json).unwrap();
+    assert_eq!(pushed["outcome"], serde_json::json!({"kind": "vacant"}));
+    assert!(pushed.get("sync_state").is_none(), "the push JSON is the record, without the phone's own fields");
+    let summary = store.outbox_summary().await.unwrap();
+    assert_eq!((summary.pending, summary.oldest_pending), (1, Some(1000)));
+    assert_eq!(records["hp-01"][0].sync_state, SyncState::Pending);
+}
+
+#[wasm_bindgen_test]
+async fn an_answered_batch_leaves_the_outbox_and_refused_records_keep_their_reason() {
+    let store = seeded_store("acknowledge").await;
+    let doors = store.floor_snapshot("demo-xingfu", "ht-tower", 5).await.unwrap().doors;
+    let mut saved = Vec::new();
+    for door in &doors[..3] {
+        saved.push(store.save_record(new_record(door, Outcome::NotHome)).await.unwrap());
+    }
+    let batch = store.outbox_batch(10).await.unwrap();
+    assert_eq!(batch.iter().map(|entry| entry.id.as_str()).collect::<Vec<_>>(), saved.iter().map(|s| s.record.id.as_str()).collect::<Vec<_>>());
+    // A record saved while the batch is on the wire is not part of its answer.
+    let later = store.save_record(new_record(&doors[3], Outcome::Vacant)).await.unwrap();
+    let refused = vec![(saved[1].record.id.clone(), "there is no door 'x' in this campaign".to_string())];
+    store.start_acknowledge(&batch, &refused).await.unwrap().await.unwrap();
+
+    let summary = store.outbox_summary().await.unwrap();
+    assert_eq!(summary.pending, 1, "only the later record still waits");
+    assert_eq!(summary.oldest_pending, Some(later.record.device_time));
+    assert_eq!(summary.refused.len(), 1);
+    assert_eq!(summary.refused[0].sync_problem.as_deref(), Some("there is no door 'x' in this campaign"));
+    let floor = store.floor_snapshot("demo-xingfu", "ht-tower", 5).await.unwrap();
+    let state = |door: &Door| floor.records[&door.id][0].sync_state;
+    assert_eq!(
+        [state(&doors[0]), state(&doors[1]), state(&doors[2]), state(&doors[3])],
+        [SyncState::Synced, SyncState::Refused, SyncState::Synced, SyncState::Pending]
+    );
+    let unsent: Vec<String> = store.unsent_records().await.unwrap().into_iter().map(|s| s.record.id).collect();
+    assert_eq!(unsent, [saved[1].record.id.clone(), later.record.id.clone()]);
+    assert_eq!(store.outbox_batch(10).await.unwrap().len(), 1);
 }
 
 #[wasm_bindgen_test]

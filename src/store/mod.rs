@@ -9,10 +9,22 @@
 //! | `meta`           | `key`                   |                                           |
 //! | `drafts` (v2)    | `[campaign_id, door_id]`|                                           |
 //! | `floor_closures` (v2) | `id`               | `by_floor` [campaign, building, floor]    |
+//! | `outbox` (v3)    | `seq` (device sequence) |                                           |
 //!
 //! A record is saved in one readwrite transaction with durability "strict"
-//! (record, device sequence, and the door's draft removed together); callers
-//! learn it is saved only when that transaction has completed.
+//! (record, its outbox entry, device sequence, and the door's draft removed
+//! together); callers learn it is saved only when that transaction has
+//! completed.
+//!
+//! The outbox holds this phone's records the server has not answered for,
+//! keyed by device sequence, each with its push JSON made once at save time.
+//! The server's answer for a batch deletes the batch's key range in one
+//! request (new records always take higher sequence numbers, so the range
+//! holds only the batch), instead of rewriting every record. So a stored
+//! record's `sync_state` is written once (Pending at save, Synced when
+//! pulled, Refused with the server's reason) and a Pending record whose
+//! sequence is no longer in the outbox is on the server: the reading
+//! functions here report it as Synced (`settle_sync_states`).
 
 pub mod idb;
 
@@ -32,7 +44,7 @@ use idb::{js, key, Durability, IdbError, IdbResult};
 
 pub const DATABASE_NAME: &str = "walkbook";
 /// The schema version this build writes. Every older version upgrades.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const CAMPAIGNS: &str = "campaigns";
 const DOORS: &str = "doors";
@@ -40,6 +52,7 @@ const RECORDS: &str = "records";
 const META: &str = "meta";
 const DRAFTS: &str = "drafts";
 const FLOOR_CLOSURES: &str = "floor_closures";
+const OUTBOX: &str = "outbox";
 
 /// A door as stored: the door plus what its indices need.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,11 +63,30 @@ struct StoredDoor {
     door: Door,
 }
 
+/// A record waiting for the server's answer, as the outbox holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// The record's device sequence: the outbox's key.
+    pub seq: u64,
+    pub id: String,
+    pub device_time: i64,
+    /// The record as the push request carries it (JSON, made at save time).
+    pub json: String,
+}
+
+impl OutboxEntry {
+    fn of(record: &Record) -> IdbResult<OutboxEntry> {
+        let json = js_sys::JSON::stringify(&idb::to_js(record)?).map_err(IdbError::from_js)?;
+        Ok(OutboxEntry { seq: record.device_seq, id: record.id.clone(), device_time: record.device_time, json: json.into() })
+    }
+}
+
 /// Whether the server has a record yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
-    /// In the outbox: not yet acknowledged by the server.
+    /// Saved on this phone; in the outbox until the server answers for it
+    /// (stored records keep this value: see the module's note).
     Pending,
     /// The server holds it.
     Synced,
@@ -288,7 +320,7 @@ impl Store {
     /// and the floor's latest closure. Nothing else of the territory is read.
     pub async fn floor_snapshot(&self, campaign_id: &str, building_id: &str, floor: i32) -> IdbResult<FloorSnapshot> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[DOORS, RECORDS, FLOOR_CLOSURES], Mode::Readonly, Durability::Relaxed)?;
+        let tx = idb::transaction(&db, &[DOORS, RECORDS, FLOOR_CLOSURES, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
         let floor_key = key(&[campaign_id.into(), building_id.into(), floor.into()]);
         let doors_request = js(js(js(tx.object_store(DOORS))?.index("by_floor"))?.get_all_with_key(&floor_key))?;
         let closures_request = js(js(js(tx.object_store(FLOOR_CLOSURES))?.index("by_floor"))?.get_all_with_key(&floor_key))?;
@@ -306,6 +338,7 @@ impl Store {
         for (door, request) in doors.iter().zip(record_requests) {
             records.insert(door.id.clone(), idb::all_from_js::<StoredRecord>(idb::request(request).await?)?);
         }
+        settle_sync_states(&tx, records.values_mut().flatten()).await?;
         Ok(FloorSnapshot { doors, records, closure: closures.pop() })
     }
 
@@ -342,7 +375,7 @@ impl Store {
         door_ids: &[&str],
     ) -> IdbResult<HashMap<String, Vec<StoredRecord>>> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
         let index = js(js(tx.object_store(RECORDS))?.index("by_door"))?;
         // All requests go out at once; the transaction answers them in order.
         let requests = door_ids
@@ -354,25 +387,26 @@ impl Store {
             let records: Vec<StoredRecord> = idb::all_from_js(idb::request(request).await?)?;
             grouped.insert(door_id.to_string(), records);
         }
+        settle_sync_states(&tx, grouped.values_mut().flatten()).await?;
         Ok(grouped)
     }
 
     /// Every record of a campaign (coverage of buildings and the campaign).
     pub async fn campaign_records(&self, campaign_id: &str) -> IdbResult<Vec<StoredRecord>> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
         let index = js(js(tx.object_store(RECORDS))?.index("by_building"))?;
         let value = idb::request(js(index.get_all_with_key(&campaign_range(campaign_id)?.into()))?).await?;
-        idb::all_from_js(value)
+        settled(&tx, idb::all_from_js(value)?).await
     }
 
     /// Every record of one building (its doors', and its floors' notices).
     pub async fn building_records(&self, campaign_id: &str, building_id: &str) -> IdbResult<Vec<StoredRecord>> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
         let index = js(js(tx.object_store(RECORDS))?.index("by_building"))?;
         let value = idb::request(js(index.get_all_with_key(&key(&[campaign_id.into(), building_id.into()])))?).await?;
-        idb::all_from_js(value)
+        settled(&tx, idb::all_from_js(value)?).await
     }
 
     /// This phone's identity, created on first use.
@@ -402,7 +436,7 @@ impl Store {
     /// on any error nothing of it was written.
     pub async fn save_record(&self, new: NewRecord) -> IdbResult<StoredRecord> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS, META, DRAFTS], Mode::Readwrite, Durability::Strict)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, META, DRAFTS], Mode::Readwrite, Durability::Strict)?;
         let meta = js(tx.object_store(META))?;
         let device_value = idb::request(js(meta.get(&"device".into()))?).await?;
         if device_value.is_undefined() {
@@ -435,6 +469,7 @@ impl Store {
         };
         device.next_seq += 1;
         js(js(tx.object_store(RECORDS))?.add(&idb::to_js(&stored)?))?;
+        js(js(tx.object_store(OUTBOX))?.add(&idb::to_js(&OutboxEntry::of(&stored.record)?)?))?;
         js(meta.put(&idb::to_js(&device)?))?;
         js(js(tx.object_store(DRAFTS))?.delete(&key(&[new.campaign_id.into(), new.door_id.into()])))?;
         idb::committed(&tx).await?;
@@ -474,61 +509,68 @@ impl Store {
         idb::committed(&tx).await
     }
 
-    /// The oldest pending records, at most `limit`, read through `by_sync`,
-    /// as the JS objects IndexedDB holds: the push path sends and re-marks
-    /// them without a round trip through serde (see `SyncClient::sync_once`).
-    pub async fn pending_raw(&self, limit: u32) -> IdbResult<Vec<js_sys::Object>> {
+    /// The oldest entries of the outbox, at most `limit`, in sequence order.
+    pub async fn outbox_batch(&self, limit: u32) -> IdbResult<Vec<OutboxEntry>> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
-        let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
-        let pending = idb::to_js(&SyncState::Pending)?;
-        let value = idb::request(js(index.get_all_with_key_and_limit(&pending, limit))?).await?;
-        Ok(js_sys::Array::from(&value).iter().map(JsCast::unchecked_into).collect())
+        let tx = idb::transaction(&db, &[OUTBOX], Mode::Readonly, Durability::Relaxed)?;
+        let value = idb::request(js(js(tx.object_store(OUTBOX))?.get_all_with_key_and_limit(&JsValue::NULL, limit))?).await?;
+        idb::all_from_js(value)
     }
 
-    /// The outbox at a glance, without reading every pending record: a count
-    /// through `by_sync`, and the first pending record in key order, which is
-    /// the oldest (ids are UUIDv7, made in time order on this phone).
+    /// The outbox at a glance, without reading every entry: a count, the
+    /// first entry (the oldest), and the refused records.
     pub async fn outbox_summary(&self) -> IdbResult<OutboxSummary> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
-        let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
-        let pending_key = idb::to_js(&SyncState::Pending)?;
-        let count_request = js(index.count_with_key(&pending_key))?;
-        let oldest_request = js(index.get(&pending_key))?;
-        let refused_request = js(index.get_all_with_key(&idb::to_js(&SyncState::Refused)?))?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
+        let outbox = js(tx.object_store(OUTBOX))?;
+        let count_request = js(outbox.count())?;
+        let oldest_request = js(outbox.get_all_with_key_and_limit(&JsValue::NULL, 1))?;
+        let refused_request = js(js(js(tx.object_store(RECORDS))?.index("by_sync"))?.get_all_with_key(&idb::to_js(&SyncState::Refused)?))?;
         let pending = idb::request(count_request).await?.as_f64().unwrap_or(0.0) as u32;
-        let oldest = idb::request(oldest_request).await?;
-        let oldest_pending = if oldest.is_undefined() { None } else { Some(idb::from_js::<StoredRecord>(oldest)?.record.device_time) };
+        let oldest: Vec<OutboxEntry> = idb::all_from_js(idb::request(oldest_request).await?)?;
         let refused: Vec<StoredRecord> = idb::all_from_js(idb::request(refused_request).await?)?;
-        Ok(OutboxSummary { pending, oldest_pending, refused })
+        Ok(OutboxSummary { pending, oldest_pending: oldest.first().map(|entry| entry.device_time), refused })
     }
 
     /// Every record the server does not hold: pending and refused, oldest
     /// first (for a copy the volunteer can save and hand over).
     pub async fn unsent_records(&self) -> IdbResult<Vec<StoredRecord>> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS], Mode::Readonly, Durability::Relaxed)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
         let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
         let pending = js(index.get_all_with_key(&idb::to_js(&SyncState::Pending)?))?;
         let refused = js(index.get_all_with_key(&idb::to_js(&SyncState::Refused)?))?;
         let mut unsent: Vec<StoredRecord> = idb::all_from_js(idb::request(pending).await?)?;
         unsent.extend(idb::all_from_js::<StoredRecord>(idb::request(refused).await?)?);
+        let mut unsent = settled(&tx, unsent).await?;
+        unsent.retain(|stored| stored.sync_state != SyncState::Synced);
         unsent.sort_by_key(|stored| stored.record.device_time);
         Ok(unsent)
     }
 
-    /// Starts writing back records read by `pending_raw` whose sync state
-    /// the server's answers changed, in one transaction, and returns what
-    /// resolves once it committed: the caller can do other work (send the
-    /// next batch) meanwhile. (Records are immutable: only `sync_state` and
-    /// `sync_problem` differ.)
-    pub async fn start_put_raw(&self, records: &[js_sys::Object]) -> IdbResult<impl std::future::Future<Output = IdbResult<()>>> {
+    /// Starts recording the server's answer for `batch` (consecutive entries
+    /// from `outbox_batch`) in one transaction: records it refused are
+    /// marked with the reason (`refused`: id and reason), and the batch's
+    /// range leaves the outbox. Returns what resolves once that committed,
+    /// so the caller can send the next batch meanwhile.
+    pub async fn start_acknowledge(
+        &self,
+        batch: &[OutboxEntry],
+        refused: &[(String, String)],
+    ) -> IdbResult<impl std::future::Future<Output = IdbResult<()>>> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS], Mode::Readwrite, Durability::Strict)?;
-        let store = js(tx.object_store(RECORDS))?;
-        for record in records {
-            js(store.put(record))?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readwrite, Durability::Strict)?;
+        let records = js(tx.object_store(RECORDS))?;
+        let reads = refused.iter().map(|(id, _)| js(records.get(&id.as_str().into()))).collect::<IdbResult<Vec<_>>>()?;
+        for (read, (_, reason)) in reads.into_iter().zip(refused) {
+            let mut stored: StoredRecord = idb::from_js(idb::request(read).await?)?;
+            stored.sync_state = SyncState::Refused;
+            stored.sync_problem = Some(reason.clone());
+            js(records.put(&idb::to_js(&stored)?))?;
+        }
+        if let (Some(first), Some(last)) = (batch.first(), batch.last()) {
+            let range = js(IdbKeyRange::bound(&(first.seq as f64).into(), &(last.seq as f64).into()))?;
+            js(js(tx.object_store(OUTBOX))?.delete(&range))?;
         }
         Ok(idb::when_committed(tx))
     }
@@ -538,7 +580,7 @@ impl Store {
     /// marked synced; a new one is placed by its door.
     pub async fn save_pulled(&self, campaign_id: &str, pulled: &[Record], meta: &SyncMeta) -> IdbResult<()> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS, DOORS, META], Mode::Readwrite, Durability::Strict)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, DOORS, META], Mode::Readwrite, Durability::Strict)?;
         let records = js(tx.object_store(RECORDS))?;
         let doors = js(tx.object_store(DOORS))?;
         for record in pulled {
@@ -564,8 +606,10 @@ impl Store {
                 if stored.sync_state != SyncState::Pending {
                     continue;
                 }
+                // This phone's own record, still waiting: the server has it.
                 stored.sync_state = SyncState::Synced;
                 stored.sync_problem = None;
+                js(js(tx.object_store(OUTBOX))?.delete(&(stored.record.device_seq as f64).into()))?;
                 stored
             };
             js(records.put(&idb::to_js(&stored)?))?;
@@ -599,6 +643,48 @@ impl Store {
     }
 }
 
+/// Reports this phone's Pending records that the outbox no longer holds as
+/// Synced: the server answered for them (see the module's note). Reads the
+/// outbox's keys within the records' sequence range, in `tx`.
+async fn settle_sync_states<'a>(tx: &web_sys::IdbTransaction, records: impl Iterator<Item = &'a mut StoredRecord>) -> IdbResult<()> {
+    let mut pending: Vec<&mut StoredRecord> = records.filter(|stored| stored.sync_state == SyncState::Pending).collect();
+    let seqs = pending.iter().map(|stored| stored.record.device_seq);
+    let (Some(low), Some(high)) = (seqs.clone().min(), seqs.max()) else { return Ok(()) };
+    let range = js(IdbKeyRange::bound(&(low as f64).into(), &(high as f64).into()))?;
+    let keys = idb::request(js(js(tx.object_store(OUTBOX))?.get_all_keys_with_key(&range))?).await?;
+    let waiting: std::collections::HashSet<u64> = js_sys::Array::from(&keys).iter().filter_map(|key| key.as_f64()).map(|key| key as u64).collect();
+    for stored in pending.iter_mut().filter(|stored| !waiting.contains(&stored.record.device_seq)) {
+        stored.sync_state = SyncState::Synced;
+    }
+    Ok(())
+}
+
+/// `records` with their sync states settled (`settle_sync_states`).
+async fn settled(tx: &web_sys::IdbTransaction, mut records: Vec<StoredRecord>) -> IdbResult<Vec<StoredRecord>> {
+    settle_sync_states(tx, records.iter_mut()).await?;
+    Ok(records)
+}
+
+/// Schema 3: the records a version-2 phone had not sent (marked Pending
+/// then) become the new outbox's entries, within the upgrade transaction.
+fn fill_outbox(tx: &web_sys::IdbTransaction, outbox: web_sys::IdbObjectStore) -> IdbResult<()> {
+    let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
+    let request = js(index.get_all_with_key(&idb::to_js(&SyncState::Pending)?))?;
+    let read = request.clone();
+    let aborting = tx.clone();
+    let on_read = Closure::once_into_js(move || {
+        let added = js(read.result()).and_then(idb::all_from_js::<StoredRecord>).and_then(|pending| {
+            pending.iter().try_for_each(|stored| js(outbox.add(&idb::to_js(&OutboxEntry::of(&stored.record)?)?)).map(drop))
+        });
+        if let Err(error) = added {
+            web_sys::console::error_1(&format!("IndexedDB upgrade: the outbox was not filled: {error}").into());
+            let _ = aborting.abort();
+        }
+    });
+    request.set_onsuccess(Some(on_read.unchecked_ref()));
+    Ok(())
+}
+
 /// Every key `[campaign_id, ...]` of one campaign in a compound index.
 fn campaign_range(campaign_id: &str) -> IdbResult<IdbKeyRange> {
     // An empty array sorts after every string and number in IndexedDB's key order.
@@ -616,12 +702,11 @@ pub async fn open(name: &str, version: u32) -> IdbResult<IdbDatabase> {
         let db: IdbDatabase = upgrading.result().expect("result is set during upgradeneeded").unchecked_into();
         let from = event.old_version() as u32;
         let to = event.new_version().unwrap_or(version as f64) as u32;
-        if let Err(error) = upgrade(&db, from, to) {
+        let Some(tx) = upgrading.transaction() else { return };
+        if let Err(error) = upgrade(&db, &tx, from, to) {
             web_sys::console::error_1(&format!("IndexedDB upgrade {from} -> {to} failed: {error}").into());
             // Aborting the upgrade leaves the database at its old version.
-            if let Some(tx) = upgrading.transaction() {
-                let _ = tx.abort();
-            }
+            let _ = tx.abort();
         }
     });
     request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
@@ -631,9 +716,9 @@ pub async fn open(name: &str, version: u32) -> IdbResult<IdbDatabase> {
     Ok(result?.unchecked_into())
 }
 
-/// Schema changes, one block per version. Never edit a released block: add
-/// the next version instead.
-fn upgrade(db: &IdbDatabase, from: u32, to: u32) -> IdbResult<()> {
+/// Schema changes, one block per version, in the upgrade transaction `tx`.
+/// Never edit a released block: add the next version instead.
+fn upgrade(db: &IdbDatabase, tx: &web_sys::IdbTransaction, from: u32, to: u32) -> IdbResult<()> {
     let params = |key_path: JsValue| {
         let params = web_sys::IdbObjectStoreParameters::new();
         params.set_key_path(&key_path);
@@ -657,6 +742,10 @@ fn upgrade(db: &IdbDatabase, from: u32, to: u32) -> IdbResult<()> {
                 js(db.create_object_store_with_optional_parameters(DRAFTS, &params(path(&["campaign_id", "door_id"]))))?;
                 let closures = js(db.create_object_store_with_optional_parameters(FLOOR_CLOSURES, &params("id".into())))?;
                 js(closures.create_index_with_str_sequence("by_floor", &path(&["campaign_id", "building_id", "floor"])))?;
+            }
+            3 => {
+                let outbox = js(db.create_object_store_with_optional_parameters(OUTBOX, &params("seq".into())))?;
+                fill_outbox(tx, outbox)?;
             }
             other => return Err(IdbError::new("VersionError", format!("no upgrade to schema version {other}"))),
         }

@@ -11,6 +11,7 @@
 
 use std::cell::Cell;
 
+use futures::{StreamExt, TryStreamExt};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -18,12 +19,14 @@ use walkbook_core::sync::{JoinResponse, OutboxReport, PullResponse, PushResponse
 
 use crate::campaign::CampaignContext;
 use crate::http::{get_json, post_json, send, HttpError};
+use crate::store::idb::IdbError;
 use crate::store::{app_store, Joined, OutboxEntry, OutboxSummary, SyncMeta};
 
 /// At most this many records per push, and about this many bytes.
 const BATCH_RECORDS: u32 = walkbook_core::sync::MAX_PUSH_RECORDS as u32;
 /// Outbox entries read from IndexedDB in one go (several batches).
 const READ_AHEAD: u32 = 4 * BATCH_RECORDS;
+const PUSHES_IN_FLIGHT: usize = 2;
 /// Below the server's 1 MiB, leaving room for the envelope.
 const BATCH_BYTES: usize = walkbook_core::sync::MAX_PUSH_BYTES - 64 * 1024;
 const AFTER_SAVE_DELAY_MS: u32 = 1500;
@@ -205,37 +208,31 @@ impl SyncClient {
 
     async fn sync_once(self) -> Result<(), SyncFailure> {
         let store = app_store();
-        let mut meta = store.sync_meta().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+        let mut meta = store.sync_meta().await?;
         let Some(joined) = meta.joined.clone() else { return Ok(()) };
-        let device = store.device().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+        let device = store.device().await?;
         // What the outbox holds is reported with every request, so the
         // coordinator sees it even when records are refused.
-        let outbox = store.outbox_summary().await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+        let outbox = store.outbox_summary().await?;
         let report = OutboxReport { pending: outbox.pending, oldest_pending: outbox.oldest_pending };
-        let store_error = |e: crate::store::idb::IdbError| SyncFailure::Server(e.to_string());
         let envelope = push_envelope(&device.device_id, report)?;
-        loop {
-            // Several batches are read at once, and each batch's answer is
-            // written back while the next batch is on the wire.
-            let entries = store.outbox_batch(READ_AHEAD).await.map_err(store_error)?;
-            let mut commits = Vec::new();
-            let mut rest = entries.as_slice();
-            while !rest.is_empty() {
-                let (batch, after) = rest.split_at(batch_length(&envelope, rest));
-                let body = push_body(&envelope, batch);
-                let response: PushResponse = send("POST", "/api/v1/sync/push", "application/json", body).await?;
-                let refused = refused_records(batch, response.results)?;
-                commits.push(store.start_acknowledge(batch, &refused).await.map_err(store_error)?);
-                rest = after;
+        let mut next_read = Some(store.start_outbox_read(None, READ_AHEAD).await?);
+        while let Some(read) = next_read.take() {
+            let entries = read.await?;
+            // The following entries are read while these are sent.
+            if let (true, Some(last)) = (entries.len() == READ_AHEAD as usize, entries.last()) {
+                next_read = Some(store.start_outbox_read(Some(last.seq), READ_AHEAD).await?);
             }
+            // Two pushes in flight: the server parses one while it commits
+            // the other. Each answer is written back (its own outbox range)
+            // while later batches are on the wire; order does not matter.
+            let pushes = batches(&envelope, &entries).into_iter().map(|batch| push_batch(&envelope, batch));
+            let commits: Vec<_> = futures::stream::iter(pushes).buffered(PUSHES_IN_FLIGHT).try_collect().await?;
             for commit in commits {
-                commit.await.map_err(store_error)?;
-            }
-            if entries.len() < READ_AHEAD as usize {
-                break;
+                commit.await?;
             }
         }
-        let mut revision = store.campaign(&joined.campaign_id).await.map_err(store_error)?.map_or(0, |c| c.revision);
+        let mut revision = store.campaign(&joined.campaign_id).await?.map_or(0, |c| c.revision);
         loop {
             let oldest = report.oldest_pending.map(|at| format!("&oldest_pending={at}")).unwrap_or_default();
             let url = format!(
@@ -245,18 +242,18 @@ impl SyncClient {
             let page: PullResponse = get_json(&url).await?;
             if let Some(bundle) = page.campaign {
                 // The territory first: pulled records find their doors in it.
-                store.save_bundle(&bundle).await.map_err(store_error)?;
+                store.save_bundle(&bundle).await?;
                 revision = bundle.campaign.revision;
                 self.campaign.campaign.set(Some(bundle.campaign));
             }
             meta.cursor = page.cursor;
-            store.save_pulled(&joined.campaign_id, &page.records, &meta).await.map_err(store_error)?;
+            store.save_pulled(&joined.campaign_id, &page.records, &meta).await?;
             if !page.more {
                 break;
             }
         }
         meta.last_success = Some(js_sys::Date::now() as i64);
-        store.save_sync_meta(&meta).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+        store.save_sync_meta(&meta).await?;
         Ok(())
     }
 }
@@ -273,15 +270,30 @@ fn push_envelope(device_id: &str, outbox: OutboxReport) -> Result<String, SyncFa
 
 const NO_RECORDS: &str = r#""records":[]"#;
 
-/// How many of the first `entries` go in one push: at most the batch limit,
-/// and within the byte bound (always at least one).
-fn batch_length(envelope: &str, entries: &[OutboxEntry]) -> usize {
-    let mut bytes = envelope.len();
-    let fitting = entries.iter().take(BATCH_RECORDS as usize).take_while(|entry| {
-        bytes += entry.json.len() + 1;
-        bytes <= BATCH_BYTES
-    });
-    fitting.count().max(1)
+/// `entries` cut into pushes: each at most the batch limit and within the
+/// byte bound (a record longer than the bound goes alone, for the server to
+/// refuse with its reason).
+fn batches<'a>(envelope: &str, mut entries: &'a [OutboxEntry]) -> Vec<&'a [OutboxEntry]> {
+    let mut batches = Vec::new();
+    while !entries.is_empty() {
+        let mut bytes = envelope.len();
+        let fitting = entries.iter().take(BATCH_RECORDS as usize).take_while(|entry| {
+            bytes += entry.json.len() + 1;
+            bytes <= BATCH_BYTES
+        });
+        let (batch, rest) = entries.split_at(fitting.count().max(1));
+        batches.push(batch);
+        entries = rest;
+    }
+    batches
+}
+
+/// Sends one batch and starts writing the server's answer back; resolves to
+/// what completes when that write committed.
+async fn push_batch(envelope: &str, batch: &[OutboxEntry]) -> Result<impl std::future::Future<Output = Result<(), IdbError>>, SyncFailure> {
+    let response: PushResponse = send("POST", "/api/v1/sync/push", "application/json", push_body(envelope, batch)).await?;
+    let refused = refused_records(batch, response.results)?;
+    Ok(app_store().start_acknowledge(batch, &refused).await?)
 }
 
 /// The push request's JSON: the envelope with the records' JSON, made when
@@ -320,10 +332,17 @@ pub async fn join(code: &str, campaign: CampaignContext) -> Result<String, SyncF
         volunteer_name: response.volunteer_name.clone(),
         campaign_id: response.bundle.campaign.id.clone(),
     };
-    app_store().save_joined(&response.bundle, joined).await.map_err(|e| SyncFailure::Server(e.to_string()))?;
+    app_store().save_joined(&response.bundle, joined).await?;
     campaign.campaign.set(Some(response.bundle.campaign));
     campaign.changed();
     Ok(response.volunteer_name)
+}
+
+/// The phone's own database failed: said as it is.
+impl From<IdbError> for SyncFailure {
+    fn from(error: IdbError) -> SyncFailure {
+        SyncFailure::Server(error.to_string())
+    }
 }
 
 impl From<HttpError> for SyncFailure {

@@ -78,8 +78,16 @@ pub fn js<T>(result: Result<T, JsValue>) -> IdbResult<T> {
     result.map_err(IdbError::from_js)
 }
 
-/// Resolves with the request's result once it succeeds.
+/// Resolves with the request's result once it succeeds (at once if it
+/// already has: a request awaited after other work may be done by then).
 pub async fn request(request: IdbRequest) -> IdbResult<JsValue> {
+    if request.ready_state() == web_sys::IdbRequestReadyState::Done {
+        return match request.error() {
+            Ok(None) => js(request.result()),
+            Ok(Some(error)) => Err(IdbError::from_dom(Some(error), "request failed")),
+            Err(error) => Err(IdbError::from_js(error)),
+        };
+    }
     let promise = Promise::new(&mut |resolve: Function, reject: Function| {
         request.set_onsuccess(Some(&resolve));
         request.set_onerror(Some(&reject));

@@ -509,12 +509,28 @@ impl Store {
         idb::committed(&tx).await
     }
 
-    /// The oldest entries of the outbox, at most `limit`, in sequence order.
-    pub async fn outbox_batch(&self, limit: u32) -> IdbResult<Vec<OutboxEntry>> {
+    /// Starts reading the oldest entries of the outbox after sequence
+    /// `after` (from the start if `None`), at most `limit`, in sequence
+    /// order, and returns what resolves to them: the caller can send what
+    /// it read before while this read runs.
+    pub async fn start_outbox_read(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> IdbResult<impl std::future::Future<Output = IdbResult<Vec<OutboxEntry>>>> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[OUTBOX], Mode::Readonly, Durability::Relaxed)?;
-        let value = idb::request(js(js(tx.object_store(OUTBOX))?.get_all_with_key_and_limit(&JsValue::NULL, limit))?).await?;
-        idb::all_from_js(value)
+        let range: JsValue = match after {
+            Some(seq) => js(IdbKeyRange::lower_bound_with_open(&(seq as f64).into(), true))?.into(),
+            None => JsValue::NULL,
+        };
+        let read = js(js(tx.object_store(OUTBOX))?.get_all_with_key_and_limit(&range, limit))?;
+        Ok(async move { idb::all_from_js(idb::request(read).await?) })
+    }
+
+    /// The oldest entries of the outbox, at most `limit`, in sequence order.
+    pub async fn outbox_batch(&self, limit: u32) -> IdbResult<Vec<OutboxEntry>> {
+        self.start_outbox_read(None, limit).await?.await
     }
 
     /// The outbox at a glance, without reading every entry: a count, the

@@ -93,6 +93,40 @@ async fn push_stores_once_and_a_replay_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_devices_own_records_do_not_fill_its_pull_pages() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let own: Vec<Record> = (1..=1200).map(|seq| record("demo-xingfu", "ht-1201", seq)).collect();
+    for batch in own.chunks(400) {
+        let (status, _, body) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(batch))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let others: Vec<Record> = (1..=2).map(|seq| Record { device_id: "phone-2".into(), ..record("demo-xingfu", "hp-04", seq) }).collect();
+    let body = json!({ "device_id": "phone-2", "records": others }).to_string();
+    call(&server, post("/api/v1/sync/push", Some(&cookie), body)).await;
+
+    // After a large push, one pull passes the phone's own records.
+    let (_, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0&device_id=phone-1", &cookie)).await;
+    let ids: Vec<&str> = pulled["records"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [others[0].id.as_str(), others[1].id.as_str()]);
+    assert_eq!(pulled["more"], false);
+    assert_eq!(pulled["cursor"].as_i64().unwrap(), 1202);
+
+    // Another phone pages through all of them, each once.
+    let (mut cursor, mut seen) = (0, Vec::new());
+    loop {
+        let (_, _, page) = call(&server, get(&format!("/api/v1/sync/pull?cursor={cursor}&limit=500&device_id=phone-3"), &cookie)).await;
+        seen.extend(page["records"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()));
+        cursor = page["cursor"].as_i64().unwrap();
+        if page["more"] == false {
+            break;
+        }
+    }
+    let expected: Vec<String> = own.iter().chain(&others).map(|r| r.id.clone()).collect();
+    assert_eq!(seen, expected);
+}
+
+#[tokio::test]
 async fn invalid_records_are_rejected_with_reasons_and_not_stored() {
     let server = server().await;
     let cookie = join(&server, "demo-xingfu").await;

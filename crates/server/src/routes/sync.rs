@@ -257,26 +257,36 @@ pub async fn pull(
     let campaign = (index.bundle.campaign.revision > query.campaign_revision).then(|| index.bundle.clone());
     let outbox = query.pending.map(|pending| OutboxReport { pending, oldest_pending: query.oldest_pending });
     report_outbox(&mut *state.db.acquire().await?, &session, outbox).await?;
-    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-        "SELECT seq, CASE WHEN device_id = $1 THEN NULL ELSE body END FROM records \
-         WHERE campaign_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
+    // The newest record now bounds the page, so that a record committed
+    // meanwhile is left for the next pull, not passed over by the cursor.
+    let (newest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM records WHERE campaign_id = $1")
+        .bind(&session.campaign_id)
+        .fetch_one(&state.db)
+        .await?;
+    let newest = newest.unwrap_or(0).max(query.cursor);
+    // The pulling device's own records are not counted against the page:
+    // after a large push the cursor passes them in one request.
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT seq, body FROM records \
+         WHERE campaign_id = $1 AND seq > $2 AND seq <= $3 AND device_id <> $4 ORDER BY seq LIMIT $5",
     )
-    .bind(query.device_id.as_deref().unwrap_or(""))
     .bind(&session.campaign_id)
     .bind(query.cursor)
+    .bind(newest)
+    .bind(query.device_id.as_deref().unwrap_or(""))
     .bind(i64::from(limit) + 1)
     .fetch_all(&state.db)
     .await?;
     let more = rows.len() > limit as usize;
     let page = &rows[..rows.len().min(limit as usize)];
-    let cursor = page.last().map_or(query.cursor, |(seq, _)| *seq);
+    let cursor = if more { page.last().map_or(query.cursor, |(seq, _)| *seq) } else { newest };
     let assigned: Vec<(String,)> = sqlx::query_as("SELECT building_id FROM assignments WHERE volunteer_id = $1")
         .bind(&session.volunteer_id)
         .fetch_all(&state.db)
         .await?;
     let assigned: HashSet<String> = assigned.into_iter().map(|(building,)| building).collect();
     let mut records = Vec::new();
-    for body in page.iter().filter_map(|(_, body)| body.as_deref()) {
+    for (_, body) in page {
         let record: Record = serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored record: {e}")))?;
         // A volunteer assigned to buildings sees only their records (and people).
         let building = match &record.kind {

@@ -1,8 +1,11 @@
-//! Alerts that arriving records raise (see `routes::sync::push`): fever
-//! readings and red health codes, for the coordinator to handle.
+//! Alerts that arriving records raise (when first stored, see `ingest`):
+//! fever readings and red health codes, for the coordinator to handle.
 
 use serde::Serialize;
+use walkbook_core::people::{is_fever, register, HealthCode, Half};
+use walkbook_core::record::{Record, RecordKind};
 
+use crate::campaigns::CampaignIndex;
 use crate::db::Db;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -29,4 +32,53 @@ pub async fn list(db: &Db, campaign_id: &str) -> Result<Vec<Alert>, sqlx::Error>
     .bind(campaign_id)
     .fetch_all(db)
     .await
+}
+
+/// An alert a newly stored record raises.
+pub struct NewAlert<'a> {
+    pub record: &'a Record,
+    /// `fever` or `red_code`.
+    pub kind: &'static str,
+    pub person_id: String,
+    pub detail: String,
+}
+
+/// The alerts a newly stored record raises: a fever reading (at or above
+/// the campaign's threshold), and each person it lists with a red code.
+pub fn raised_by<'a>(record: &'a Record, index: &CampaignIndex) -> Vec<NewAlert<'a>> {
+    let threshold = index.bundle.campaign.settings.fever_threshold_c;
+    let alert = |kind, person_id: String, detail| NewAlert { record, kind, person_id, detail };
+    match &record.kind {
+        RecordKind::TemperatureCheck { person_id, slot, celsius } if is_fever(*celsius, threshold) => {
+            let half = match slot.half {
+                Half::Morning => "morning",
+                Half::Afternoon => "afternoon",
+            };
+            vec![alert("fever", person_id.clone(), format!("{celsius:.1} °C ({} {half}, threshold {threshold:.1} °C)", slot.date))]
+        }
+        RecordKind::Visit => register([record])
+            .into_iter()
+            .filter(|person| person.health_code == Some(HealthCode::Red))
+            .map(|person| alert("red_code", person.id, "red health code".to_string()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Stores an alert in the transaction that stores its record.
+pub async fn insert(tx: &mut sqlx::AnyConnection, alert: &NewAlert<'_>, raised_at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO alerts (campaign_id, kind, record_id, door_id, person_id, detail, raised_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+    )
+    .bind(&alert.record.campaign_id)
+    .bind(alert.kind)
+    .bind(&alert.record.id)
+    .bind(&alert.record.door_id)
+    .bind(&alert.person_id)
+    .bind(&alert.detail)
+    .bind(raised_at)
+    .execute(tx)
+    .await
+    .map(drop)
 }

@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod coordinators;
 pub mod db;
 pub mod error;
+pub mod ingest;
 pub mod pwa;
 pub mod routes;
 
@@ -28,6 +29,16 @@ pub struct AppState {
     pub db: db::Db,
     pub pwa: Arc<Pwa>,
     pub campaigns: Arc<campaigns::CampaignCache>,
+    pub ingest: ingest::Ingest,
+}
+
+impl AppState {
+    /// The state of a running endpoint; starts the record writer (so it must
+    /// run inside the Tokio runtime).
+    pub fn new(db: db::Db, pwa: Pwa) -> AppState {
+        let ingest = ingest::Ingest::start(db.clone());
+        AppState { db, pwa: Arc::new(pwa), campaigns: Arc::default(), ingest }
+    }
 }
 
 /// The whole HTTP surface: `/api/v1/...` and, for every other path, the PWA.

@@ -1,6 +1,5 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use walkbook_core::demo::DEMO_CAMPAIGN_ID;
@@ -159,7 +158,7 @@ async fn serve(db: db::Db, addr: SocketAddr, database: &str, dist: PathBuf) -> R
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let state = AppState { db, pwa: Arc::new(pwa), campaigns: Arc::new(CampaignCache::default()) };
+    let state = AppState::new(db, pwa);
     println!("Walkbook is running at http://{addr}/ (database: {database})");
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async {

@@ -1,6 +1,7 @@
 //! The sync endpoints against a real SQLite file: join, push, pull, bad input,
 //! and campaign isolation.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -408,4 +409,41 @@ async fn concurrent_pushes_all_commit() {
         assert_eq!(status, StatusCode::OK, "{body}");
     }
     assert_eq!(stored_count(&server).await, 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_pushes_of_the_same_ids_store_each_once() {
+    let server = Arc::new(server().await);
+    let cookie = join(&server, "demo-xingfu").await;
+    let shared = record("demo-xingfu", "hp-02", 1000);
+    let contested_id = uuid::Uuid::new_v4().to_string();
+    let tasks: Vec<_> = (0..8u64)
+        .map(|batch| {
+            let (server, cookie, shared, contested_id) = (server.clone(), cookie.clone(), shared.clone(), contested_id.clone());
+            tokio::spawn(async move {
+                // Its own records, one record every batch carries unchanged,
+                // and one id every batch uses for a different record.
+                let mut records: Vec<Record> = (0..20).map(|i| record("demo-xingfu", "hp-01", batch * 20 + i)).collect();
+                records.push(shared);
+                records.push(Record { id: contested_id, device_seq: 2000 + batch, ..record("demo-xingfu", "hp-03", 0) });
+                let (status, _, body) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&records))).await;
+                (status, records, body)
+            })
+        })
+        .collect();
+    let mut statuses = HashMap::<String, Vec<String>>::new();
+    for task in tasks {
+        let (status, records, body) = task.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let results = body["results"].as_array().unwrap();
+        let answered: Vec<&str> = results.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert_eq!(answered, records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), "each push is answered for its own records, in order");
+        assert!(results[..20].iter().all(|r| r["status"] == "stored"));
+        statuses.entry("shared".into()).or_default().push(results[20]["status"].as_str().unwrap().into());
+        statuses.entry("contested".into()).or_default().push(results[21]["status"].as_str().unwrap().into());
+    }
+    let count = |key: &str, status: &str| statuses[key].iter().filter(|s| *s == status).count();
+    assert_eq!((count("shared", "stored"), count("shared", "duplicate")), (1, 7));
+    assert_eq!((count("contested", "stored"), count("contested", "conflict")), (1, 7));
+    assert_eq!(stored_count(&server).await, 8 * 20 + 2);
 }

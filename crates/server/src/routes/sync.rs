@@ -1,6 +1,6 @@
 //! Push and pull (see `walkbook_core::sync` for the protocol).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -8,21 +8,21 @@ use axum::Json;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use walkbook_core::dates::LocalTime;
-use walkbook_core::people::{is_fever, register, HealthCode};
 use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::sync::{
-    canonical_bytes, OutboxReport, PullResponse, PushRequest, PushResponse, PushResult, PushStatus, MAX_PULL_RECORDS,
-    MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
+    canonical_bytes, OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES,
+    MAX_PUSH_RECORDS,
 };
 
 use crate::auth::Session;
 use crate::campaigns::{now_ms, CampaignIndex};
-use crate::db::NewRecordRow;
 use crate::error::ApiError;
+use crate::ingest::{CheckedBatch, StoredForm};
 use crate::AppState;
 
 /// `POST /api/v1/sync/push`. The whole batch is written in one transaction
-/// and answered after it committed (SQLite WAL, synchronous=FULL: durable).
+/// (shared with pushes arriving at the same time, see `ingest`) and
+/// answered after it committed (SQLite WAL, synchronous=FULL: durable).
 pub async fn push(
     State(state): State<AppState>,
     session: Session,
@@ -42,80 +42,19 @@ pub async fn push(
     }
     let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
     // Validate and hash everything before touching the database.
-    let checked: Vec<Result<(&Record, String, String), String>> = request
-        .records
-        .iter()
+    let PushRequest { device_id, records, outbox } = request;
+    let records = records
+        .into_iter()
         .map(|record| {
-            check_record(record, &request.device_id, &session, &index)?;
-            let body = String::from_utf8(canonical_bytes(record)).expect("JSON is UTF-8");
-            let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
-            Ok((record, body, hash))
+            let checked = check_record(&record, &device_id, &session, &index).map(|()| {
+                let body = String::from_utf8(canonical_bytes(&record)).expect("JSON is UTF-8");
+                let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
+                StoredForm { body, hash }
+            });
+            (record, checked)
         })
         .collect();
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    // Hashes of the records already stored under these ids: one query.
-    let ids: Vec<&str> = checked.iter().filter_map(|c| c.as_ref().ok()).map(|(r, _, _)| r.id.as_str()).collect();
-    let mut known: HashMap<String, String> = HashMap::new();
-    let postgres = crate::db::is_postgres(&state.db);
-    known.extend(crate::db::stored_hashes(&mut tx, postgres, &ids).await?);
-    let mut results = Vec::with_capacity(checked.len());
-    let mut new_records = Vec::new();
-    for (record, check) in request.records.iter().zip(&checked) {
-        let result = |status, reason: Option<String>| PushResult { id: record.id.clone(), status, reason };
-        match check {
-            Err(reason) => results.push(result(PushStatus::Rejected, Some(reason.clone()))),
-            Ok((record, body, hash)) => match known.get(&record.id) {
-                Some(stored) if stored == hash => results.push(result(PushStatus::Duplicate, None)),
-                Some(_) => results.push(result(
-                    PushStatus::Conflict,
-                    Some("another record with this id is already stored; the first one is kept".into()),
-                )),
-                None => {
-                    // Later copies of this id in the same batch compare against this one.
-                    known.insert(record.id.clone(), hash.clone());
-                    new_records.push((*record, body, hash));
-                    results.push(result(PushStatus::Stored, None));
-                }
-            },
-        }
-    }
-    let received_at = now_ms();
-    let rows: Vec<NewRecordRow> = new_records
-        .iter()
-        .map(|(record, body, hash)| NewRecordRow {
-            id: &record.id,
-            campaign_id: &record.campaign_id,
-            door_id: &record.door_id,
-            device_id: &record.device_id,
-            device_seq: record.device_seq as i64,
-            received_from: &session.volunteer_id,
-            content_hash: hash,
-            body,
-            received_at,
-        })
-        .collect();
-    if !rows.is_empty() {
-        crate::db::insert_records(&mut tx, postgres, &rows).await?;
-    }
-    for (record, _, _) in &new_records {
-        for (kind, person_id, detail) in alerts_of(record, &index) {
-            sqlx::query(
-                "INSERT INTO alerts (campaign_id, kind, record_id, door_id, person_id, detail, raised_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            )
-            .bind(&record.campaign_id)
-            .bind(kind)
-            .bind(&record.id)
-            .bind(&record.door_id)
-            .bind(person_id)
-            .bind(detail)
-            .bind(received_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
-    report_outbox(&mut tx, &session, request.outbox).await?;
-    tx.commit().await?;
+    let results = state.ingest.store(CheckedBatch { session, index, outbox, records }).await?;
     Ok(Json(PushResponse { results }))
 }
 
@@ -178,31 +117,9 @@ fn check_record(record: &Record, device_id: &str, session: &Session, index: &Cam
     }
 }
 
-/// The alerts a newly stored record raises: a fever reading (at or above
-/// the campaign's threshold), and each person it lists with a red code.
-/// (kind, person id, detail.)
-fn alerts_of(record: &Record, index: &CampaignIndex) -> Vec<(&'static str, String, String)> {
-    let threshold = index.bundle.campaign.settings.fever_threshold_c;
-    match &record.kind {
-        RecordKind::TemperatureCheck { person_id, slot, celsius } if is_fever(*celsius, threshold) => {
-            let half = match slot.half {
-                walkbook_core::people::Half::Morning => "morning",
-                walkbook_core::people::Half::Afternoon => "afternoon",
-            };
-            vec![("fever", person_id.clone(), format!("{celsius:.1} °C ({} {half}, threshold {threshold:.1} °C)", slot.date))]
-        }
-        RecordKind::Visit => register([record])
-            .into_iter()
-            .filter(|person| person.health_code == Some(HealthCode::Red))
-            .map(|person| ("red_code", person.id, "red health code".to_string()))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Remembers when the volunteer's phone last reached the server and what
 /// its outbox held (for the coordinator's coverage page).
-async fn report_outbox(
+pub async fn report_outbox(
     conn: &mut sqlx::AnyConnection,
     session: &Session,
     outbox: Option<OutboxReport>,

@@ -35,8 +35,8 @@ pub async fn server() -> Server {
     };
     insert_campaign(&db, &demo_campaign()).await.unwrap();
     insert_campaign(&db, &other_campaign()).await.unwrap();
-    let campaigns = Arc::new(CampaignCache::default());
-    let state = AppState { db: db.clone(), pwa: Arc::new(Pwa::load(&dist).unwrap()), campaigns: campaigns.clone() };
+    let state = AppState::new(db.clone(), Pwa::load(&dist).unwrap());
+    let campaigns = state.campaigns.clone();
     Server { app: router(state), db, campaigns, _dir: dir }
 }
 

@@ -182,6 +182,7 @@ impl SyncClient {
         let campaign = self.campaign;
         let failed = result.is_err();
         let signed_out = matches!(result, Err(SyncFailure::SignedOut(_)));
+        let pending_before = view.with_untracked(|v| v.outbox.pending);
         view.update(|v| v.last_error = result.err());
         leptos::task::spawn_local(async move {
             let outbox = store.outbox_summary().await.unwrap_or_default();
@@ -191,7 +192,12 @@ impl SyncClient {
                 v.outbox = outbox;
                 v.meta = meta;
             });
-            campaign.changed();
+            // Screens re-read their records only when a sync may have changed
+            // them (records pulled, or acknowledged): a failed retry while
+            // offline, every few seconds to minutes, changes nothing.
+            if !failed || pending != pending_before {
+                campaign.changed();
+            }
             if failed && pending > 0 && !signed_out {
                 register_background_sync();
                 // Full jitter: a random wait up to the exponential bound, so

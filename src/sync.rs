@@ -232,10 +232,20 @@ impl SyncClient {
             // Two pushes in flight: the server parses one while it commits
             // the other. Each answer is written back (its own outbox range)
             // while later batches are on the wire; order does not matter.
-            let pushes = batches(&envelope, &entries).into_iter().map(|batch| push_batch(&envelope, batch));
+            let batches = batches(&envelope, &entries);
+            let sizes: Vec<u32> = batches.iter().map(|batch| batch.len() as u32).collect();
+            let pushes = batches.into_iter().map(|batch| push_batch(&envelope, batch));
             let commits: Vec<_> = futures::stream::iter(pushes).buffered(PUSHES_IN_FLIGHT).try_collect().await?;
-            for commit in commits {
+            for (commit, size) in commits.into_iter().zip(sizes) {
                 commit.await?;
+                // The count goes down as batches are acknowledged (the
+                // summary read at the end confirms it).
+                self.view.update(|v| {
+                    v.outbox.pending = v.outbox.pending.saturating_sub(size);
+                    if v.outbox.pending == 0 {
+                        v.outbox.oldest_pending = None;
+                    }
+                });
             }
         }
         let mut revision = store.campaign(&joined.campaign_id).await?.map_or(0, |c| c.revision);

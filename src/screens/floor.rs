@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use walkbook_core::record::{doors_blocking_close, DoorState, FloorClosure};
+use walkbook_core::record::{doors_blocking_close, DoorState, FloorClosure, RecordKind};
 use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
 use crate::door_status::{short_time, status_of, DoorStatus};
 use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
 use crate::screens::floor_notice::FloorNotice;
-use crate::screens::{door_href, state_class, state_icon, state_text, CampaignGate, StoreError};
+use crate::screens::{door_href, event_saver, state_class, state_icon, state_text, CampaignGate, StoreError};
 use crate::store::{app_store, idb::IdbError};
 
 /// Everything the floor view shows, read in one go from the store.
@@ -195,38 +195,18 @@ fn DoorTile(door: Door, status: DoorStatus) -> impl IntoView {
 #[component]
 fn FloorClosing(data: FloorData) -> impl IntoView {
     let i18n = use_i18n();
-    let context = use_campaign();
     let open_labels: Vec<String> = {
         let blocking = doors_blocking_close(data.doors.iter().map(|(d, s)| (d.id.as_str(), s.state)));
         data.doors.iter().filter(|(d, _)| blocking.contains(&d.id.as_str())).map(|(d, _)| d.label.clone()).collect()
     };
     let first_door = data.doors.first().map(|(door, _)| door.clone());
     let save_error = RwSignal::new(None::<IdbError>);
+    let save_event = event_saver(save_error);
+    // A record like a notice: synced, so the coordinator sees the floor closed.
     let close_floor = move |_| {
-        let Some(door) = first_door.clone() else { return };
-        let campaign_id = context.campaign_id();
-        leptos::task::spawn_local(async move {
-            let store = app_store();
-            let result = async {
-                let device = store.device().await?;
-                store
-                    .save_floor_closure(&FloorClosure {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        campaign_id,
-                        building_id: door.building_id.clone(),
-                        floor: door.floor,
-                        volunteer_id: device.volunteer_id,
-                        device_id: device.device_id,
-                        device_time: js_sys::Date::now() as i64,
-                    })
-                    .await
-            }
-            .await;
-            match result {
-                Ok(()) => context.changed(),
-                Err(error) => save_error.set(Some(error)),
-            }
-        });
+        let Some(door) = first_door.as_ref() else { return };
+        let kind = RecordKind::FloorClosed { building_id: door.building_id.clone(), floor: door.floor };
+        save_event(&door.building_id, door.floor, "", kind);
     };
     let all_final = data.doors.iter().all(|(_, s)| s.state == DoorState::Final) && !data.doors.is_empty();
     view! {

@@ -27,7 +27,7 @@ pub fn FloorNotice(building: Building, floor: i32) -> impl IntoView {
             async move {
                 let records = app_store().building_records(&campaign_id, &building_id).await?;
                 let records: Vec<_> = records.into_iter().map(|stored| stored.record).collect();
-                let notices = floor_notices(&records)
+                let notices = floor_notices(&building_id, &records)
                     .into_iter()
                     .map(|(floor, record)| (floor, record.device_time, record.volunteer_id.clone()))
                     .collect::<Vec<_>>();

@@ -9,6 +9,9 @@
 //! | `meta`           | `key`                   |                                           |
 //! | `drafts` (v2)    | `[campaign_id, door_id]`|                                           |
 //! | `floor_closures` (v2) | `id`               | `by_floor` [campaign, building, floor]    |
+//!
+//! (`floor_closures` is what the floor view reads of `floor_closed` records,
+//! written with each such record, saved or pulled.)
 //! | `outbox` (v3)    | `seq` (device sequence) |                                           |
 //!
 //! A record is saved in one readwrite transaction with durability "strict"
@@ -436,7 +439,7 @@ impl Store {
     /// on any error nothing of it was written.
     pub async fn save_record(&self, new: NewRecord) -> IdbResult<StoredRecord> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, META, DRAFTS], Mode::Readwrite, Durability::Strict)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, META, DRAFTS, FLOOR_CLOSURES], Mode::Readwrite, Durability::Strict)?;
         let meta = js(tx.object_store(META))?;
         let device_value = idb::request(js(meta.get(&"device".into()))?).await?;
         if device_value.is_undefined() {
@@ -470,6 +473,9 @@ impl Store {
         device.next_seq += 1;
         js(js(tx.object_store(RECORDS))?.add(&idb::to_js(&stored)?))?;
         js(js(tx.object_store(OUTBOX))?.add(&idb::to_js(&OutboxEntry::of(&stored.record)?)?))?;
+        if let Some(closure) = FloorClosure::of(&stored.record) {
+            js(js(tx.object_store(FLOOR_CLOSURES))?.put(&idb::to_js(&closure)?))?;
+        }
         js(meta.put(&idb::to_js(&device)?))?;
         js(js(tx.object_store(DRAFTS))?.delete(&key(&[new.campaign_id.into(), new.door_id.into()])))?;
         idb::committed(&tx).await?;
@@ -596,15 +602,18 @@ impl Store {
     /// marked synced; a new one is placed by its door.
     pub async fn save_pulled(&self, campaign_id: &str, pulled: &[Record], meta: &SyncMeta) -> IdbResult<()> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, DOORS, META], Mode::Readwrite, Durability::Strict)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, DOORS, META, FLOOR_CLOSURES], Mode::Readwrite, Durability::Strict)?;
         let records = js(tx.object_store(RECORDS))?;
         let doors = js(tx.object_store(DOORS))?;
         for record in pulled {
             let existing = idb::request(js(records.get(&record.id.as_str().into()))?).await?;
             let stored = if existing.is_undefined() {
-                let (building_id, floor) = match &record.kind {
-                    RecordKind::FloorNotice { building_id, floor } => (building_id.clone(), *floor),
-                    _ => {
+                if let Some(closure) = FloorClosure::of(record) {
+                    js(js(tx.object_store(FLOOR_CLOSURES))?.put(&idb::to_js(&closure)?))?;
+                }
+                let (building_id, floor) = match record.kind.floor() {
+                    Some((building_id, floor)) => (building_id.to_string(), floor),
+                    None => {
                         let door_key = key(&[campaign_id.into(), record.door_id.as_str().into()]);
                         let door = idb::request(js(doors.get(&door_key))?).await?;
                         if door.is_undefined() {
@@ -648,13 +657,6 @@ impl Store {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[DRAFTS], Mode::Readwrite, Durability::Relaxed)?;
         js(js(tx.object_store(DRAFTS))?.put(&idb::to_js(draft)?))?;
-        idb::committed(&tx).await
-    }
-
-    pub async fn save_floor_closure(&self, closure: &FloorClosure) -> IdbResult<()> {
-        let db = self.db().await?;
-        let tx = idb::transaction(&db, &[FLOOR_CLOSURES], Mode::Readwrite, Durability::Strict)?;
-        js(js(tx.object_store(FLOOR_CLOSURES))?.add(&idb::to_js(closure)?))?;
         idb::committed(&tx).await
     }
 }

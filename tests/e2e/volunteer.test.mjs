@@ -117,6 +117,16 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
   await saveAndExpect(page, "xfl-01-2-102", "final");
   await page.locator("#close-floor").click();
   await page.locator("#floor-closed").waitFor();
+  // The closure is a record in the outbox, for the coordinator's coverage.
+  const waiting = await page.evaluate(async () => {
+    const db = await new Promise((resolve) => { indexedDB.open("walkbook").onsuccess = (event) => resolve(event.target.result); });
+    const entries = await new Promise((resolve) => { db.transaction("outbox").objectStore("outbox").getAll().onsuccess = (event) => resolve(event.target.result); });
+    db.close();
+    return entries.map((entry) => JSON.parse(entry.json));
+  });
+  const closure = waiting.find((record) => record.kind?.type === "floor_closed");
+  assert.deepEqual(closure?.kind, { type: "floor_closed", building_id: "xfl-01", floor: 1 });
+  assert.equal(closure.door_id, "");
 
   // Switch to Korean: the door sheet follows.
   await page.goto(server.url + "/about");

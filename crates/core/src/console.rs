@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::campaign::CampaignBundle;
 use crate::labels::Labels;
 use crate::lang::Lang;
-use crate::record::{door_state, floor_notices, latest_record, Coverage, DoorState, Outcome, Record};
+use crate::record::{door_state, floor_closures, floor_notices, latest_record, Coverage, DoorState, Outcome, Record};
 
 /// `POST /api/v1/coordinator/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,6 +141,9 @@ pub struct FloorCoverage {
     pub complete: bool,
     /// When the notice was posted on this floor, if it was.
     pub notice_at: Option<i64>,
+    /// When a volunteer closed this floor, if one did.
+    #[serde(default)]
+    pub closed_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,9 +205,8 @@ pub fn coverage_report(bundle: &CampaignBundle, records: &[Record]) -> (Coverage
     let mut never_visited = Vec::new();
     let mut revisits = Vec::new();
     for building in &bundle.campaign.buildings {
-        let notices = floor_notices(records.iter().filter(|r| {
-            matches!(&r.kind, crate::record::RecordKind::FloorNotice { building_id, .. } if *building_id == building.id)
-        }));
+        let notices = floor_notices(&building.id, records);
+        let closures = floor_closures(&building.id, records);
         let mut building_coverage = Coverage::default();
         let mut floors = Vec::new();
         for &floor in &building.floors {
@@ -228,6 +230,7 @@ pub fn coverage_report(bundle: &CampaignBundle, records: &[Record]) -> (Coverage
                 coverage,
                 complete: coverage.doors > 0 && coverage.final_ == coverage.doors,
                 notice_at: notices.get(&floor).map(|r| r.device_time),
+                closed_at: closures.get(&floor).map(|r| r.device_time),
             });
         }
         total.merge(building_coverage);
@@ -269,7 +272,14 @@ mod tests {
         let bundle = demo_campaign();
         let mut notice = visit("", Outcome::Answered, 9);
         notice.kind = RecordKind::FloorNotice { building_id: "xfl-01".into(), floor: 1 };
+        let closed = |building: &str, floor, time| Record {
+            kind: RecordKind::FloorClosed { building_id: building.into(), floor },
+            ..visit("", Outcome::Answered, time)
+        };
         let records = vec![
+            closed("xfl-01", 2, 12),
+            closed("xfl-01", 2, 14),
+            closed("xfl-02", 1, 13),
             visit("xfl-01-1-101", Outcome::Vacant, 1),
             visit("xfl-01-1-102", Outcome::NotHome, 2),
             visit("xfl-01-2-101", Outcome::ComeBack { at: 50 }, 3),
@@ -284,6 +294,8 @@ mod tests {
         assert!(!first.floors[0].complete);
         assert_eq!(first.floors[0].notice_at, Some(9));
         assert_eq!(first.floors[1].notice_at, None);
+        assert_eq!((first.floors[0].closed_at, first.floors[1].closed_at), (None, Some(14)), "the latest closure of each floor");
+        assert_eq!(buildings[1].floors[0].closed_at, Some(13));
         assert_eq!(never.len(), bundle.doors.len() - 4);
         assert!(never.iter().all(|d| !d.id.starts_with("xfl-01-1-10") && !d.id.starts_with("xfl-01-2-10")));
         assert_eq!(revisits.iter().map(|r| r.door.id.as_str()).collect::<Vec<_>>(), vec!["xfl-01-2-101", "xfl-01-1-102"]);

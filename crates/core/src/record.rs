@@ -2,6 +2,7 @@
 //! turns a door's records into its status.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -92,11 +93,24 @@ pub enum RecordKind {
     /// "Notice posted on this floor". `door_id` is empty: the record is the
     /// floor's, not a door's.
     FloorNotice { building_id: String, floor: i32 },
+    /// A volunteer closed the floor (every door on it final). `door_id` is
+    /// empty, as for a notice.
+    FloorClosed { building_id: String, floor: i32 },
 }
 
 impl RecordKind {
     pub fn is_visit(&self) -> bool {
         matches!(self, RecordKind::Visit)
+    }
+
+    /// The (building, floor) of a floor's record (a notice, a closure).
+    pub fn floor(&self) -> Option<(&str, i32)> {
+        match self {
+            RecordKind::FloorNotice { building_id, floor } | RecordKind::FloorClosed { building_id, floor } => {
+                Some((building_id, *floor))
+            }
+            RecordKind::Visit | RecordKind::TemperatureCheck { .. } => None,
+        }
     }
 }
 
@@ -123,19 +137,33 @@ pub fn latest_record<'a>(records: impl IntoIterator<Item = &'a Record>) -> Optio
         .max_by(|a, b| a.status_order(b))
 }
 
-/// The latest "notice posted" record of each floor, from any records (of
-/// one building: others are the caller's to leave out).
-pub fn floor_notices<'a>(records: impl IntoIterator<Item = &'a Record>) -> std::collections::BTreeMap<i32, &'a Record> {
-    let mut notices: std::collections::BTreeMap<i32, &Record> = std::collections::BTreeMap::new();
-    for record in records {
-        if let RecordKind::FloorNotice { floor, .. } = &record.kind {
-            let latest = notices.entry(*floor).or_insert(record);
-            if record.status_order(latest).is_gt() {
-                *latest = record;
-            }
+/// The latest "notice posted" record of each floor of `building_id`.
+pub fn floor_notices<'a>(building_id: &str, records: impl IntoIterator<Item = &'a Record>) -> BTreeMap<i32, &'a Record> {
+    latest_by_floor(building_id, records, |kind| matches!(kind, RecordKind::FloorNotice { .. }))
+}
+
+/// The latest "floor closed" record of each floor of `building_id`.
+pub fn floor_closures<'a>(building_id: &str, records: impl IntoIterator<Item = &'a Record>) -> BTreeMap<i32, &'a Record> {
+    latest_by_floor(building_id, records, |kind| matches!(kind, RecordKind::FloorClosed { .. }))
+}
+
+fn latest_by_floor<'a>(
+    building_id: &str,
+    records: impl IntoIterator<Item = &'a Record>,
+    wanted: fn(&RecordKind) -> bool,
+) -> BTreeMap<i32, &'a Record> {
+    let mut latest: BTreeMap<i32, &Record> = BTreeMap::new();
+    for record in records.into_iter().filter(|record| wanted(&record.kind)) {
+        let Some((building, floor)) = record.kind.floor() else { continue };
+        if building != building_id {
+            continue;
+        }
+        let kept = latest.entry(floor).or_insert(record);
+        if record.status_order(kept).is_gt() {
+            *kept = record;
         }
     }
-    notices
+    latest
 }
 
 /// A door as the floor view shows it.
@@ -202,7 +230,8 @@ pub fn doors_blocking_close<'a>(doors: impl IntoIterator<Item = (&'a str, DoorSt
     doors.into_iter().filter(|(_, state)| *state != DoorState::Final).map(|(id, _)| id).collect()
 }
 
-/// The event of closing a floor, kept on the phone and synced like a record.
+/// A floor's closure as the phone's floor view reads it (its own store,
+/// indexed by floor): made from each `FloorClosed` record, saved or pulled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FloorClosure {
@@ -213,6 +242,22 @@ pub struct FloorClosure {
     pub volunteer_id: String,
     pub device_id: String,
     pub device_time: i64,
+}
+
+impl FloorClosure {
+    /// The closure a `FloorClosed` record makes (`None` for other records).
+    pub fn of(record: &Record) -> Option<FloorClosure> {
+        let RecordKind::FloorClosed { building_id, floor } = &record.kind else { return None };
+        Some(FloorClosure {
+            id: record.id.clone(),
+            campaign_id: record.campaign_id.clone(),
+            building_id: building_id.clone(),
+            floor: *floor,
+            volunteer_id: record.volunteer_id.clone(),
+            device_id: record.device_id.clone(),
+            device_time: record.device_time,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -229,7 +274,7 @@ mod tests {
             ..record(id, "p", time as u64, time, Outcome::Answered)
         };
         let (first, again, other) = (notice("n1", 2, 10), notice("n2", 2, 20), notice("n3", 5, 15));
-        let notices = floor_notices([&first, &other, &again]);
+        let notices = floor_notices("b", [&first, &other, &again]);
         assert_eq!(notices.keys().copied().collect::<Vec<_>>(), vec![2, 5]);
         assert_eq!(notices[&2].id, "n2");
         assert!(latest_record([&first, &again]).is_none(), "a notice is no visit");

@@ -116,7 +116,13 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
         "outcome": { "kind": "answered" }, "volunteer_id": volunteer_id, "device_id": "phone-1", "device_seq": 3, "device_time": now,
         "kind": { "type": "temperature_check", "person_id": person, "slot": { "date": "2026-11-28", "half": "morning" }, "celsius": 37.6 }
     });
-    let push = json!({ "device_id": "phone-1", "records": [household, not_home, check], "outbox": { "pending": 3, "oldest_pending": now } });
+    // A volunteer closed the second floor (a floor's record: no door).
+    let closed = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "campaign_id": "spring", "door_id": "", "form_id": "household", "form_version": 1,
+        "outcome": { "kind": "answered" }, "volunteer_id": volunteer_id, "device_id": "phone-1", "device_seq": 4, "device_time": now,
+        "kind": { "type": "floor_closed", "building_id": building, "floor": 2 }
+    });
+    let push = json!({ "device_id": "phone-1", "records": [household, not_home, check, closed], "outbox": { "pending": 3, "oldest_pending": now } });
     let (status, _, body) = call(&server, post("/api/v1/sync/push", Some(&volunteer), push.to_string())).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body["results"].as_array().unwrap().iter().all(|r| r["status"] == "stored"), "{body}");
@@ -127,8 +133,10 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
     assert_eq!(coverage["buildings"][0]["floors"][0]["coverage"], json!({ "doors": 2, "visited": 2, "final_": 1 }));
     assert_eq!(coverage["never_visited"].as_array().unwrap().len(), 2);
     assert_eq!(coverage["revisits"][0]["door"]["id"], doors[1].as_str());
+    let floors = &coverage["buildings"][0]["floors"];
+    assert_eq!((floors[0]["closed_at"].as_i64(), floors[1]["closed_at"].as_i64()), (None, Some(now)), "{floors}");
     let me = &coverage["volunteers"][0];
-    assert_eq!((me["name"].as_str(), me["records_today"].as_u64(), me["unsent"].as_u64()), (Some("Xiao Wang"), Some(3), Some(3)));
+    assert_eq!((me["name"].as_str(), me["records_today"].as_u64(), me["unsent"].as_u64()), (Some("Xiao Wang"), Some(4), Some(3)));
 
     // Alerts: the fever (37.6 >= 37.5) and the red code; handled with who and when.
     let (_, _, alerts) = call(&server, get("/api/v1/coordinator/campaigns/spring/alerts", &cookie)).await;

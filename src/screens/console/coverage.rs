@@ -39,13 +39,14 @@ pub fn CoverageSection() -> impl IntoView {
                             let coverage = building.coverage;
                             let missing_notice: Vec<i32> = building.floors.iter().filter(|f| f.notice_at.is_none()).map(|f| f.floor).collect();
                             let complete = building.floors.iter().filter(|f| f.complete).count();
+                            let closed = building.floors.iter().filter(|f| f.closed_at.is_some()).count();
                             let floors = building.floors.len();
                             view! {
-                                <li class="console-building" data-building=building.id.clone()>
+                                <li class="console-building" data-building=building.id.clone() data-floors-closed=closed data-floors-complete=complete>
                                     <strong>{let name = building.name.clone(); move || name.get(i18n.lang.get()).to_string()}</strong>
                                     <ProgressBar coverage=Signal::derive(move || coverage)/>
                                     <p class="muted">
-                                        {move || format!("{} {complete} / {floors}", i18n.t(Text::FloorClosed))}
+                                        {move || format!("{} {closed} / {floors} · {} {complete} / {floors}", i18n.t(Text::FloorClosed), i18n.t(Text::FloorsAllFinal))}
                                         {(!missing_notice.is_empty()).then(|| {
                                             let missing = missing_notice.clone();
                                             move || format!(" · {}: {}", i18n.t(Text::NoticeMissing),

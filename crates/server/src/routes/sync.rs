@@ -74,7 +74,7 @@ fn check_record(record: &Record, device_id: &str, session: &Session, index: &Cam
     };
     match &record.kind {
         RecordKind::Visit => {}
-        RecordKind::FloorNotice { building_id, floor } => {
+        RecordKind::FloorNotice { building_id, floor } | RecordKind::FloorClosed { building_id, floor } => {
             let known = index.bundle.campaign.building(building_id).is_some_and(|b| b.floors.contains(floor));
             if !known {
                 return Err(format!("there is no floor {floor} in building '{building_id}'"));
@@ -82,7 +82,7 @@ fn check_record(record: &Record, device_id: &str, session: &Session, index: &Cam
             return if record.door_id.is_empty() && record.answers.is_empty() {
                 Ok(())
             } else {
-                Err("a floor notice names no door and carries no answers".into())
+                Err("a floor's record (notice, closure) names no door and carries no answers".into())
             };
         }
         RecordKind::TemperatureCheck { person_id, slot, celsius } => {
@@ -206,9 +206,9 @@ pub async fn pull(
     for (_, body) in page {
         let record: Record = serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored record: {e}")))?;
         // A volunteer assigned to buildings sees only their records (and people).
-        let building = match &record.kind {
-            RecordKind::FloorNotice { building_id, .. } => Some(building_id),
-            _ => index.doors.get(&record.door_id),
+        let building = match record.kind.floor() {
+            Some((building_id, _)) => Some(building_id),
+            None => index.doors.get(&record.door_id).map(String::as_str),
         };
         if assigned.is_empty() || building.is_some_and(|b| assigned.contains(b)) {
             records.push(record);

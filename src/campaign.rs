@@ -17,8 +17,13 @@ const SERVER_WAIT_MS: u32 = 4000;
 pub struct CampaignContext {
     pub campaign: RwSignal<Option<Campaign>>,
     pub load_error: RwSignal<Option<String>>,
-    /// Bumped after every write, so screens reading the store refresh.
+    /// Bumped after every write, so screens reading the store refresh (the
+    /// floor view, which shows whether each door's record is on the server).
     pub revision: RwSignal<u64>,
+    /// Bumped when records or the territory change, not when the server
+    /// acknowledges records: screens that show no sync state (home, checks,
+    /// revisits) need not re-read everything after a push.
+    pub content_revision: RwSignal<u64>,
     /// The phone's database was found empty after this browser had used it:
     /// cleared by the browser or the phone's settings.
     pub wiped: RwSignal<bool>,
@@ -37,6 +42,12 @@ impl CampaignContext {
 
     pub fn changed(self) {
         self.revision.update(|r| *r += 1);
+        self.content_revision.update(|r| *r += 1);
+    }
+
+    /// The server acknowledged (or refused) records: only their sync state changed.
+    pub fn acknowledged(self) {
+        self.revision.update(|r| *r += 1);
     }
 }
 
@@ -49,6 +60,7 @@ pub fn provide_campaign() -> CampaignContext {
         campaign: RwSignal::new(None),
         load_error: RwSignal::new(None),
         revision: RwSignal::new(0),
+        content_revision: RwSignal::new(0),
         wiped: RwSignal::new(false),
     };
     provide_context(context);

@@ -10,8 +10,10 @@
 //! as "duplicate". So a failure at any point loses nothing and doubles nothing.
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 
-use futures::{StreamExt, TryStreamExt};
+use futures::future::{FutureExt, LocalBoxFuture};
+use futures::{Stream, StreamExt};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -166,8 +168,9 @@ impl SyncClient {
         self.view.update(|v| v.running = true);
         loop {
             AGAIN.set(false);
-            let result = self.sync_once().await;
-            self.record_result(result);
+            let pulled = Cell::new(false);
+            let result = self.sync_once(&pulled).await;
+            self.record_result(result, pulled.get());
             if !AGAIN.get() {
                 break;
             }
@@ -176,7 +179,8 @@ impl SyncClient {
         self.view.update(|v| v.running = false);
     }
 
-    fn record_result(self, result: Result<(), SyncFailure>) {
+    /// `pulled`: whether records or the territory were pulled.
+    fn record_result(self, result: Result<(), SyncFailure>, pulled: bool) {
         let store = app_store();
         let view = self.view;
         let campaign = self.campaign;
@@ -192,11 +196,14 @@ impl SyncClient {
                 v.outbox = outbox;
                 v.meta = meta;
             });
-            // Screens re-read their records only when a sync may have changed
-            // them (records pulled, or acknowledged): a failed retry while
+            // Screens re-read their records only when a sync changed them: all
+            // after records or the territory were pulled, the floor's door
+            // marks after records were acknowledged. A failed retry while
             // offline, every few seconds to minutes, changes nothing.
-            if !failed || pending != pending_before {
+            if pulled {
                 campaign.changed();
+            } else if pending != pending_before {
+                campaign.acknowledged();
             }
             if failed && pending > 0 && !signed_out {
                 register_background_sync();
@@ -212,7 +219,10 @@ impl SyncClient {
         });
     }
 
-    async fn sync_once(self) -> Result<(), SyncFailure> {
+    /// One push of the whole outbox, then the pull; `pulled` is set as soon
+    /// as a pulled page stored records or a new territory (even if a later
+    /// step fails).
+    async fn sync_once(self, pulled: &Cell<bool>) -> Result<(), SyncFailure> {
         let store = app_store();
         let mut meta = store.sync_meta().await?;
         let Some(joined) = meta.joined.clone() else { return Ok(()) };
@@ -222,31 +232,32 @@ impl SyncClient {
         let outbox = store.outbox_summary().await?;
         let report = OutboxReport { pending: outbox.pending, oldest_pending: outbox.oldest_pending };
         let envelope = push_envelope(&device.device_id, report)?;
-        let mut next_read = Some(store.start_outbox_read(None, READ_AHEAD).await?);
-        while let Some(read) = next_read.take() {
-            let entries = read.await?;
-            // The following entries are read while these are sent.
-            if let (true, Some(last)) = (entries.len() == READ_AHEAD as usize, entries.last()) {
-                next_read = Some(store.start_outbox_read(Some(last.seq), READ_AHEAD).await?);
-            }
-            // Two pushes in flight: the server parses one while it commits
-            // the other. Each answer is written back (its own outbox range)
-            // while later batches are on the wire; order does not matter.
-            let batches = batches(&envelope, &entries);
-            let sizes: Vec<u32> = batches.iter().map(|batch| batch.len() as u32).collect();
-            let pushes = batches.into_iter().map(|batch| push_batch(&envelope, batch));
-            let commits: Vec<_> = futures::stream::iter(pushes).buffered(PUSHES_IN_FLIGHT).try_collect().await?;
-            for (commit, size) in commits.into_iter().zip(sizes) {
-                commit.await?;
-                // The count goes down as batches are acknowledged (the
-                // summary read at the end confirms it).
-                self.view.update(|v| {
-                    v.outbox.pending = v.outbox.pending.saturating_sub(size);
-                    if v.outbox.pending == 0 {
-                        v.outbox.oldest_pending = None;
-                    }
-                });
-            }
+        // Two pushes in flight: the server parses one while it commits the
+        // other. Each answer is written back (its own outbox range) while
+        // later batches are on the wire; the order of those writes does not
+        // matter.
+        let first_read = start_outbox_read(None).await?;
+        let pushes = outbox_batches(&envelope, first_read)
+            .map(|batch| async {
+                let batch = batch?;
+                Ok::<_, SyncFailure>((push_batch(&envelope, &batch).await?, batch.len() as u32))
+            })
+            .buffered(PUSHES_IN_FLIGHT);
+        let mut pushes = std::pin::pin!(pushes);
+        let mut acknowledged = Vec::new();
+        while let Some(pushed) = pushes.next().await {
+            acknowledged.push(pushed?);
+        }
+        for (commit, size) in acknowledged {
+            commit.await?;
+            // The count goes down as batches are acknowledged (the summary
+            // read at the end confirms it).
+            self.view.update(|v| {
+                v.outbox.pending = v.outbox.pending.saturating_sub(size);
+                if v.outbox.pending == 0 {
+                    v.outbox.oldest_pending = None;
+                }
+            });
         }
         let mut revision = store.campaign(&joined.campaign_id).await?.map_or(0, |c| c.revision);
         loop {
@@ -256,6 +267,7 @@ impl SyncClient {
                 meta.cursor, device.device_id, report.pending
             );
             let page: PullResponse = get_json(&url).await?;
+            let brings_changes = page.campaign.is_some() || !page.records.is_empty();
             if let Some(bundle) = page.campaign {
                 // The territory first: pulled records find their doors in it.
                 store.save_bundle(&bundle).await?;
@@ -264,6 +276,7 @@ impl SyncClient {
             }
             meta.cursor = page.cursor;
             store.save_pulled(&joined.campaign_id, &page.records, &meta).await?;
+            pulled.set(pulled.get() || brings_changes);
             if !page.more {
                 break;
             }
@@ -286,20 +299,47 @@ fn push_envelope(device_id: &str, outbox: OutboxReport) -> Result<String, SyncFa
 
 const NO_RECORDS: &str = r#""records":[]"#;
 
+/// A read of the next outbox entries, started (see `Store::start_outbox_read`).
+type OutboxRead = LocalBoxFuture<'static, Result<Vec<OutboxEntry>, IdbError>>;
+
+async fn start_outbox_read(after: Option<u64>) -> Result<OutboxRead, IdbError> {
+    Ok(app_store().start_outbox_read(after, READ_AHEAD).await?.boxed_local())
+}
+
+/// The outbox as pushes, oldest first, from `first_read` on: READ_AHEAD
+/// entries are read at a time, the next ones while these are being sent.
+fn outbox_batches(envelope: &str, first_read: OutboxRead) -> impl Stream<Item = Result<Vec<OutboxEntry>, SyncFailure>> + '_ {
+    futures::stream::try_unfold((Some(first_read), VecDeque::new()), move |(mut read, mut ready)| async move {
+        while ready.is_empty() {
+            let Some(entries) = read.take() else { return Ok(None) };
+            let entries = entries.await?;
+            if let (true, Some(last)) = (entries.len() == READ_AHEAD as usize, entries.last()) {
+                read = Some(start_outbox_read(Some(last.seq)).await?);
+            }
+            ready.extend(batches(envelope, entries));
+        }
+        Ok(ready.pop_front().map(|batch| (batch, (read, ready))))
+    })
+}
+
 /// `entries` cut into pushes: each at most the batch limit and within the
 /// byte bound (a record longer than the bound goes alone, for the server to
 /// refuse with its reason).
-fn batches<'a>(envelope: &str, mut entries: &'a [OutboxEntry]) -> Vec<&'a [OutboxEntry]> {
-    let mut batches = Vec::new();
-    while !entries.is_empty() {
-        let mut bytes = envelope.len();
-        let fitting = entries.iter().take(BATCH_RECORDS as usize).take_while(|entry| {
-            bytes += entry.json.len() + 1;
-            bytes <= BATCH_BYTES
-        });
-        let (batch, rest) = entries.split_at(fitting.count().max(1));
-        batches.push(batch);
-        entries = rest;
+fn batches(envelope: &str, entries: Vec<OutboxEntry>) -> Vec<Vec<OutboxEntry>> {
+    let mut batches: Vec<Vec<OutboxEntry>> = Vec::new();
+    let mut bytes = 0;
+    for entry in entries {
+        let size = entry.json.len() + 1;
+        match batches.last_mut() {
+            Some(batch) if batch.len() < BATCH_RECORDS as usize && bytes + size <= BATCH_BYTES => {
+                bytes += size;
+                batch.push(entry);
+            }
+            _ => {
+                bytes = envelope.len() + size;
+                batches.push(vec![entry]);
+            }
+        }
     }
     batches
 }

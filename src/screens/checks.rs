@@ -47,7 +47,7 @@ fn CheckList() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let data = LocalResource::new(move || {
-        context.revision.track();
+        context.content_revision.track();
         let campaign_id = context.campaign_id();
         async move { load_checks(&campaign_id).await }
     });

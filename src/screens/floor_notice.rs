@@ -22,7 +22,7 @@ pub fn FloorNotice(building: Building, floor: i32) -> impl IntoView {
     let notices = LocalResource::new({
         let building_id = building_id.clone();
         move || {
-            context.revision.track();
+            context.content_revision.track();
             let (campaign_id, building_id) = (context.campaign_id(), building_id.clone());
             async move {
                 let records = app_store().building_records(&campaign_id, &building_id).await?;

@@ -31,7 +31,7 @@ fn CampaignHome() -> impl IntoView {
     let campaign_id = move || context.campaign_id();
     // Latest status of every visited door, by building.
     let coverage_by_building = LocalResource::new(move || {
-        context.revision.track();
+        context.content_revision.track();
         let campaign_id = campaign_id();
         async move {
             let records = app_store().campaign_records(&campaign_id).await?;

@@ -31,7 +31,7 @@ fn RevisitList() -> impl IntoView {
     let context = use_campaign();
     let campaign_id = move || context.campaign_id();
     let revisits = LocalResource::new(move || {
-        context.revision.track();
+        context.content_revision.track();
         let campaign_id = campaign_id();
         async move { load_revisits(&campaign_id).await }
     });

@@ -5,15 +5,15 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::campaign::provide_campaign;
-use crate::sync::provide_sync;
-use crate::i18n::{provide_i18n, use_i18n, Text};
 use crate::campaign::use_campaign;
+use crate::i18n::{provide_i18n, use_i18n, Text};
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
-use crate::screens::{
-    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen,
-    join::JoinScreen, revisits::RevisitsScreen,
-};
 use crate::screens::console::{ConsoleCampaignScreen, ConsoleHomeScreen};
+use crate::screens::{
+    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen, join::JoinScreen,
+    revisits::RevisitsScreen,
+};
+use crate::sync::provide_sync;
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use wasm_bindgen::prelude::*;
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::demo::{demo_campaign, DEMO_CAMPAIGN_ID};
 use walkbook_core::form::Answer;
 use walkbook_core::labels::Labels;
 use walkbook_core::record::Outcome;
 use walkbook_core::territory::{summarise_floors, Building, BuildingKind, Door};
+use wasm_bindgen::prelude::*;
 
 use crate::store::{app_store, NewRecord, Store};
 

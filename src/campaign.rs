@@ -3,10 +3,10 @@
 //! the copy built into the app. After that the phone reads only IndexedDB.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use walkbook_core::campaign::{Campaign, CampaignBundle};
 use walkbook_core::demo::{demo_campaign, DEMO_CAMPAIGN_ID};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::store::app_store;
 

@@ -17,9 +17,8 @@ pub struct DoorStatus {
 
 pub fn status_of(records: &[StoredRecord]) -> DoorStatus {
     let latest = latest_record(records.iter().map(|stored| &stored.record));
-    let on_server = latest.is_some_and(|latest| {
-        records.iter().any(|stored| stored.record.id == latest.id && stored.sync_state == SyncState::Synced)
-    });
+    let on_server =
+        latest.is_some_and(|latest| records.iter().any(|stored| stored.record.id == latest.id && stored.sync_state == SyncState::Synced));
     DoorStatus { state: door_state(latest), latest: latest.cloned(), on_server }
 }
 
@@ -52,9 +51,8 @@ pub fn building_coverage<'a>(door_count: u32, statuses: impl Iterator<Item = &'a
 pub fn short_time(ms: i64) -> String {
     let date = js_sys::Date::new(&(ms as f64).into());
     let today = js_sys::Date::new_0();
-    let same_day = date.get_date() == today.get_date()
-        && date.get_month() == today.get_month()
-        && date.get_full_year() == today.get_full_year();
+    let same_day =
+        date.get_date() == today.get_date() && date.get_month() == today.get_month() && date.get_full_year() == today.get_full_year();
     let time = format!("{:02}:{:02}", date.get_hours(), date.get_minutes());
     if same_day {
         time

@@ -2,9 +2,9 @@
 //! serde reads the JS value (no second JSON parser in the wasm). Used by the
 //! sync client and the coordinator console, never by a volunteer screen.
 
+use walkbook_core::api::ErrorBody;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use walkbook_core::api::ErrorBody;
 
 const REQUEST_TIMEOUT_MS: u32 = 20_000;
 
@@ -52,9 +52,8 @@ pub async fn send<R: serde::de::DeserializeOwned>(method: &str, url: &str, conte
 
 async fn fetch_json<R: serde::de::DeserializeOwned>(url: &str, init: web_sys::RequestInit) -> Result<R, HttpError> {
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS)));
-    let response = JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|_| HttpError::Unreachable)?;
+    let response =
+        JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(url, &init)).await.map_err(|_| HttpError::Unreachable)?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| HttpError::Unreachable)?;
     let value = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.map_err(|_| HttpError::Unreachable),

@@ -368,8 +368,7 @@ pub fn provide_i18n() -> I18n {
         .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
         .and_then(|tag| Lang::from_tag(&tag));
     let lang = stored.unwrap_or_else(|| {
-        let preferred: Vec<String> =
-            window().navigator().languages().iter().filter_map(|value| value.as_string()).collect();
+        let preferred: Vec<String> = window().navigator().languages().iter().filter_map(|value| value.as_string()).collect();
         Lang::negotiate(preferred.iter().map(String::as_str))
     });
     set_document_lang(lang);

@@ -47,10 +47,7 @@ pub fn use_service_worker() -> ServiceWorkerStatus {
 }
 
 pub fn provide_service_worker() -> ServiceWorkerStatus {
-    let status = ServiceWorkerStatus {
-        offline: RwSignal::new(OfflineReadiness::Preparing),
-        update_waiting: RwSignal::new(false),
-    };
+    let status = ServiceWorkerStatus { offline: RwSignal::new(OfflineReadiness::Preparing), update_waiting: RwSignal::new(false) };
     provide_context(status);
     leptos::task::spawn_local(async move {
         if let Err(error) = register(status).await {

@@ -15,9 +15,9 @@ use std::collections::VecDeque;
 use futures::future::{FutureExt, LocalBoxFuture};
 use futures::{Stream, StreamExt};
 use leptos::prelude::*;
+use walkbook_core::sync::{JoinResponse, OutboxReport, PullResponse, PushResponse, PushResult, PushStatus};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use walkbook_core::sync::{JoinResponse, OutboxReport, PullResponse, PushResponse, PushResult, PushStatus};
 
 use crate::campaign::CampaignContext;
 use crate::http::{get_json, post_json, send, HttpError};

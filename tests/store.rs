@@ -4,13 +4,13 @@
 #![cfg(target_arch = "wasm32")]
 
 use serde::Serialize;
-use wasm_bindgen_futures::JsFuture;
-use wasm_bindgen_test::*;
 use walkbook_app::store::{open, Draft, NewRecord, Store, SyncState, SCHEMA_VERSION};
 use walkbook_core::demo::demo_campaign;
 use walkbook_core::form::{Answer, Answers};
 use walkbook_core::record::Outcome;
 use walkbook_core::territory::Door;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -47,12 +47,7 @@ async fn a_saved_record_is_found_by_door_and_takes_the_next_sequence_number() {
     let store = seeded_store("save").await;
     let doors = store.floor_snapshot("demo-xingfu", "ht-tower", 3).await.unwrap().doors;
     store
-        .save_draft(&Draft {
-            campaign_id: "demo-xingfu".into(),
-            door_id: doors[0].id.clone(),
-            answers: Answers::new(),
-            updated_at: 1,
-        })
+        .save_draft(&Draft { campaign_id: "demo-xingfu".into(), door_id: doors[0].id.clone(), answers: Answers::new(), updated_at: 1 })
         .await
         .unwrap();
     let first = store.save_record(new_record(&doors[0], Outcome::Answered)).await.unwrap();
@@ -104,9 +99,7 @@ async fn an_older_schema_upgrades_and_keeps_its_data() {
     // A phone that ran a build with schema version 1 and saved a record.
     let old = open(&name, 1).await.unwrap();
     assert_eq!(old.object_store_names().length(), 4);
-    let tx = old
-        .transaction_with_str_and_mode("records", web_sys::IdbTransactionMode::Readwrite)
-        .unwrap();
+    let tx = old.transaction_with_str_and_mode("records", web_sys::IdbTransactionMode::Readwrite).unwrap();
     let record = serde_json::json!({
         "id": "0190a0b0-0000-7000-8000-000000000001", "campaign_id": "demo-xingfu", "door_id": "hp-01",
         "form_id": "shop", "form_version": 1, "outcome": {"kind": "vacant"}, "answers": {},
@@ -148,7 +141,10 @@ async fn an_answered_batch_leaves_the_outbox_and_refused_records_keep_their_reas
         saved.push(store.save_record(new_record(door, Outcome::NotHome)).await.unwrap());
     }
     let batch = store.outbox_batch(10).await.unwrap();
-    assert_eq!(batch.iter().map(|entry| entry.id.as_str()).collect::<Vec<_>>(), saved.iter().map(|s| s.record.id.as_str()).collect::<Vec<_>>());
+    assert_eq!(
+        batch.iter().map(|entry| entry.id.as_str()).collect::<Vec<_>>(),
+        saved.iter().map(|s| s.record.id.as_str()).collect::<Vec<_>>()
+    );
     // A record saved while the batch is on the wire is not part of its answer.
     let later = store.save_record(new_record(&doors[3], Outcome::Vacant)).await.unwrap();
     let refused = vec![(saved[1].record.id.clone(), "there is no door 'x' in this campaign".to_string())];

@@ -209,8 +209,12 @@ async fn load_checks(campaign_id: &str) -> Result<ChecksData, IdbError> {
         }
     }
     data.items.sort_by(|a, b| {
-        (&a.door.building_id, a.door.floor, &a.door.label, &a.follow_up.slot)
-            .cmp(&(&b.door.building_id, b.door.floor, &b.door.label, &b.follow_up.slot))
+        (&a.door.building_id, a.door.floor, &a.door.label, &a.follow_up.slot).cmp(&(
+            &b.door.building_id,
+            b.door.floor,
+            &b.door.label,
+            &b.follow_up.slot,
+        ))
     });
     Ok(data)
 }

@@ -71,8 +71,7 @@ fn DoorLoader() -> impl IntoView {
             let records = store.records_of_doors(&campaign_id, &[door.id.as_str()]).await?;
             let records = records.get(&door.id).map(Vec::as_slice).unwrap_or_default();
             let status = status_of(records);
-            let mut history: Vec<Record> =
-                records.iter().map(|stored| stored.record.clone()).filter(|r| r.kind.is_visit()).collect();
+            let mut history: Vec<Record> = records.iter().map(|stored| stored.record.clone()).filter(|r| r.kind.is_visit()).collect();
             history.sort_by(|a, b| b.status_order(a));
             let draft = store.draft(&campaign_id, &door.id).await?;
             Ok::<_, IdbError>(Some(DoorData { door, status, draft, history }))
@@ -93,11 +92,8 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
     let sync = use_sync();
     let campaign = context.campaign.get_untracked().expect("gated on a loaded campaign");
     let building = campaign.building(&data.door.building_id).cloned();
-    let form = building
-        .as_ref()
-        .and_then(|b| campaign.current_form(&b.form_id))
-        .and_then(|f| CompiledForm::compile(f.clone()).ok())
-        .map(Arc::new);
+    let form =
+        building.as_ref().and_then(|b| campaign.current_form(&b.form_id)).and_then(|f| CompiledForm::compile(f.clone()).ok()).map(Arc::new);
     let door = data.door.clone();
     let floor_href = format!("/b/{}/f/{}", door.building_id, door.floor);
 
@@ -182,10 +178,8 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
             problems.set(Vec::new());
             save_state.set(SaveState::Saving);
             let form_key = (form.form.id.as_str(), form.form.version);
-            let new = NewRecord {
-                supersedes: supersedes.clone(),
-                ..NewRecord::visit(&campaign_id, &door, form_key, chosen, record_answers)
-            };
+            let new =
+                NewRecord { supersedes: supersedes.clone(), ..NewRecord::visit(&campaign_id, &door, form_key, chosen, record_answers) };
             let navigate = navigate.clone();
             let back = format!("{floor_href}?saved={}", door.id);
             leptos::task::spawn_local(async move {
@@ -259,21 +253,23 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
 #[component]
 fn DoorHistory(history: Vec<Record>) -> impl IntoView {
     let i18n = use_i18n();
-    (!history.is_empty()).then(|| view! {
-        <h2>{move || i18n.t(Text::History)}</h2>
-        <ul class="link-list" id="door-history">
-            {history.into_iter().map(|record| {
-                let names = walkbook_core::people::register([&record]).into_iter().map(|p| p.name).collect::<Vec<_>>().join(", ");
-                let outcome = outcome_text(&record.outcome);
-                view! {
-                    <li class="history-item">
-                        <strong>{short_time(record.device_time)}</strong> " "
-                        <span>{move || i18n.t(outcome)}</span>
-                        {(!names.is_empty()).then(|| view! { <span class="muted">" · " {names}</span> })}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
+    (!history.is_empty()).then(|| {
+        view! {
+            <h2>{move || i18n.t(Text::History)}</h2>
+            <ul class="link-list" id="door-history">
+                {history.into_iter().map(|record| {
+                    let names = walkbook_core::people::register([&record]).into_iter().map(|p| p.name).collect::<Vec<_>>().join(", ");
+                    let outcome = outcome_text(&record.outcome);
+                    view! {
+                        <li class="history-item">
+                            <strong>{short_time(record.device_time)}</strong> " "
+                            <span>{move || i18n.t(outcome)}</span>
+                            {(!names.is_empty()).then(|| view! { <span class="muted">" · " {names}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
     })
 }
 

@@ -35,8 +35,7 @@ fn CampaignHome() -> impl IntoView {
         let campaign_id = campaign_id();
         async move {
             let records = app_store().campaign_records(&campaign_id).await?;
-            let building_of: HashMap<&str, &str> =
-                records.iter().map(|s| (s.record.door_id.as_str(), s.building_id.as_str())).collect();
+            let building_of: HashMap<&str, &str> = records.iter().map(|s| (s.record.door_id.as_str(), s.building_id.as_str())).collect();
             let mut by_building: HashMap<String, Vec<DoorStatus>> = HashMap::new();
             for (door_id, status) in statuses_by_door(&records) {
                 by_building.entry(building_of[door_id].to_string()).or_default().push(status);

@@ -20,12 +20,7 @@ pub fn JoinScreen() -> impl IntoView {
     let i18n = use_i18n();
     let campaign = use_campaign();
     let sync = use_sync();
-    let from_link = window()
-        .location()
-        .hash()
-        .ok()
-        .and_then(|hash| hash.strip_prefix("#code=").map(str::to_string))
-        .unwrap_or_default();
+    let from_link = window().location().hash().ok().and_then(|hash| hash.strip_prefix("#code=").map(str::to_string)).unwrap_or_default();
     let code = RwSignal::new(from_link);
     let state = RwSignal::new(JoinState::Idle);
     let submit = move |_| {

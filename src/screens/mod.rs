@@ -1,12 +1,12 @@
 //! One module per screen, and the small components they share.
 
 pub mod about;
+pub mod checks;
+pub mod console;
 pub mod door;
 pub mod find;
 pub mod floor;
 pub mod floor_notice;
-pub mod checks;
-pub mod console;
 pub mod home;
 pub mod join;
 pub mod questionnaire;

@@ -148,9 +148,7 @@ fn RosterEntry(
         });
         on_change.run(());
     });
-    let red_code = move || {
-        entry_answers.with(|a| a.get(walkbook_core::people::HEALTH_CODE) == Some(&Answer::Text("red".into())))
-    };
+    let red_code = move || entry_answers.with(|a| a.get(walkbook_core::people::HEALTH_CODE) == Some(&Answer::Text("red".into())));
     let remove = {
         let entry_id = entry_id.clone();
         move |_| {

@@ -59,9 +59,7 @@ impl IdbError {
     pub fn from_js(value: JsValue) -> IdbError {
         match value.dyn_into::<DomException>() {
             Ok(e) => IdbError { name: e.name(), message: e.message() },
-            Err(other) => {
-                IdbError::new("Error", other.as_string().unwrap_or_else(|| format!("{other:?}")))
-            }
+            Err(other) => IdbError::new("Error", other.as_string().unwrap_or_else(|| format!("{other:?}"))),
         }
     }
 }
@@ -100,12 +98,7 @@ pub async fn request(request: IdbRequest) -> IdbResult<JsValue> {
 
 /// Starts a transaction. Readwrite transactions of records use durability
 /// "strict": complete means on disk, not only in the OS's cache.
-pub fn transaction(
-    db: &IdbDatabase,
-    stores: &[&str],
-    mode: IdbTransactionMode,
-    durability: Durability,
-) -> IdbResult<IdbTransaction> {
+pub fn transaction(db: &IdbDatabase, stores: &[&str], mode: IdbTransactionMode, durability: Durability) -> IdbResult<IdbTransaction> {
     let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
     let options = js_sys::Object::new();
     let durability = match durability {
@@ -139,9 +132,7 @@ pub fn when_committed(transaction: IdbTransaction) -> impl std::future::Future<O
 }
 
 pub fn to_js<T: Serialize>(value: &T) -> IdbResult<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| IdbError::new("DataError", e.to_string()))
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| IdbError::new("DataError", e.to_string()))
 }
 
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> IdbResult<T> {

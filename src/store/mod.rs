@@ -36,11 +36,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::prelude::*;
 use walkbook_core::campaign::{Campaign, CampaignBundle};
 use walkbook_core::form::Answers;
 use walkbook_core::record::{FloorClosure, Record, RecordKind};
 use walkbook_core::territory::{search_key, Door};
+use wasm_bindgen::prelude::*;
 use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode as Mode};
 
 use idb::{js, key, Durability, IdbError, IdbResult};
@@ -190,7 +190,13 @@ pub struct NewRecord {
 
 impl NewRecord {
     /// A door visit made now, filled in with form `(id, version)`.
-    pub fn visit(campaign_id: &str, door: &Door, form: (&str, u32), outcome: walkbook_core::record::Outcome, answers: Answers) -> NewRecord {
+    pub fn visit(
+        campaign_id: &str,
+        door: &Door,
+        form: (&str, u32),
+        outcome: walkbook_core::record::Outcome,
+        answers: Answers,
+    ) -> NewRecord {
         NewRecord {
             id: uuid::Uuid::now_v7().to_string(),
             campaign_id: campaign_id.to_string(),
@@ -294,7 +300,11 @@ impl Store {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[CAMPAIGNS], Mode::Readonly, Durability::Relaxed)?;
         let value = idb::request(js(js(tx.object_store(CAMPAIGNS))?.get(&campaign_id.into()))?).await?;
-        if value.is_undefined() { Ok(None) } else { idb::from_js(value).map(Some) }
+        if value.is_undefined() {
+            Ok(None)
+        } else {
+            idb::from_js(value).map(Some)
+        }
     }
 
     /// Stores a campaign and its doors in one transaction (a replace: doors
@@ -308,11 +318,7 @@ impl Store {
         let everything_of_campaign = campaign_range(campaign_id)?;
         js(doors.delete(&everything_of_campaign))?;
         for door in &bundle.doors {
-            let stored = StoredDoor {
-                campaign_id: campaign_id.to_string(),
-                search_key: search_key(&door.label),
-                door: door.clone(),
-            };
+            let stored = StoredDoor { campaign_id: campaign_id.to_string(), search_key: search_key(&door.label), door: door.clone() };
             js(doors.put(&idb::to_js(&stored)?))?;
         }
         idb::committed(&tx).await
@@ -372,11 +378,7 @@ impl Store {
     }
 
     /// Every record of the given doors, grouped by door id.
-    pub async fn records_of_doors(
-        &self,
-        campaign_id: &str,
-        door_ids: &[&str],
-    ) -> IdbResult<HashMap<String, Vec<StoredRecord>>> {
+    pub async fn records_of_doors(&self, campaign_id: &str, door_ids: &[&str]) -> IdbResult<HashMap<String, Vec<StoredRecord>>> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
         let index = js(js(tx.object_store(RECORDS))?.index("by_door"))?;
@@ -422,12 +424,7 @@ impl Store {
             return idb::from_js(value);
         }
         let device_id = uuid::Uuid::new_v4().to_string();
-        let device = Device {
-            key: "device".into(),
-            volunteer_id: format!("volunteer-{}", &device_id[..8]),
-            device_id,
-            next_seq: 1,
-        };
+        let device = Device { key: "device".into(), volunteer_id: format!("volunteer-{}", &device_id[..8]), device_id, next_seq: 1 };
         js(meta.put(&idb::to_js(&device)?))?;
         idb::committed(&tx).await?;
         Ok(device)
@@ -486,7 +483,11 @@ impl Store {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[META], Mode::Readonly, Durability::Relaxed)?;
         let value = idb::request(js(js(tx.object_store(META))?.get(&"sync".into()))?).await?;
-        if value.is_undefined() { Ok(SyncMeta::default()) } else { Ok(idb::from_js::<StoredSyncMeta>(value)?.meta) }
+        if value.is_undefined() {
+            Ok(SyncMeta::default())
+        } else {
+            Ok(idb::from_js::<StoredSyncMeta>(value)?.meta)
+        }
     }
 
     pub async fn save_sync_meta(&self, meta: &SyncMeta) -> IdbResult<()> {
@@ -648,7 +649,11 @@ impl Store {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[DRAFTS], Mode::Readonly, Durability::Relaxed)?;
         let value = idb::request(js(js(tx.object_store(DRAFTS))?.get(&key(&[campaign_id.into(), door_id.into()])))?).await?;
-        if value.is_undefined() { Ok(None) } else { idb::from_js(value).map(Some) }
+        if value.is_undefined() {
+            Ok(None)
+        } else {
+            idb::from_js(value).map(Some)
+        }
     }
 
     /// Keeps a half-filled form. Committed before returning, so a killed tab
@@ -670,7 +675,8 @@ async fn settle_sync_states<'a>(tx: &web_sys::IdbTransaction, records: impl Iter
     let (Some(low), Some(high)) = (seqs.clone().min(), seqs.max()) else { return Ok(()) };
     let range = js(IdbKeyRange::bound(&(low as f64).into(), &(high as f64).into()))?;
     let keys = idb::request(js(js(tx.object_store(OUTBOX))?.get_all_keys_with_key(&range))?).await?;
-    let waiting: std::collections::HashSet<u64> = js_sys::Array::from(&keys).iter().filter_map(|key| key.as_f64()).map(|key| key as u64).collect();
+    let waiting: std::collections::HashSet<u64> =
+        js_sys::Array::from(&keys).iter().filter_map(|key| key.as_f64()).map(|key| key as u64).collect();
     for stored in pending.iter_mut().filter(|stored| !waiting.contains(&stored.record.device_seq)) {
         stored.sync_state = SyncState::Synced;
     }

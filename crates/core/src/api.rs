@@ -41,16 +41,12 @@ mod tests {
     fn error_body_has_the_documented_shape() {
         let body = ErrorBody::new("not_found", "No such endpoint: GET /api/v1/nope");
         let json = serde_json::to_value(&body).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"error": {"code": "not_found", "message": "No such endpoint: GET /api/v1/nope"}})
-        );
+        assert_eq!(json, serde_json::json!({"error": {"code": "not_found", "message": "No such endpoint: GET /api/v1/nope"}}));
     }
 
     #[test]
     fn error_body_rejects_unknown_fields() {
-        let parsed: Result<ErrorBody, _> =
-            serde_json::from_str(r#"{"error":{"code":"x","message":"y","extra":1}}"#);
+        let parsed: Result<ErrorBody, _> = serde_json::from_str(r#"{"error":{"code":"x","message":"y","extra":1}}"#);
         assert!(parsed.is_err());
     }
 }

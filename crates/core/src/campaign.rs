@@ -123,10 +123,8 @@ impl CampaignBundle {
                     "form '{}' version {} is missing: keep every version (add a new version to change a form)",
                     form.id, form.version
                 )),
-                Some(kept) if kept != form => problems.push(format!(
-                    "form '{}' version {} was changed: give the changed form a new version number",
-                    form.id, form.version
-                )),
+                Some(kept) if kept != form => problems
+                    .push(format!("form '{}' version {} was changed: give the changed form a new version number", form.id, form.version)),
                 Some(_) => {}
             }
         }

@@ -33,14 +33,7 @@ pub fn iso_8601(ms: i64, offset_minutes: i32) -> String {
     let seconds = (ms + i64::from(offset_minutes) * 60_000).rem_euclid(60_000) / 1000;
     let sign = if offset_minutes < 0 { '-' } else { '+' };
     let offset = offset_minutes.unsigned_abs();
-    format!(
-        "{}T{:02}:{:02}:{seconds:02}{sign}{:02}:{:02}",
-        local.date(),
-        local.minute / 60,
-        local.minute % 60,
-        offset / 60,
-        offset % 60
-    )
+    format!("{}T{:02}:{:02}:{seconds:02}{sign}{:02}:{:02}", local.date(), local.minute / 60, local.minute % 60, offset / 60, offset % 60)
 }
 
 /// `YYYY-MM-DD` of a day number (days since 1970-01-01); Howard Hinnant's

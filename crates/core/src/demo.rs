@@ -128,10 +128,7 @@ fn tenure() -> Question {
     single_choice(
         "tenure",
         Labels::four("业主还是租户", "業主還是租戶", "Owner or tenant", "소유자 또는 세입자"),
-        &[
-            ("owner", Labels::four("业主", "業主", "Owner", "소유자")),
-            ("tenant", Labels::four("租户", "租戶", "Tenant", "세입자")),
-        ],
+        &[("owner", Labels::four("业主", "業主", "Owner", "소유자")), ("tenant", Labels::four("租户", "租戶", "Tenant", "세입자"))],
     )
 }
 
@@ -175,7 +172,12 @@ pub fn household_form() -> Form {
                 required: true,
                 constraint: constraint(
                     ". >= 1 and . <= 30",
-                    Labels::four("人数应在 1 到 30 之间", "人數應在 1 到 30 之間", "Between 1 and 30 people", "1명에서 30명 사이여야 합니다"),
+                    Labels::four(
+                        "人数应在 1 到 30 之间",
+                        "人數應在 1 到 30 之間",
+                        "Between 1 and 30 people",
+                        "1명에서 30명 사이여야 합니다",
+                    ),
                 ),
                 ..question(
                     "household_size",
@@ -209,7 +211,12 @@ pub fn household_form() -> Form {
                 relevant: returned,
                 constraint: constraint(
                     ". >= ${returned_on}",
-                    Labels::four("不能早于返回日期", "不能早於返回日期", "Cannot be before the date of return", "돌아온 날짜보다 이를 수 없습니다"),
+                    Labels::four(
+                        "不能早于返回日期",
+                        "不能早於返回日期",
+                        "Cannot be before the date of return",
+                        "돌아온 날짜보다 이를 수 없습니다",
+                    ),
                 ),
                 ..question(
                     "quarantine_until",
@@ -229,7 +236,10 @@ pub fn household_form() -> Form {
 pub fn household_roster_form() -> Form {
     let returned = Some("${returned_from} = 'province' or ${returned_from} = 'abroad'".to_string());
     let person = vec![
-        Question { required: true, ..question("name", Labels::four("姓名或姓名缩写", "姓名或姓名縮寫", "Name or initials", "이름 또는 이니셜"), QuestionKind::Text) },
+        Question {
+            required: true,
+            ..question("name", Labels::four("姓名或姓名缩写", "姓名或姓名縮寫", "Name or initials", "이름 또는 이니셜"), QuestionKind::Text)
+        },
         single_choice(
             "relation",
             Labels::four("与户主关系", "與戶主關係", "Relation to the head of household", "세대주와의 관계"),
@@ -254,7 +264,12 @@ pub fn household_roster_form() -> Form {
         Question {
             constraint: constraint(
                 "string-length(.) >= 5 and string-length(.) <= 20",
-                Labels::four("电话号码为 5 到 20 位", "電話號碼為 5 到 20 位", "A phone number has 5 to 20 characters", "전화번호는 5~20자입니다"),
+                Labels::four(
+                    "电话号码为 5 到 20 位",
+                    "電話號碼為 5 到 20 位",
+                    "A phone number has 5 to 20 characters",
+                    "전화번호는 5~20자입니다",
+                ),
             ),
             ..question("phone", Labels::four("电话（选填）", "電話（選填）", "Phone (optional)", "전화번호 (선택)"), QuestionKind::Text)
         },
@@ -273,11 +288,21 @@ pub fn household_roster_form() -> Form {
             relevant: returned,
             constraint: constraint(
                 ". >= ${returned_on}",
-                Labels::four("不能早于返回日期", "不能早於返回日期", "Cannot be before the date of return", "돌아온 날짜보다 이를 수 없습니다"),
+                Labels::four(
+                    "不能早于返回日期",
+                    "不能早於返回日期",
+                    "Cannot be before the date of return",
+                    "돌아온 날짜보다 이를 수 없습니다",
+                ),
             ),
             ..question(
                 "quarantine_until",
-                Labels::four("居家隔离至（含当天）", "居家隔離至（含當天）", "Home quarantine until (last day)", "자가격리 종료일 (마지막 날)"),
+                Labels::four(
+                    "居家隔离至（含当天）",
+                    "居家隔離至（含當天）",
+                    "Home quarantine until (last day)",
+                    "자가격리 종료일 (마지막 날)",
+                ),
                 QuestionKind::Date,
             )
         },
@@ -457,10 +482,7 @@ mod tests {
             ("health_code", Answer::Text("green".into())),
         ]);
         let kinds: Vec<ProblemKind> = form.validate(&bad, "2026-11-28").into_iter().map(|p| p.kind).collect();
-        assert_eq!(
-            kinds,
-            vec![ProblemKind::WrongType, ProblemKind::NotAChoice("landlord".into()), ProblemKind::WrongType]
-        );
+        assert_eq!(kinds, vec![ProblemKind::WrongType, ProblemKind::NotAChoice("landlord".into()), ProblemKind::WrongType]);
         let size_out_of_range = answers(&[("household_size", Answer::Number(31.0))]);
         let problems = form.validate(&size_out_of_range, "2026-11-28");
         assert_eq!(problems[0].kind.message(Lang::Ko), "1명에서 30명 사이여야 합니다");

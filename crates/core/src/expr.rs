@@ -158,9 +158,7 @@ impl Expr {
         let expr = parser.or()?;
         match parser.peek() {
             None => Ok(expr),
-            Some((token, position)) => {
-                Err(ParseError { position, message: format!("unexpected {}", token.describe()) })
-            }
+            Some((token, position)) => Err(ParseError { position, message: format!("unexpected {}", token.describe()) }),
         }
     }
 
@@ -210,21 +208,23 @@ fn binary(op: BinaryOp, left: &Expr, right: &Expr, env: &dyn Env) -> Value {
         Or => Value::Bool(left.is_true(env) || right.is_true(env)),
         And => Value::Bool(left.is_true(env) && right.is_true(env)),
         Eq | Ne | Lt | Le | Gt | Ge => Value::Bool(compare(op, &left.eval(env), &right.eval(env))),
-        Add | Sub | Mul | Div | Mod => {
-            match (left.eval(env).as_number(), right.eval(env).as_number()) {
-                (Some(a), Some(b)) => {
-                    let n = match op {
-                        Add => a + b,
-                        Sub => a - b,
-                        Mul => a * b,
-                        Div => a / b,
-                        _ => a % b,
-                    };
-                    if n.is_finite() { Value::Number(n) } else { Value::Null }
+        Add | Sub | Mul | Div | Mod => match (left.eval(env).as_number(), right.eval(env).as_number()) {
+            (Some(a), Some(b)) => {
+                let n = match op {
+                    Add => a + b,
+                    Sub => a - b,
+                    Mul => a * b,
+                    Div => a / b,
+                    _ => a % b,
+                };
+                if n.is_finite() {
+                    Value::Number(n)
+                } else {
+                    Value::Null
                 }
-                _ => Value::Null,
             }
-        }
+            _ => Value::Null,
+        },
     }
 }
 
@@ -275,7 +275,11 @@ fn call(function: Function, args: &[Expr], env: &dyn Env) -> Value {
         }),
         Function::StringLength => Value::Number(args[0].eval(env).as_text().chars().count() as f64),
         Function::If => {
-            if args[0].is_true(env) { args[1].eval(env) } else { args[2].eval(env) }
+            if args[0].is_true(env) {
+                args[1].eval(env)
+            } else {
+                args[2].eval(env)
+            }
         }
         Function::Today => Value::Text(env.today()),
         Function::True => Value::Bool(true),
@@ -359,10 +363,8 @@ fn tokenize(source: &str) -> Result<Vec<(Token, usize)>, ParseError> {
                 if chars.get(i + 1) != Some(&'{') {
                     return Err(error(start, "'$' must start a reference like ${question_id}".into()));
                 }
-                let end = chars[i + 2..]
-                    .iter()
-                    .position(|&d| d == '}')
-                    .ok_or_else(|| error(start, "reference is not closed with '}'".into()))?;
+                let end =
+                    chars[i + 2..].iter().position(|&d| d == '}').ok_or_else(|| error(start, "reference is not closed with '}'".into()))?;
                 let name: String = chars[i + 2..i + 2 + end].iter().collect();
                 if name.is_empty() || !name.chars().all(|d| d.is_alphanumeric() || d == '_' || d == '-') {
                     return Err(error(start, format!("'{name}' is not a question id")));
@@ -441,18 +443,12 @@ impl Parser {
                 self.next += 1;
                 Ok(())
             }
-            Some((token, position)) => {
-                Err(ParseError { position, message: format!("expected {what}, found {}", token.describe()) })
-            }
+            Some((token, position)) => Err(ParseError { position, message: format!("expected {what}, found {}", token.describe()) }),
             None => Err(ParseError { position: self.end, message: format!("expected {what} at the end") }),
         }
     }
 
-    fn binary_level(
-        &mut self,
-        ops: &[&'static str],
-        operand: fn(&mut Parser) -> Result<Expr, ParseError>,
-    ) -> Result<Expr, ParseError> {
+    fn binary_level(&mut self, ops: &[&'static str], operand: fn(&mut Parser) -> Result<Expr, ParseError>) -> Result<Expr, ParseError> {
         let mut left = operand(self)?;
         while let Some(op) = self.eat_op(ops) {
             let right = operand(self)?;
@@ -531,10 +527,7 @@ impl Parser {
                 }
                 self.expect(Token::RParen, "')'")?;
                 if args.len() != arity {
-                    return Err(ParseError {
-                        position,
-                        message: format!("{name}() takes {arity} argument(s), not {}", args.len()),
-                    });
+                    return Err(ParseError { position, message: format!("{name}() takes {arity} argument(s), not {}", args.len()) });
                 }
                 Ok(Expr::Call(function, args))
             }

@@ -48,8 +48,12 @@ pub struct Constraint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuestionKind {
-    SingleChoice { choices: Vec<Choice> },
-    MultipleChoice { choices: Vec<Choice> },
+    SingleChoice {
+        choices: Vec<Choice>,
+    },
+    MultipleChoice {
+        choices: Vec<Choice>,
+    },
     Integer,
     Decimal,
     Text,
@@ -60,7 +64,9 @@ pub enum QuestionKind {
     /// A group of questions asked once per entry, e.g. per person in a
     /// household. Its questions' expressions read the same entry's answers.
     /// `required`: at least one entry. Groups do not nest.
-    Repeat { questions: Vec<Question> },
+    Repeat {
+        questions: Vec<Question>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,14 +179,20 @@ impl CompiledForm {
                     if questions.iter().any(|q| matches!(q.kind, QuestionKind::Repeat { .. })) {
                         errors.push(error("a repeat group cannot hold another repeat group".into()));
                     }
-                    let group = Form { id: question.id.clone(), version: form.version, title: question.label.clone(), questions: questions.clone() };
+                    let group = Form {
+                        id: question.id.clone(),
+                        version: form.version,
+                        title: question.label.clone(),
+                        questions: questions.clone(),
+                    };
                     match CompiledForm::compile(group) {
                         Ok(compiled) => Some(compiled),
                         Err(inner) => {
-                            errors.extend(inner.into_iter().map(|e| FormError {
-                                question_id: format!("{}/{}", question.id, e.question_id),
-                                message: e.message,
-                            }));
+                            errors.extend(
+                                inner
+                                    .into_iter()
+                                    .map(|e| FormError { question_id: format!("{}/{}", question.id, e.question_id), message: e.message }),
+                            );
                             None
                         }
                     }
@@ -202,9 +214,7 @@ impl CompiledForm {
                         for name in expr.references() {
                             let earlier = seen.get(name).is_some_and(|&i| i < index);
                             if !earlier {
-                                errors.push(error(format!(
-                                    "{what} refers to ${{{name}}}, which is not an earlier question"
-                                )));
+                                errors.push(error(format!("{what} refers to ${{{name}}}, which is not an earlier question")));
                             }
                         }
                         if !allow_current && contains_current(&expr) {
@@ -251,10 +261,7 @@ impl CompiledForm {
             if let Some(answer) = answers.get(&question.id) {
                 let answer = match (self.group(index), answer) {
                     (Some(group), Answer::Group(entries)) => Answer::Group(
-                        entries
-                            .iter()
-                            .map(|entry| Entry { id: entry.id.clone(), answers: group.prune(&entry.answers, today) })
-                            .collect(),
+                        entries.iter().map(|entry| Entry { id: entry.id.clone(), answers: group.prune(&entry.answers, today) }).collect(),
                     ),
                     _ => answer.clone(),
                 };
@@ -314,9 +321,7 @@ impl CompiledForm {
 impl ProblemKind {
     /// The message for the volunteer.
     pub fn message(&self, lang: Lang) -> String {
-        let text = |zh_hans: &str, zh_hant: &str, en: &str, ko: &str| {
-            Labels::four(zh_hans, zh_hant, en, ko).get(lang).to_string()
-        };
+        let text = |zh_hans: &str, zh_hant: &str, en: &str, ko: &str| Labels::four(zh_hans, zh_hant, en, ko).get(lang).to_string();
         match self {
             ProblemKind::Required => text("必填", "必填", "Required", "필수 항목입니다"),
             ProblemKind::WrongType => text("格式不对", "格式不對", "Not a valid answer here", "올바른 답이 아닙니다"),
@@ -344,14 +349,11 @@ fn type_problem(kind: &QuestionKind, answer: &Answer) -> Option<ProblemKind> {
         (QuestionKind::SingleChoice { choices }, Answer::Text(value)) => {
             (!choices.iter().any(|c| &c.value == value)).then(|| ProblemKind::NotAChoice(value.clone()))
         }
-        (QuestionKind::MultipleChoice { choices }, Answer::Choices(values)) => values
-            .iter()
-            .find(|value| !choices.iter().any(|c| &c.value == *value))
-            .map(|value| ProblemKind::NotAChoice(value.clone())),
-        (QuestionKind::Integer, Answer::Number(n)) => (n.fract() != 0.0).then_some(ProblemKind::WrongType),
-        (QuestionKind::Decimal | QuestionKind::Temperature, Answer::Number(n)) => {
-            (!n.is_finite()).then_some(ProblemKind::WrongType)
+        (QuestionKind::MultipleChoice { choices }, Answer::Choices(values)) => {
+            values.iter().find(|value| !choices.iter().any(|c| &c.value == *value)).map(|value| ProblemKind::NotAChoice(value.clone()))
         }
+        (QuestionKind::Integer, Answer::Number(n)) => (n.fract() != 0.0).then_some(ProblemKind::WrongType),
+        (QuestionKind::Decimal | QuestionKind::Temperature, Answer::Number(n)) => (!n.is_finite()).then_some(ProblemKind::WrongType),
         (QuestionKind::Text, Answer::Text(_)) | (QuestionKind::YesNo, Answer::Bool(_)) => None,
         (QuestionKind::Date, Answer::Text(t)) => (!is_date(t)).then_some(ProblemKind::WrongType),
         (QuestionKind::Repeat { .. }, Answer::Group(_)) => None,

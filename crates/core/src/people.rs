@@ -154,12 +154,7 @@ pub struct FollowUp {
 /// with its state at `now`. A slot whose window had closed when the person
 /// was registered is not owed. `checks`: temperature-check records (others
 /// are ignored). `offset_minutes`: the phone's UTC offset, for local days.
-pub fn follow_ups<'a>(
-    person: &Person,
-    checks: impl IntoIterator<Item = &'a Record>,
-    now: LocalTime,
-    offset_minutes: i32,
-) -> Vec<FollowUp> {
+pub fn follow_ups<'a>(person: &Person, checks: impl IntoIterator<Item = &'a Record>, now: LocalTime, offset_minutes: i32) -> Vec<FollowUp> {
     let Some(last_day) = person.quarantine_until.as_deref().and_then(day_of_date) else { return Vec::new() };
     let mut readings: HashMap<&Slot, &Record> = HashMap::new();
     for record in checks {
@@ -276,7 +271,10 @@ mod tests {
     #[test]
     fn checks_run_from_registration_to_the_last_day_of_quarantine() {
         // Registered 2026-11-28 09:00 in Beijing (01:00 UTC), until the day after tomorrow.
-        let person = Person { registered_at: DAY0 + HOUR, ..register([&household("r", DAY0 + HOUR, &[("p", "Wang", Some("2026-11-30"))])])[0].clone() };
+        let person = Person {
+            registered_at: DAY0 + HOUR,
+            ..register([&household("r", DAY0 + HOUR, &[("p", "Wang", Some("2026-11-30"))])])[0].clone()
+        };
         let now = LocalTime::at(DAY0 + HOUR, BEIJING);
         let schedule = follow_ups(&person, [], now, BEIJING);
         assert_eq!(

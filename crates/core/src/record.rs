@@ -18,7 +18,9 @@ pub enum Outcome {
     Vacant,
     NoAccess,
     /// The household asked for a visit at this time (ms since the epoch, UTC).
-    ComeBack { at: i64 },
+    ComeBack {
+        at: i64,
+    },
     Moved,
 }
 
@@ -106,9 +108,7 @@ impl RecordKind {
     /// The (building, floor) of a floor's record (a notice, a closure).
     pub fn floor(&self) -> Option<(&str, i32)> {
         match self {
-            RecordKind::FloorNotice { building_id, floor } | RecordKind::FloorClosed { building_id, floor } => {
-                Some((building_id, *floor))
-            }
+            RecordKind::FloorNotice { building_id, floor } | RecordKind::FloorClosed { building_id, floor } => Some((building_id, *floor)),
             RecordKind::Visit | RecordKind::TemperatureCheck { .. } => None,
         }
     }

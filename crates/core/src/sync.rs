@@ -131,10 +131,7 @@ mod tests {
             form_id: "f".into(),
             form_version: 1,
             outcome: Outcome::Answered,
-            answers: Answers::from([
-                ("b".to_string(), Answer::Number(2.0)),
-                ("a".to_string(), Answer::Text("x".into())),
-            ]),
+            answers: Answers::from([("b".to_string(), Answer::Number(2.0)), ("a".to_string(), Answer::Text("x".into()))]),
             volunteer_id: "v".into(),
             device_id: "p".into(),
             device_seq: 1,

@@ -45,8 +45,7 @@ pub struct Door {
 /// Groups doors into buildings' floor lists; keeps buildings' counts true.
 pub fn summarise_floors(buildings: &mut [Building], doors: &[Door]) {
     for building in buildings.iter_mut() {
-        let mut floors: Vec<i32> =
-            doors.iter().filter(|d| d.building_id == building.id).map(|d| d.floor).collect();
+        let mut floors: Vec<i32> = doors.iter().filter(|d| d.building_id == building.id).map(|d| d.floor).collect();
         building.door_count = floors.len() as u32;
         floors.sort_unstable();
         floors.dedup();
@@ -82,14 +81,7 @@ mod tests {
 
     #[test]
     fn floors_are_summarised_sorted_and_unique() {
-        let door = |id: &str, floor| Door {
-            id: id.into(),
-            building_id: "b".into(),
-            entrance: None,
-            floor,
-            label: id.into(),
-            position: 0,
-        };
+        let door = |id: &str, floor| Door { id: id.into(), building_id: "b".into(), entrance: None, floor, label: id.into(), position: 0 };
         let mut buildings = vec![Building {
             id: "b".into(),
             name: Labels::same("B"),

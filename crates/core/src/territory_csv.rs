@@ -71,11 +71,7 @@ pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), V
             continue;
         }
         if row.len() != header.len() {
-            errors.push(CsvError {
-                line,
-                column: None,
-                message: format!("{} values, but the header has {}", row.len(), header.len()),
-            });
+            errors.push(CsvError { line, column: None, message: format!("{} values, but the header has {}", row.len(), header.len()) });
             continue;
         }
         let cell = |column: &str| row[header.iter().position(|h| h == column).expect("header checked")].trim();
@@ -129,8 +125,7 @@ pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), V
             doors.push(Door { id, building_id: building_id.clone(), entrance, floor, label, position });
         };
         if grid {
-            let (Some(floors), Some(per_floor)) =
-                (number("floors", 1..=MAX_FLOORS), number("doors_per_floor", 1..=MAX_DOORS_PER_FLOOR))
+            let (Some(floors), Some(per_floor)) = (number("floors", 1..=MAX_FLOORS), number("doors_per_floor", 1..=MAX_DOORS_PER_FLOOR))
             else {
                 continue;
             };
@@ -163,12 +158,7 @@ pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), V
 /// A stable id for a building name: readable ASCII where there is some, and
 /// a short hash so that names differing only in Chinese stay apart.
 fn building_id(name: &str) -> String {
-    let readable: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .flat_map(|c| c.to_lowercase())
-        .take(16)
-        .collect();
+    let readable: String = name.chars().filter(char::is_ascii_alphanumeric).flat_map(|c| c.to_lowercase()).take(16).collect();
     // FNV-1a: a stable hash without a dependency.
     let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     format!("{readable}-{:08x}", hash as u32)
@@ -249,7 +239,8 @@ mod tests {
 
     #[test]
     fn every_bad_line_is_named_and_nothing_is_imported() {
-        let text = "building,entrance,floor,door\nBlock 1,1,one,101\nBlock 1,1,1\n,1,1,102\nBlock 1,1,1,101\nBlock 1,1,1,101\nBlock 1,1,999,101\n";
+        let text =
+            "building,entrance,floor,door\nBlock 1,1,one,101\nBlock 1,1,1\n,1,1,102\nBlock 1,1,1,101\nBlock 1,1,1,101\nBlock 1,1,999,101\n";
         let errors: Vec<String> = import(text, "household").unwrap_err().iter().map(ToString::to_string).collect();
         assert_eq!(
             errors,

@@ -2,7 +2,7 @@
 //! fever readings and red health codes, for the coordinator to handle.
 
 use serde::Serialize;
-use walkbook_core::people::{is_fever, register, HealthCode, Half};
+use walkbook_core::people::{is_fever, register, Half, HealthCode};
 use walkbook_core::record::{Record, RecordKind};
 
 use crate::campaigns::CampaignIndex;

@@ -51,13 +51,10 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = cookie_value(parts, SESSION_COOKIE).ok_or_else(|| {
-            ApiError::unauthorized("no_session", "Not signed in: join the campaign with the code from your coordinator.")
-        })?;
+        let token = cookie_value(parts, SESSION_COOKIE)
+            .ok_or_else(|| ApiError::unauthorized("no_session", "Not signed in: join the campaign with the code from your coordinator."))?;
         let session = volunteer_session(state, token).await?;
-        session.ok_or_else(|| {
-            ApiError::unauthorized("invalid_session", "This session is not valid any more: join again with a new code.")
-        })
+        session.ok_or_else(|| ApiError::unauthorized("invalid_session", "This session is not valid any more: join again with a new code."))
     }
 }
 
@@ -105,10 +102,9 @@ impl FromRequestParts<AppState> for Coordinator {
             }
         }
         match cookie_value(parts, SESSION_COOKIE) {
-            Some(token) if volunteer_session(state, token).await?.is_some() => Err(ApiError::forbidden(
-                "coordinators_only",
-                "Only a coordinator can do this: sign in with your coordinator link.",
-            )),
+            Some(token) if volunteer_session(state, token).await?.is_some() => {
+                Err(ApiError::forbidden("coordinators_only", "Only a coordinator can do this: sign in with your coordinator link."))
+            }
             _ => Err(ApiError::unauthorized("no_coordinator_session", "Not signed in as a coordinator: open your login link.")),
         }
     }

@@ -44,21 +44,17 @@ pub struct CampaignCache {
 
 impl CampaignCache {
     pub async fn get(&self, db: &Db, campaign_id: &str) -> Result<Arc<CampaignIndex>, ApiError> {
-        let revision = stored_revision(db, campaign_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("No campaign {campaign_id}")))?;
+        let revision = stored_revision(db, campaign_id).await?.ok_or_else(|| ApiError::not_found(format!("No campaign {campaign_id}")))?;
         if let Some(index) = self.loaded.read().expect("not poisoned").get(campaign_id) {
             if index.bundle.campaign.revision == revision {
                 return Ok(index.clone());
             }
         }
-        let bundle: Option<(String, i64)> = sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = $1")
-            .bind(campaign_id)
-            .fetch_optional(db)
-            .await?;
+        let bundle: Option<(String, i64)> =
+            sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = $1").bind(campaign_id).fetch_optional(db).await?;
         let (bundle, revision) = bundle.ok_or_else(|| ApiError::not_found(format!("No campaign {campaign_id}")))?;
-        let mut bundle: CampaignBundle = serde_json::from_str(&bundle)
-            .map_err(|e| ApiError::Internal(format!("stored campaign {campaign_id} is unreadable: {e}")))?;
+        let mut bundle: CampaignBundle =
+            serde_json::from_str(&bundle).map_err(|e| ApiError::Internal(format!("stored campaign {campaign_id} is unreadable: {e}")))?;
         bundle.campaign.revision = revision as u64;
         let index = Arc::new(CampaignIndex::new(bundle));
         self.loaded.write().expect("not poisoned").insert(campaign_id.to_string(), index.clone());
@@ -67,8 +63,7 @@ impl CampaignCache {
 }
 
 async fn stored_revision(db: &Db, campaign_id: &str) -> Result<Option<u64>, sqlx::Error> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT revision FROM campaigns WHERE id = $1").bind(campaign_id).fetch_optional(db).await?;
+    let row: Option<(i64,)> = sqlx::query_as("SELECT revision FROM campaigns WHERE id = $1").bind(campaign_id).fetch_optional(db).await?;
     Ok(row.map(|(revision,)| revision as u64))
 }
 
@@ -117,10 +112,8 @@ pub async fn ensure_demo_campaign(db: &Db) -> Result<(), ApiError> {
 pub async fn store_campaign(db: &Db, bundle: &CampaignBundle) -> Result<u64, ApiError> {
     let campaign_id = bundle.campaign.id.as_str();
     let mut tx = crate::db::begin_write(db).await?;
-    let stored: Option<(String, i64)> = sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = $1")
-        .bind(campaign_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let stored: Option<(String, i64)> =
+        sqlx::query_as("SELECT bundle, revision FROM campaigns WHERE id = $1").bind(campaign_id).fetch_optional(&mut *tx).await?;
     // A bundle read at revision R replaces revision R only: an edit made
     // meanwhile (another coordinator, another process) is never lost.
     // Revision 0 means "not read from here" (a new campaign, a file, the demo).
@@ -208,10 +201,9 @@ pub async fn invite(
 /// Refuses building ids the campaign does not have.
 pub fn check_buildings(index: &CampaignIndex, buildings: &[String]) -> Result<(), ApiError> {
     match buildings.iter().find(|b| index.bundle.campaign.building(b).is_none()) {
-        Some(unknown) => Err(ApiError::bad_request(
-            "unknown_building",
-            format!("There is no building '{unknown}' in {}", index.bundle.campaign.id),
-        )),
+        Some(unknown) => {
+            Err(ApiError::bad_request("unknown_building", format!("There is no building '{unknown}' in {}", index.bundle.campaign.id)))
+        }
         None => Ok(()),
     }
 }

@@ -60,7 +60,11 @@ pub fn is_postgres(db: &Db) -> bool {
 
 /// "sqlite" or "postgres", as the health probe reports it.
 pub fn backend(db: &Db) -> &'static str {
-    if is_postgres(db) { "postgres" } else { "sqlite" }
+    if is_postgres(db) {
+        "postgres"
+    } else {
+        "sqlite"
+    }
 }
 
 /// A cheap round trip that proves the database answers.
@@ -87,11 +91,7 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any
 /// Content hashes of the records already stored under `ids`: (id, hash).
 /// The ids go as one JSON parameter, unpacked by the database (fast on
 /// both, and no limit on parameters).
-pub async fn stored_hashes(
-    tx: &mut sqlx::AnyConnection,
-    postgres: bool,
-    ids: &[&str],
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn stored_hashes(tx: &mut sqlx::AnyConnection, postgres: bool, ids: &[&str]) -> Result<Vec<(String, String)>, sqlx::Error> {
     let sql = if postgres {
         "SELECT id, content_hash FROM records WHERE id IN (SELECT json_array_elements_text($1::json))"
     } else {
@@ -133,7 +133,15 @@ pub async fn insert_records(tx: &mut sqlx::AnyConnection, postgres: bool, rows: 
         .iter()
         .map(|r| {
             serde_json::json!([
-                r.id, r.campaign_id, r.door_id, r.device_id, r.device_seq, r.received_from, r.content_hash, r.body, r.received_at
+                r.id,
+                r.campaign_id,
+                r.door_id,
+                r.device_id,
+                r.device_seq,
+                r.received_from,
+                r.content_hash,
+                r.body,
+                r.received_at
             ])
         })
         .collect();

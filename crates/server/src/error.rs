@@ -75,10 +75,8 @@ impl IntoResponse for ApiError {
             ApiError::Client { status, code, message } => (status, Json(ErrorBody::new(code, message))).into_response(),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
-                let body = ErrorBody::new(
-                    "internal",
-                    "Something went wrong on the server. Records stay safe on the phone; try again later.",
-                );
+                let body =
+                    ErrorBody::new("internal", "Something went wrong on the server. Records stay safe on the phone; try again later.");
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
             }
         }

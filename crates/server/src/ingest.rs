@@ -112,10 +112,7 @@ async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Vec<PushRe
                 Err(reason) => (PushStatus::Rejected, Some(reason.clone())),
                 Ok(stored) => match known.get(&record.id) {
                     Some(hash) if *hash == stored.hash => (PushStatus::Duplicate, None),
-                    Some(_) => (
-                        PushStatus::Conflict,
-                        Some("another record with this id is already stored; the first one is kept".into()),
-                    ),
+                    Some(_) => (PushStatus::Conflict, Some("another record with this id is already stored; the first one is kept".into())),
                     None => {
                         // Later copies of this id (this batch or the group's next) compare against this one.
                         known.insert(record.id.clone(), stored.hash.clone());

@@ -12,11 +12,11 @@ pub mod routes;
 
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
@@ -43,10 +43,7 @@ impl AppState {
 
 /// The whole HTTP surface: `/api/v1/...` and, for every other path, the PWA.
 pub fn router(state: AppState) -> Router {
-    let api = api_routes()
-        .into_iter()
-        .fold(Router::new(), |router, (path, route)| router.route(path, route))
-        .fallback(unknown_api_path);
+    let api = api_routes().into_iter().fold(Router::new(), |router, (path, route)| router.route(path, route)).fallback(unknown_api_path);
     Router::new()
         .merge(api)
         .route("/api", get(unknown_api_path))
@@ -82,10 +79,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/coordinator/campaigns/{campaign}/territory", put(console::put_territory)),
         ("/api/v1/coordinator/campaigns/{campaign}/forms", post(console::post_form)),
         ("/api/v1/coordinator/campaigns/{campaign}/settings", patch(console::patch_settings)),
-        (
-            "/api/v1/coordinator/campaigns/{campaign}/volunteers",
-            get(console::list_volunteers).post(console::invite_volunteer),
-        ),
+        ("/api/v1/coordinator/campaigns/{campaign}/volunteers", get(console::list_volunteers).post(console::invite_volunteer)),
         ("/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}", delete(console::revoke_volunteer)),
         ("/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}/buildings", put(console::assign_buildings)),
         ("/api/v1/coordinator/campaigns/{campaign}/coverage", get(console::coverage)),

@@ -2,8 +2,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use walkbook_core::demo::DEMO_CAMPAIGN_ID;
 use walkbook_core::campaign::CampaignBundle;
+use walkbook_core::demo::DEMO_CAMPAIGN_ID;
 use walkbook_server::campaigns::{ensure_demo_campaign, invite, store_campaign, CampaignCache};
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
@@ -87,9 +87,7 @@ enum CoordinatorCommand {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let cli = Cli::parse();
     let result = async {
@@ -99,9 +97,8 @@ async fn main() {
             Command::Serve { addr, dist } => serve(db, addr, &shown(&cli.db), dist).await,
             Command::Invite { name, campaign, buildings, valid_days, public_url } => {
                 let valid_ms = i64::from(valid_days) * 86_400_000;
-                let (volunteer_id, code) = invite(&db, &CampaignCache::default(), &campaign, &name, &buildings, valid_ms)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let (volunteer_id, code) =
+                    invite(&db, &CampaignCache::default(), &campaign, &name, &buildings, valid_ms).await.map_err(|e| e.to_string())?;
                 println!("Invited {name} ({volunteer_id}) to {campaign}, valid for {valid_days} days.");
                 println!("Join code: {code}");
                 println!("Join link: {}/join#code={code}", public_url.trim_end_matches('/'));
@@ -113,10 +110,11 @@ async fn main() {
                 Ok(())
             }
             Command::Coordinator { action: CoordinatorCommand::Add { name, campaigns, public_url } } => {
-                let (id, code) = walkbook_server::coordinators::add_coordinator(&db, &name, &campaigns)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                println!("Added coordinator {name} ({id}), running: {}.", if campaigns.is_empty() { "no campaign yet".to_string() } else { campaigns.join(", ") });
+                let (id, code) = walkbook_server::coordinators::add_coordinator(&db, &name, &campaigns).await.map_err(|e| e.to_string())?;
+                println!(
+                    "Added coordinator {name} ({id}), running: {}.",
+                    if campaigns.is_empty() { "no campaign yet".to_string() } else { campaigns.join(", ") }
+                );
                 println!("Login link (one use, 7 days): {}/coordinator#login={code}", public_url.trim_end_matches('/'));
                 Ok(())
             }
@@ -155,9 +153,7 @@ async fn main() {
 
 async fn serve(db: db::Db, addr: SocketAddr, database: &str, dist: PathBuf) -> Result<(), String> {
     let pwa = Pwa::load(&dist).map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let state = AppState::new(db, pwa);
     println!("Walkbook is running at http://{addr}/ (database: {database})");
     axum::serve(listener, router(state))

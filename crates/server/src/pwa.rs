@@ -52,10 +52,8 @@ impl Pwa {
             .ok_or_else(|| LoadError::NoIndex(dist.to_path_buf()))?;
         let content_security_policy = content_security_policy(&String::from_utf8_lossy(&index));
         let assets = std::thread::scope(|scope| {
-            let workers: Vec<_> = files
-                .into_iter()
-                .map(|(url, bytes)| scope.spawn(move || (url.clone(), Asset::new(&url, bytes))))
-                .collect();
+            let workers: Vec<_> =
+                files.into_iter().map(|(url, bytes)| scope.spawn(move || (url.clone(), Asset::new(&url, bytes)))).collect();
             workers.into_iter().map(|worker| worker.join().expect("compressing an asset panicked")).collect()
         });
         Ok(Pwa { assets, content_security_policy })
@@ -89,11 +87,8 @@ impl Asset {
         let etag = format!("\"{}\"", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..12]));
         // Only worth it when the compressed form is meaningfully smaller.
         let worth_it = |compressed: Vec<u8>| (compressed.len() + 64 < identity.len()).then_some(compressed);
-        let (brotli, gzip) = if compressible {
-            (worth_it(brotli_compress(&identity)), worth_it(gzip_compress(&identity)))
-        } else {
-            (None, None)
-        };
+        let (brotli, gzip) =
+            if compressible { (worth_it(brotli_compress(&identity)), worth_it(gzip_compress(&identity))) } else { (None, None) };
         Asset {
             content_type,
             etag: HeaderValue::from_str(&etag).expect("base64 is a valid header value"),
@@ -105,21 +100,11 @@ impl Asset {
     }
 
     fn respond(&self, request_headers: &HeaderMap) -> Response {
-        let cache_control = if self.immutable {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        };
-        let mut response = if request_headers
-            .get(header::IF_NONE_MATCH)
-            .is_some_and(|value| value.as_bytes() == self.etag.as_bytes())
-        {
+        let cache_control = if self.immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+        let mut response = if request_headers.get(header::IF_NONE_MATCH).is_some_and(|value| value.as_bytes() == self.etag.as_bytes()) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
-            let accepted = request_headers
-                .get(header::ACCEPT_ENCODING)
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or("");
+            let accepted = request_headers.get(header::ACCEPT_ENCODING).and_then(|value| value.to_str().ok()).unwrap_or("");
             let (body, encoding) = match (&self.brotli, &self.gzip) {
                 (Some(br), _) if accepts(accepted, "br") => (br.clone(), Some("br")),
                 (_, Some(gz)) if accepts(accepted, "gzip") => (gz.clone(), Some("gzip")),
@@ -178,9 +163,8 @@ fn is_content_hashed(url: &str) -> bool {
     let name = url.rsplit('/').next().unwrap_or(url);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
 fn last_segment_has_extension(path: &str) -> bool {
@@ -264,8 +248,7 @@ mod tests {
         let html = r#"<script type="module">import init from '/a.js';</script><script src="/b.js"></script>"#;
         let csp = content_security_policy(html);
         let csp = csp.to_str().unwrap();
-        let expected = base64::engine::general_purpose::STANDARD
-            .encode(Sha256::digest(b"import init from '/a.js';"));
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import init from '/a.js';"));
         assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");
         assert_eq!(csp.matches("'sha256-").count(), 1);
         assert!(!csp.contains("unsafe-inline"));

@@ -69,7 +69,8 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
     let (_, _, bundle) = call(&server, get("/api/v1/coordinator/campaigns/spring", &cookie)).await;
     assert_eq!(bundle["doors"].as_array().unwrap().len(), 0, "nothing imported");
 
-    let (status, body) = text(&server, request("PUT", "/api/v1/coordinator/campaigns/spring/territory", &cookie, "text/csv", TERRITORY)).await;
+    let (status, body) =
+        text(&server, request("PUT", "/api/v1/coordinator/campaigns/spring/territory", &cookie, "text/csv", TERRITORY)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, _, bundle) = call(&server, get("/api/v1/coordinator/campaigns/spring", &cookie)).await;
     let doors: Vec<String> = bundle["doors"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect();
@@ -83,9 +84,11 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
     let (status, _, body) = call(&server, post("/api/v1/coordinator/campaigns/spring/forms", Some(&cookie), form.to_string())).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"]["message"].as_str().unwrap().contains("${nowhere}"), "{body}");
-    let patch = request("PATCH", "/api/v1/coordinator/campaigns/spring/settings", &cookie, "application/json", r#"{"fever_threshold_c":37.5}"#);
+    let patch =
+        request("PATCH", "/api/v1/coordinator/campaigns/spring/settings", &cookie, "application/json", r#"{"fever_threshold_c":37.5}"#);
     assert_eq!(call(&server, patch).await.0, StatusCode::OK);
-    let patch = request("PATCH", "/api/v1/coordinator/campaigns/spring/settings", &cookie, "application/json", r#"{"fever_threshold_c":3.75}"#);
+    let patch =
+        request("PATCH", "/api/v1/coordinator/campaigns/spring/settings", &cookie, "application/json", r#"{"fever_threshold_c":3.75}"#);
     assert_eq!(call(&server, patch).await.0, StatusCode::BAD_REQUEST);
 
     // Invite a volunteer: a join link with its QR code.
@@ -140,7 +143,8 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
 
     // Alerts: the fever (37.6 >= 37.5) and the red code; handled with who and when.
     let (_, _, alerts) = call(&server, get("/api/v1/coordinator/campaigns/spring/alerts", &cookie)).await;
-    let mut kinds: Vec<&str> = alerts.as_array().unwrap().iter().filter(|a| a["kind"] != "overdue").map(|a| a["kind"].as_str().unwrap()).collect();
+    let mut kinds: Vec<&str> =
+        alerts.as_array().unwrap().iter().filter(|a| a["kind"] != "overdue").map(|a| a["kind"].as_str().unwrap()).collect();
     kinds.sort_unstable();
     assert_eq!(kinds, vec!["fever", "red_code"], "{alerts}");
     let fever = alerts.as_array().unwrap().iter().find(|a| a["kind"] == "fever").unwrap();
@@ -152,7 +156,9 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
     assert_eq!(fever["handled_by"], "Secretary Liu");
 
     // Exports: BOM, ISO 8601, rows as recorded, filtered by building and days.
-    let export = |file: &str, query: &str| request("GET", &format!("/api/v1/coordinator/campaigns/spring/exports/{file}{query}"), &cookie, "text/plain", "");
+    let export = |file: &str, query: &str| {
+        request("GET", &format!("/api/v1/coordinator/campaigns/spring/exports/{file}{query}"), &cookie, "text/plain", "")
+    };
     let (status, doors_csv) = text(&server, export("doors.csv", &format!("?building={building}"))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(doors_csv.starts_with('\u{feff}'));

@@ -139,11 +139,8 @@ async fn invalid_records_are_rejected_with_reasons_and_not_stored() {
     bad_answers.outcome = Outcome::Answered;
     let mut not_uuid = record("demo-xingfu", "hp-03", 4);
     not_uuid.id = "42".into();
-    let (_, _, body) = call(
-        &server,
-        post("/api/v1/sync/push", Some(&cookie), push_body(&[unknown_door, bad_form, bad_answers, not_uuid])),
-    )
-    .await;
+    let (_, _, body) =
+        call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[unknown_door, bad_form, bad_answers, not_uuid]))).await;
     let reasons: Vec<&str> = body["results"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
     assert!(body["results"].as_array().unwrap().iter().all(|r| r["status"] == "rejected"), "{body}");
     assert!(reasons[0].contains("no door 'nowhere'"), "{reasons:?}");
@@ -232,12 +229,7 @@ fn check_record(door: &str, seq: u64, person: &str, celsius: f64) -> Record {
 }
 
 async fn alert_kinds(server: &Server) -> Vec<(String, String)> {
-    walkbook_server::alerts::list(&server.db, "demo-xingfu")
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|alert| (alert.kind, alert.person_id))
-        .collect()
+    walkbook_server::alerts::list(&server.db, "demo-xingfu").await.unwrap().into_iter().map(|alert| (alert.kind, alert.person_id)).collect()
 }
 
 #[tokio::test]
@@ -271,11 +263,8 @@ async fn fever_readings_and_red_codes_raise_one_alert_each() {
     let mut wrong_floor = batch[3].clone();
     wrong_floor.id = uuid::Uuid::new_v4().to_string();
     wrong_floor.kind = RecordKind::FloorNotice { building_id: "xfl-03".into(), floor: 9 };
-    let (_, _, body) = call(
-        &server,
-        post("/api/v1/sync/push", Some(&cookie), push_body(&[check_record(door, 6, "p-wang", 3.7), wrong_floor])),
-    )
-    .await;
+    let (_, _, body) =
+        call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[check_record(door, 6, "p-wang", 3.7), wrong_floor]))).await;
     assert!(body["results"][0]["reason"].as_str().unwrap().contains("not a body temperature"), "{body}");
     assert!(body["results"][1]["reason"].as_str().unwrap().contains("no floor 9"), "{body}");
     assert_eq!(stored_count(&server).await, 4);
@@ -311,7 +300,11 @@ async fn bad_requests_get_4xx_in_the_error_shape_and_store_nothing() {
         (post("/api/v1/sync/push", None, one.clone()), StatusCode::UNAUTHORIZED, "no_session"),
         (post("/api/v1/sync/push", Some("walkbook_session=forged"), one.clone()), StatusCode::UNAUTHORIZED, "invalid_session"),
         (post("/api/v1/sync/push", Some(&cookie), "{not json"), StatusCode::BAD_REQUEST, "invalid_json"),
-        (post("/api/v1/sync/push", Some(&cookie), r#"{"device_id":"p","records":[],"x":1}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
+        (
+            post("/api/v1/sync/push", Some(&cookie), r#"{"device_id":"p","records":[],"x":1}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+        ),
         (post("/api/v1/sync/push", Some(&cookie), r#"{"device_id":5,"records":[]}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
         (post("/api/v1/sync/push", Some(&cookie), push_body(&too_many)), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
         (post("/api/v1/sync/push", Some(&cookie), huge), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
@@ -339,8 +332,7 @@ async fn join_codes_are_single_use_and_expire() {
     let (status, _, used) = call(&server, post("/api/v1/join", None, body)).await;
     assert_eq!((status, used["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("join_code_used")));
     let (_, expired_code) = invite(&server.db, &server.campaigns, "demo-xingfu", "B", &[], -1).await.unwrap();
-    let (status, cookie, expired) =
-        call(&server, post("/api/v1/join", None, json!({ "code": expired_code }).to_string())).await;
+    let (status, cookie, expired) = call(&server, post("/api/v1/join", None, json!({ "code": expired_code }).to_string())).await;
     assert_eq!((status, expired["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("join_code_expired")));
     assert!(cookie.is_none());
 }
@@ -370,10 +362,8 @@ async fn the_openapi_document_describes_exactly_the_endpoints() {
     let (status, _, document) = call(&server, Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(document["openapi"].as_str().unwrap().starts_with("3."));
-    let documented: std::collections::BTreeSet<String> =
-        document["paths"].as_object().unwrap().keys().cloned().collect();
-    let routed: std::collections::BTreeSet<String> =
-        walkbook_server::api_routes().into_iter().map(|(path, _)| path.to_string()).collect();
+    let documented: std::collections::BTreeSet<String> = document["paths"].as_object().unwrap().keys().cloned().collect();
+    let routed: std::collections::BTreeSet<String> = walkbook_server::api_routes().into_iter().map(|(path, _)| path.to_string()).collect();
     assert_eq!(documented, routed, "every endpoint is documented, and nothing else");
     // Every documented operation exists: it never gets the unknown-endpoint 404.
     for (path, operations) in document["paths"].as_object().unwrap() {
@@ -385,7 +375,8 @@ async fn the_openapi_document_describes_exactly_the_endpoints() {
                 .body(Body::from("{}"))
                 .unwrap();
             let (status, _, body) = call(&server, request).await;
-            let unknown = status == StatusCode::NOT_FOUND && body["error"]["message"].as_str().is_some_and(|m| m.starts_with("No such endpoint"));
+            let unknown =
+                status == StatusCode::NOT_FOUND && body["error"]["message"].as_str().is_some_and(|m| m.starts_with("No such endpoint"));
             assert!(!unknown && status != StatusCode::METHOD_NOT_ALLOWED, "{method} {path}: {status} {body}");
         }
     }
@@ -437,7 +428,11 @@ async fn concurrent_pushes_of_the_same_ids_store_each_once() {
         assert_eq!(status, StatusCode::OK, "{body}");
         let results = body["results"].as_array().unwrap();
         let answered: Vec<&str> = results.iter().map(|r| r["id"].as_str().unwrap()).collect();
-        assert_eq!(answered, records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), "each push is answered for its own records, in order");
+        assert_eq!(
+            answered,
+            records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            "each push is answered for its own records, in order"
+        );
         assert!(results[..20].iter().all(|r| r["status"] == "stored"));
         statuses.entry("shared".into()).or_default().push(results[20]["status"].as_str().unwrap().into());
         statuses.entry("contested".into()).or_default().push(results[21]["status"].as_str().unwrap().into());

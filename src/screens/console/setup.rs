@@ -2,10 +2,10 @@
 //! threshold, the languages) and the CSV exports.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use walkbook_core::console::{CampaignChanged, SettingsUpdate};
 use walkbook_core::lang::Lang;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use super::campaign::use_console;
 use crate::http::{send, send_json, HttpError};
@@ -52,9 +52,7 @@ pub fn SetupSection() -> impl IntoView {
     let current_threshold = move || console.bundle.get().map(|b| b.campaign.settings.fever_threshold_c.to_string()).unwrap_or_default();
     // The campaign's languages: the ones its forms and names are written in.
     let languages = RwSignal::new(None::<Vec<Lang>>);
-    let shown_languages = move || {
-        languages.get().or_else(|| console.bundle.get().map(|b| b.campaign.languages)).unwrap_or_default()
-    };
+    let shown_languages = move || languages.get().or_else(|| console.bundle.get().map(|b| b.campaign.languages)).unwrap_or_default();
     let save_languages = move |_| {
         let update = SettingsUpdate { languages: Some(shown_languages()), ..Default::default() };
         let url = console.api("/settings");

@@ -134,7 +134,8 @@ fn InviteForm() -> impl IntoView {
     let invitation = RwSignal::new(None::<InviteResponse>);
     let error = RwSignal::new(None::<HttpError>);
     let invite = move |_| {
-        let request = InviteRequest { name: name.get_untracked(), buildings: buildings.get_untracked(), valid_days: valid_days.get_untracked() };
+        let request =
+            InviteRequest { name: name.get_untracked(), buildings: buildings.get_untracked(), valid_days: valid_days.get_untracked() };
         let url = console.api("/volunteers");
         leptos::task::spawn_local(async move {
             match post_json::<_, InviteResponse>(&url, &request).await {

@@ -14,8 +14,8 @@ use axum::Json;
 use serde::Deserialize;
 use walkbook_core::campaign::{Campaign, CampaignBundle, Settings};
 use walkbook_core::console::{
-    coverage_report, AlertView, AssignRequest, CampaignChanged, CampaignSummary, CoordinatorView, CoverageReport,
-    CreateCampaign, DoorRef, InviteRequest, InviteResponse, LoginRequest, SettingsUpdate, VolunteerSummary,
+    coverage_report, AlertView, AssignRequest, CampaignChanged, CampaignSummary, CoordinatorView, CoverageReport, CreateCampaign, DoorRef,
+    InviteRequest, InviteResponse, LoginRequest, SettingsUpdate, VolunteerSummary,
 };
 use walkbook_core::dates::{day_of_date, iso_8601, LocalTime};
 use walkbook_core::form::{Answer, CompiledForm, Form};
@@ -39,10 +39,7 @@ pub async fn login(
 ) -> Result<impl IntoResponse, ApiError> {
     let request = json_body(body)?;
     let (id, name, token) = crate::coordinators::login(&state.db, &request.code).await?;
-    Ok((
-        AppendHeaders([(header::SET_COOKIE, coordinator_cookie(&token, is_https(&headers)))]),
-        Json(CoordinatorView { id, name }),
-    ))
+    Ok((AppendHeaders([(header::SET_COOKIE, coordinator_cookie(&token, is_https(&headers)))]), Json(CoordinatorView { id, name })))
 }
 
 fn is_https(headers: &HeaderMap) -> bool {
@@ -114,7 +111,10 @@ pub async fn create_campaign(
             revision: 0,
             name: request.name,
             languages: request.languages.unwrap_or_else(|| walkbook_core::lang::Lang::ALL.to_vec()),
-            settings: Settings { fever_threshold_c: check_threshold(request.fever_threshold_c)?.unwrap_or(defaults.fever_threshold_c), ..defaults },
+            settings: Settings {
+                fever_threshold_c: check_threshold(request.fever_threshold_c)?.unwrap_or(defaults.fever_threshold_c),
+                ..defaults
+            },
             forms: vec![household, walkbook_core::demo::shop_form()],
             buildings: Vec::new(),
         },
@@ -288,8 +288,7 @@ pub async fn invite_volunteer(
         return Err(ApiError::bad_request("invalid_valid_days", "An invitation is valid for 1 to 60 days."));
     }
     let valid_ms = i64::from(request.valid_days) * 86_400_000;
-    let (volunteer_id, code) =
-        invite(&state.db, &state.campaigns, &campaign_id, request.name.trim(), &request.buildings, valid_ms).await?;
+    let (volunteer_id, code) = invite(&state.db, &state.campaigns, &campaign_id, request.name.trim(), &request.buildings, valid_ms).await?;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
     let scheme = if is_https(&headers) { "https" } else { "http" };
     let link = format!("{scheme}://{host}/join#code={code}");
@@ -357,11 +356,10 @@ struct Stored {
 }
 
 async fn stored_records(state: &AppState, campaign_id: &str) -> Result<Vec<Stored>, ApiError> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT received_from, body FROM records WHERE campaign_id = $1 ORDER BY seq")
-            .bind(campaign_id)
-            .fetch_all(&state.db)
-            .await?;
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT received_from, body FROM records WHERE campaign_id = $1 ORDER BY seq")
+        .bind(campaign_id)
+        .fetch_all(&state.db)
+        .await?;
     rows.into_iter()
         .map(|(received_from, body)| {
             let record = serde_json::from_str(&body).map_err(|e| ApiError::Internal(format!("stored record: {e}")))?;
@@ -435,8 +433,7 @@ pub async fn list_alerts(
             let id = format!("overdue:{}:{}:{half}", person.id, follow_up.slot.date);
             let handled = handled.iter().find(|(alert_id, _, _)| *alert_id == id);
             // An overdue check counts from the end of its window.
-            let closes = day_of_date(&follow_up.slot.date).unwrap_or(0) * 86_400_000
-                + i64::from(follow_up.slot.half.window().1) * 60_000
+            let closes = day_of_date(&follow_up.slot.date).unwrap_or(0) * 86_400_000 + i64::from(follow_up.slot.half.window().1) * 60_000
                 - i64::from(offset) * 60_000;
             alerts.push(AlertView {
                 id,
@@ -463,13 +460,15 @@ pub async fn handle_alert(
 ) -> Result<Json<Vec<AlertView>>, ApiError> {
     coordinator.campaign(&state, &campaign_id).await?;
     let handled = if alert_id.starts_with("overdue:") {
-        sqlx::query("INSERT INTO overdue_handled (campaign_id, alert_id, handled_by, handled_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-            .bind(&campaign_id)
-            .bind(&alert_id)
-            .bind(&coordinator.name)
-            .bind(now_ms())
-            .execute(&state.db)
-            .await?;
+        sqlx::query(
+            "INSERT INTO overdue_handled (campaign_id, alert_id, handled_by, handled_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(&campaign_id)
+        .bind(&alert_id)
+        .bind(&coordinator.name)
+        .bind(now_ms())
+        .execute(&state.db)
+        .await?;
         true
     } else {
         let id: i64 = alert_id.parse().map_err(|_| ApiError::not_found(format!("No alert {alert_id}")))?;
@@ -515,7 +514,10 @@ pub async fn export(
     let index = coordinator.campaign(&state, &campaign_id).await?;
     let day = |date: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {
         date.as_deref()
-            .map(|d| day_of_date(d).ok_or_else(|| ApiError::bad_request("invalid_query", format!("'{name}' must be a date YYYY-MM-DD, not '{d}'"))))
+            .map(|d| {
+                day_of_date(d)
+                    .ok_or_else(|| ApiError::bad_request("invalid_query", format!("'{name}' must be a date YYYY-MM-DD, not '{d}'")))
+            })
             .transpose()
     };
     let (from, to) = (day(&query.from, "from")?, day(&query.to, "to")?);
@@ -525,7 +527,9 @@ pub async fn export(
     let in_building = |building_id: &str| query.building.as_deref().is_none_or(|b| b == building_id);
     let records: Vec<Record> = stored_records(&state, &campaign_id).await?.into_iter().map(|s| s.record).collect();
     let doors: HashMap<&str, &walkbook_core::territory::Door> = index.bundle.doors.iter().map(|d| (d.id.as_str(), d)).collect();
-    let building_name = |id: &str| index.bundle.campaign.building(id).map(|b| b.name.get(walkbook_core::lang::Lang::ZhHans).to_string()).unwrap_or_default();
+    let building_name = |id: &str| {
+        index.bundle.campaign.building(id).map(|b| b.name.get(walkbook_core::lang::Lang::ZhHans).to_string()).unwrap_or_default()
+    };
     let mut csv = Csv::new();
     match file.as_str() {
         "doors.csv" => {
@@ -571,7 +575,13 @@ pub async fn export(
                 row.extend(FIELDS.iter().map(|field| match person.answers.get(*field) {
                     Some(Answer::Text(text)) => text.clone(),
                     Some(Answer::Number(n)) => n.to_string(),
-                    Some(Answer::Bool(b)) => if *b { "yes".into() } else { "no".into() },
+                    Some(Answer::Bool(b)) => {
+                        if *b {
+                            "yes".into()
+                        } else {
+                            "no".into()
+                        }
+                    }
                     Some(Answer::Choices(values)) => values.join(" "),
                     Some(Answer::Group(_)) | None => String::new(),
                 }));
@@ -580,7 +590,20 @@ pub async fn export(
             }
         }
         "checks.csv" => {
-            csv.row(&["building", "floor", "door", "person_id", "name", "date", "half", "celsius", "fever", "recorded_at", "volunteer", "record_id"]);
+            csv.row(&[
+                "building",
+                "floor",
+                "door",
+                "person_id",
+                "name",
+                "date",
+                "half",
+                "celsius",
+                "fever",
+                "recorded_at",
+                "volunteer",
+                "record_id",
+            ]);
             let people = register(&records);
             let threshold = index.bundle.campaign.settings.fever_threshold_c;
             for record in &records {

@@ -2,6 +2,6 @@
 
 pub mod campaigns;
 pub mod console;
+pub mod health;
 pub mod join;
 pub mod sync;
-pub mod health;

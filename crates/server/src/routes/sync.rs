@@ -10,8 +10,7 @@ use sha2::{Digest, Sha256};
 use walkbook_core::dates::LocalTime;
 use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::sync::{
-    canonical_bytes, OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES,
-    MAX_PUSH_RECORDS,
+    canonical_bytes, OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
 };
 
 use crate::auth::Session;
@@ -109,21 +108,13 @@ fn check_record(record: &Record, device_id: &str, session: &Session, index: &Cam
     let today = LocalTime::at(record.device_time, 14 * 60).date();
     match form.validate(&record.answers, &today).first() {
         None => Ok(()),
-        Some(problem) => Err(format!(
-            "answer '{}': {}",
-            problem.question_id,
-            problem.kind.message(walkbook_core::lang::Lang::En)
-        )),
+        Some(problem) => Err(format!("answer '{}': {}", problem.question_id, problem.kind.message(walkbook_core::lang::Lang::En))),
     }
 }
 
 /// Remembers when the volunteer's phone last reached the server and what
 /// its outbox held (for the coordinator's coverage page).
-pub async fn report_outbox(
-    conn: &mut sqlx::AnyConnection,
-    session: &Session,
-    outbox: Option<OutboxReport>,
-) -> Result<(), sqlx::Error> {
+pub async fn report_outbox(conn: &mut sqlx::AnyConnection, session: &Session, outbox: Option<OutboxReport>) -> Result<(), sqlx::Error> {
     let (pending, oldest) = match outbox {
         Some(report) => (Some(i64::from(report.pending)), report.oldest_pending),
         None => (None, None),
@@ -176,10 +167,8 @@ pub async fn pull(
     report_outbox(&mut *state.db.acquire().await?, &session, outbox).await?;
     // The newest record now bounds the page, so that a record committed
     // meanwhile is left for the next pull, not passed over by the cursor.
-    let (newest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM records WHERE campaign_id = $1")
-        .bind(&session.campaign_id)
-        .fetch_one(&state.db)
-        .await?;
+    let (newest,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(seq) FROM records WHERE campaign_id = $1").bind(&session.campaign_id).fetch_one(&state.db).await?;
     let newest = newest.unwrap_or(0).max(query.cursor);
     // The pulling device's own records are not counted against the page:
     // after a large push the cursor passes them in one request.

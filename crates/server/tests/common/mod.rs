@@ -76,4 +76,3 @@ pub fn post(uri: &str, cookie: Option<&str>, body: impl Into<Body>) -> Request<B
 pub fn get(uri: &str, cookie: &str) -> Request<Body> {
     Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap()
 }
-

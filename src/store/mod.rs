@@ -79,7 +79,12 @@ pub struct OutboxEntry {
 
 impl OutboxEntry {
     fn of(record: &Record) -> IdbResult<OutboxEntry> {
-        let json = js_sys::JSON::stringify(&idb::to_js(record)?).map_err(IdbError::from_js)?;
+        OutboxEntry::of_serialised(record, &idb::to_js(record)?)
+    }
+
+    /// With `record_js`, the record already serialised.
+    fn of_serialised(record: &Record, record_js: &JsValue) -> IdbResult<OutboxEntry> {
+        let json = js_sys::JSON::stringify(record_js).map_err(IdbError::from_js)?;
         Ok(OutboxEntry { seq: record.device_seq, id: record.id.clone(), device_time: record.device_time, json: json.into() })
     }
 }
@@ -468,8 +473,21 @@ impl Store {
             sync_problem: None,
         };
         device.next_seq += 1;
-        js(js(tx.object_store(RECORDS))?.add(&idb::to_js(&stored)?))?;
-        js(js(tx.object_store(OUTBOX))?.add(&idb::to_js(&OutboxEntry::of(&stored.record)?)?))?;
+        // Serialised once (saving is on the path of a tap): the record's JSON
+        // is its outbox entry's, and the record with the phone's own fields
+        // of `StoredRecord` added is what `records` holds.
+        let record_js = idb::to_js(&stored.record)?;
+        let entry = OutboxEntry::of_serialised(&stored.record, &record_js)?;
+        let phone_fields = [
+            ("building_id", JsValue::from_str(&stored.building_id)),
+            ("floor", JsValue::from(stored.floor)),
+            ("sync_state", idb::to_js(&stored.sync_state)?),
+        ];
+        for (field, value) in phone_fields {
+            js(js_sys::Reflect::set(&record_js, &field.into(), &value))?;
+        }
+        js(js(tx.object_store(RECORDS))?.add(&record_js))?;
+        js(js(tx.object_store(OUTBOX))?.add(&idb::to_js(&entry)?))?;
         if let Some(closure) = FloorClosure::of(&stored.record) {
             js(js(tx.object_store(FLOOR_CLOSURES))?.put(&idb::to_js(&closure)?))?;
         }
@@ -535,11 +553,6 @@ impl Store {
         Ok(async move { idb::all_from_js(idb::request(read).await?) })
     }
 
-    /// The oldest entries of the outbox, at most `limit`, in sequence order.
-    pub async fn outbox_batch(&self, limit: u32) -> IdbResult<Vec<OutboxEntry>> {
-        self.start_outbox_read(None, limit).await?.await
-    }
-
     /// The outbox at a glance, without reading every entry: a count, the
     /// first entry (the oldest), and the refused records.
     pub async fn outbox_summary(&self) -> IdbResult<OutboxSummary> {
@@ -572,7 +585,7 @@ impl Store {
     }
 
     /// Starts recording the server's answer for `batch` (consecutive entries
-    /// from `outbox_batch`) in one transaction: records it refused are
+    /// read by `start_outbox_read`) in one transaction: records it refused are
     /// marked with the reason (`refused`: id and reason), and the batch's
     /// range leaves the outbox. Returns what resolves once that committed,
     /// so the caller can send the next batch meanwhile.

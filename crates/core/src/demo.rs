@@ -157,6 +157,19 @@ fn returned_on(relevant: &Option<String>) -> Question {
     }
 }
 
+/// The last day of home quarantine, asked when `relevant`; not before the
+/// date of return.
+fn quarantine_until(relevant: &Option<String>, label: Labels) -> Question {
+    Question {
+        relevant: relevant.clone(),
+        constraint: constraint(
+            ". >= ${returned_on}",
+            Labels::four("不能早于返回日期", "不能早於返回日期", "Cannot be before the date of return", "돌아온 날짜보다 이를 수 없습니다"),
+        ),
+        ..question("quarantine_until", label, QuestionKind::Date)
+    }
+}
+
 fn notes() -> Question {
     question("notes", Labels::four("备注", "備註", "Notes", "메모"), QuestionKind::Text)
 }
@@ -207,23 +220,7 @@ pub fn household_form() -> Form {
                 )
             },
             returned_on(&returned),
-            Question {
-                relevant: returned,
-                constraint: constraint(
-                    ". >= ${returned_on}",
-                    Labels::four(
-                        "不能早于返回日期",
-                        "不能早於返回日期",
-                        "Cannot be before the date of return",
-                        "돌아온 날짜보다 이를 수 없습니다",
-                    ),
-                ),
-                ..question(
-                    "quarantine_until",
-                    Labels::four("居家隔离至", "居家隔離至", "Home quarantine until", "자가격리 종료일"),
-                    QuestionKind::Date,
-                )
-            },
+            quarantine_until(&returned, Labels::four("居家隔离至", "居家隔離至", "Home quarantine until", "자가격리 종료일")),
             health_code(),
             notes(),
         ],
@@ -284,28 +281,10 @@ pub fn household_roster_form() -> Form {
         ),
         returned_on(&returned),
         health_code(),
-        Question {
-            relevant: returned,
-            constraint: constraint(
-                ". >= ${returned_on}",
-                Labels::four(
-                    "不能早于返回日期",
-                    "不能早於返回日期",
-                    "Cannot be before the date of return",
-                    "돌아온 날짜보다 이를 수 없습니다",
-                ),
-            ),
-            ..question(
-                "quarantine_until",
-                Labels::four(
-                    "居家隔离至（含当天）",
-                    "居家隔離至（含當天）",
-                    "Home quarantine until (last day)",
-                    "자가격리 종료일 (마지막 날)",
-                ),
-                QuestionKind::Date,
-            )
-        },
+        quarantine_until(
+            &returned,
+            Labels::four("居家隔离至（含当天）", "居家隔離至（含當天）", "Home quarantine until (last day)", "자가격리 종료일 (마지막 날)"),
+        ),
     ];
     Form {
         id: "household".into(),

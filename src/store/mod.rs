@@ -301,15 +301,21 @@ impl Store {
         }
     }
 
-    pub async fn campaign(&self, campaign_id: &str) -> IdbResult<Option<Campaign>> {
+    /// The value stored under `key` in `store`, if any, in a readonly
+    /// transaction of its own.
+    async fn get<T: serde::de::DeserializeOwned>(&self, store: &str, key: &JsValue) -> IdbResult<Option<T>> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[CAMPAIGNS], Mode::Readonly, Durability::Relaxed)?;
-        let value = idb::request(js(js(tx.object_store(CAMPAIGNS))?.get(&campaign_id.into()))?).await?;
+        let tx = idb::transaction(&db, &[store], Mode::Readonly, Durability::Relaxed)?;
+        let value = idb::request(js(js(tx.object_store(store))?.get(key))?).await?;
         if value.is_undefined() {
             Ok(None)
         } else {
             idb::from_js(value).map(Some)
         }
+    }
+
+    pub async fn campaign(&self, campaign_id: &str) -> IdbResult<Option<Campaign>> {
+        self.get(CAMPAIGNS, &campaign_id.into()).await
     }
 
     /// Stores a campaign and its doors in one transaction (a replace: doors
@@ -357,14 +363,8 @@ impl Store {
     }
 
     pub async fn door(&self, campaign_id: &str, door_id: &str) -> IdbResult<Option<Door>> {
-        let db = self.db().await?;
-        let tx = idb::transaction(&db, &[DOORS], Mode::Readonly, Durability::Relaxed)?;
-        let value = idb::request(js(js(tx.object_store(DOORS))?.get(&key(&[campaign_id.into(), door_id.into()])))?).await?;
-        if value.is_undefined() {
-            Ok(None)
-        } else {
-            Ok(Some(idb::from_js::<StoredDoor>(value)?.door))
-        }
+        let stored: Option<StoredDoor> = self.get(DOORS, &key(&[campaign_id.into(), door_id.into()])).await?;
+        Ok(stored.map(|stored| stored.door))
     }
 
     /// Doors whose label starts with what the volunteer typed (normalised by
@@ -498,14 +498,8 @@ impl Store {
     }
 
     pub async fn sync_meta(&self) -> IdbResult<SyncMeta> {
-        let db = self.db().await?;
-        let tx = idb::transaction(&db, &[META], Mode::Readonly, Durability::Relaxed)?;
-        let value = idb::request(js(js(tx.object_store(META))?.get(&"sync".into()))?).await?;
-        if value.is_undefined() {
-            Ok(SyncMeta::default())
-        } else {
-            Ok(idb::from_js::<StoredSyncMeta>(value)?.meta)
-        }
+        let stored: Option<StoredSyncMeta> = self.get(META, &"sync".into()).await?;
+        Ok(stored.map(|stored| stored.meta).unwrap_or_default())
     }
 
     pub async fn save_sync_meta(&self, meta: &SyncMeta) -> IdbResult<()> {
@@ -659,14 +653,7 @@ impl Store {
     }
 
     pub async fn draft(&self, campaign_id: &str, door_id: &str) -> IdbResult<Option<Draft>> {
-        let db = self.db().await?;
-        let tx = idb::transaction(&db, &[DRAFTS], Mode::Readonly, Durability::Relaxed)?;
-        let value = idb::request(js(js(tx.object_store(DRAFTS))?.get(&key(&[campaign_id.into(), door_id.into()])))?).await?;
-        if value.is_undefined() {
-            Ok(None)
-        } else {
-            idb::from_js(value).map(Some)
-        }
+        self.get(DRAFTS, &key(&[campaign_id.into(), door_id.into()])).await
     }
 
     /// Keeps a half-filled form. Committed before returning, so a killed tab

@@ -68,6 +68,15 @@ thread_local! {
     static TIMER: Cell<Option<i32>> = const { Cell::new(None) };
 }
 
+/// What one sync wrote to the phone's store, for the screens to refresh.
+#[derive(Default)]
+struct StoreChanges {
+    /// Records or a new territory were pulled.
+    pulled: Cell<bool>,
+    /// The server's answers for records were written back.
+    acknowledged: Cell<bool>,
+}
+
 pub fn use_sync() -> SyncClient {
     expect_context::<SyncClient>()
 }
@@ -168,9 +177,9 @@ impl SyncClient {
         self.view.update(|v| v.running = true);
         loop {
             AGAIN.set(false);
-            let pulled = Cell::new(false);
-            let result = self.sync_once(&pulled).await;
-            self.record_result(result, pulled.get());
+            let changes = StoreChanges::default();
+            let result = self.sync_once(&changes).await;
+            self.record_result(result, &changes);
             if !AGAIN.get() {
                 break;
             }
@@ -179,14 +188,13 @@ impl SyncClient {
         self.view.update(|v| v.running = false);
     }
 
-    /// `pulled`: whether records or the territory were pulled.
-    fn record_result(self, result: Result<(), SyncFailure>, pulled: bool) {
+    fn record_result(self, result: Result<(), SyncFailure>, changes: &StoreChanges) {
         let store = app_store();
         let view = self.view;
         let campaign = self.campaign;
         let failed = result.is_err();
         let signed_out = matches!(result, Err(SyncFailure::SignedOut(_)));
-        let pending_before = view.with_untracked(|v| v.outbox.pending);
+        let (pulled, acknowledged) = (changes.pulled.get(), changes.acknowledged.get());
         view.update(|v| v.last_error = result.err());
         leptos::task::spawn_local(async move {
             let outbox = store.outbox_summary().await.unwrap_or_default();
@@ -202,7 +210,7 @@ impl SyncClient {
             // offline, every few seconds to minutes, changes nothing.
             if pulled {
                 campaign.changed();
-            } else if pending != pending_before {
+            } else if acknowledged {
                 campaign.acknowledged();
             }
             if failed && pending > 0 && !signed_out {
@@ -219,10 +227,9 @@ impl SyncClient {
         });
     }
 
-    /// One push of the whole outbox, then the pull; `pulled` is set as soon
-    /// as a pulled page stored records or a new territory (even if a later
-    /// step fails).
-    async fn sync_once(self, pulled: &Cell<bool>) -> Result<(), SyncFailure> {
+    /// One push of the whole outbox, then the pull; `changes` says what it
+    /// wrote to the store as it goes (also when a later step fails).
+    async fn sync_once(self, changes: &StoreChanges) -> Result<(), SyncFailure> {
         let store = app_store();
         let mut meta = store.sync_meta().await?;
         let Some(joined) = meta.joined.clone() else { return Ok(()) };
@@ -250,6 +257,7 @@ impl SyncClient {
         }
         for (commit, size) in acknowledged {
             commit.await?;
+            changes.acknowledged.set(true);
             // The count goes down as batches are acknowledged (the summary
             // read at the end confirms it).
             self.view.update(|v| {
@@ -276,7 +284,7 @@ impl SyncClient {
             }
             meta.cursor = page.cursor;
             store.save_pulled(&joined.campaign_id, &page.records, &meta).await?;
-            pulled.set(pulled.get() || brings_changes);
+            changes.pulled.set(changes.pulled.get() || brings_changes);
             if !page.more {
                 break;
             }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::form::{CompiledForm, Form};
 use crate::labels::Labels;
 use crate::lang::Lang;
+use crate::limits::{identifier_problem, MAX_BUILDINGS, MAX_DOORS};
 use crate::territory::{Building, Door};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,8 +75,16 @@ impl CampaignBundle {
     pub fn problems(&self) -> Vec<String> {
         let campaign = &self.campaign;
         let mut problems = Vec::new();
-        if campaign.id.trim().is_empty() {
-            problems.push("the campaign has no id".to_string());
+        if let Some(problem) = identifier_problem("campaign id", &campaign.id) {
+            problems.push(problem);
+        }
+        if self.doors.len() > MAX_DOORS || campaign.buildings.len() > MAX_BUILDINGS {
+            problems.push(format!(
+                "the territory has {} buildings and {} doors (at most {MAX_BUILDINGS} and {MAX_DOORS})",
+                campaign.buildings.len(),
+                self.doors.len()
+            ));
+            return problems;
         }
         let mut form_versions = HashSet::new();
         for form in &campaign.forms {
@@ -90,6 +99,7 @@ impl CampaignBundle {
         }
         let mut building_ids = HashSet::new();
         for building in &campaign.buildings {
+            problems.extend(identifier_problem("building id", &building.id).map(|p| format!("building '{}': {p}", building.id)));
             if !building_ids.insert(building.id.as_str()) {
                 problems.push(format!("building '{}' appears twice", building.id));
             }
@@ -99,6 +109,9 @@ impl CampaignBundle {
         }
         let mut door_ids = HashSet::new();
         for door in &self.doors {
+            for (what, value) in [("door id", &door.id), ("door label", &door.label)] {
+                problems.extend(identifier_problem(what, value).map(|p| format!("door '{}': {p}", door.id)));
+            }
             if !door_ids.insert(door.id.as_str()) {
                 problems.push(format!("door '{}' appears twice", door.id));
             }
@@ -152,6 +165,20 @@ mod tests {
         assert!(problems.contains(&format!("door '{}' appears twice", door.id)), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("building 'nowhere'")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("form 'no-form'")), "{problems:?}");
+    }
+
+    #[test]
+    fn identifiers_and_territory_size_are_bounded() {
+        let mut bundle = demo_campaign();
+        bundle.doors[0].id = "door\u{0}1".into();
+        bundle.doors[1].label = "x".repeat(500);
+        let problems = bundle.problems();
+        assert!(problems.iter().any(|p| p.contains("door id contains a control character")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("door label has 500 characters")), "{problems:?}");
+        let door = bundle.doors[2].clone();
+        bundle.doors = vec![door; crate::limits::MAX_DOORS + 1];
+        assert_eq!(bundle.problems().len(), 1, "one problem for the size, not one per door");
+        assert!(bundle.problems()[0].contains("at most 10000 and 250000"));
     }
 
     #[test]

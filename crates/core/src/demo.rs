@@ -321,7 +321,7 @@ pub fn shop_form() -> Form {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::form::{Answer, Answers, CompiledForm, ProblemKind};
+    use crate::form::{Answer, Answers, CompiledForm, Entry, ProblemKind};
 
     #[test]
     fn demo_has_the_documented_shape() {
@@ -478,5 +478,39 @@ mod tests {
         assert!(messages[0].contains("'household_size'") && messages[0].contains("not an earlier question"), "{messages:?}");
         assert!(messages[1].contains("at character 20"), "{messages:?}");
         assert!(messages[2].contains("used by an earlier question"), "{messages:?}");
+    }
+
+    #[test]
+    fn answers_past_the_limits_or_outside_the_form_are_refused() {
+        use crate::limits::{MAX_CHOICES_PER_ANSWER, MAX_GROUP_ENTRIES, MAX_TEXT_ANSWER_CHARS};
+        let form = CompiledForm::compile(household_form()).unwrap();
+        let today = "2026-11-28";
+        let kinds = |answers: &Answers| -> Vec<(String, ProblemKind)> {
+            // Only what these answers get wrong: the questions left out are not the point.
+            form.validate(answers, today).into_iter().filter(|p| p.kind != ProblemKind::Required).map(|p| (p.question_id, p.kind)).collect()
+        };
+        let notes = |text: String| answers(&[("household_size", Answer::Number(2.0)), ("notes", Answer::Text(text))]);
+        assert_eq!(kinds(&notes("x".repeat(MAX_TEXT_ANSWER_CHARS))), vec![]);
+        assert_eq!(kinds(&notes("x".repeat(900_000))), vec![("notes".into(), ProblemKind::TooLong)]);
+        assert_eq!(kinds(&notes("a\u{0}b".into())), vec![("notes".into(), ProblemKind::WrongType)]);
+        let extra = answers(&[("household_size", Answer::Number(2.0)), ("salary", Answer::Number(9.0))]);
+        assert_eq!(kinds(&extra), vec![("salary".into(), ProblemKind::NotInForm)]);
+        assert_eq!(ProblemKind::NotInForm.message(Lang::En), "This form has no such question");
+        let ticks = Answer::Choices(vec!["red".to_string(); MAX_CHOICES_PER_ANSWER + 1]);
+        assert_eq!(kinds(&answers(&[("household_size", Answer::Number(2.0)), ("health_code", ticks)]))[0].1, ProblemKind::TooMany);
+
+        let roster = CompiledForm::compile(household_roster_form()).unwrap();
+        let entries = (0..=MAX_GROUP_ENTRIES).map(|i| Entry { id: format!("p{i}"), answers: Answers::new() }).collect();
+        let crowd = answers(&[("household_size", Answer::Number(2.0)), ("people", Answer::Group(entries))]);
+        let problems = roster.validate(&crowd, today);
+        assert!(problems.iter().any(|p| p.question_id == "people" && p.kind == ProblemKind::TooMany), "{problems:?}");
+    }
+
+    #[test]
+    fn forms_with_unusable_ids_are_refused() {
+        let mut form = household_form();
+        form.questions[0].id = "size\u{0}".into();
+        let errors = CompiledForm::compile(form).unwrap_err();
+        assert!(errors[0].message.contains("control character"), "{errors:?}");
     }
 }

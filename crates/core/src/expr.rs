@@ -25,6 +25,8 @@
 
 use std::fmt;
 
+use crate::limits::{MAX_EXPRESSION_CHARS, MAX_EXPRESSION_DEPTH};
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
@@ -152,9 +154,19 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 impl Expr {
+    /// Parses `source`: at most [`MAX_EXPRESSION_CHARS`] characters, nested
+    /// at most [`MAX_EXPRESSION_DEPTH`] deep (the parser recurses once per
+    /// level, so the depth bound is what keeps it on the stack).
     pub fn parse(source: &str) -> Result<Expr, ParseError> {
+        let length = source.chars().count();
+        if length > MAX_EXPRESSION_CHARS {
+            return Err(ParseError {
+                position: MAX_EXPRESSION_CHARS + 1,
+                message: format!("the expression has {length} characters (at most {MAX_EXPRESSION_CHARS})"),
+            });
+        }
         let tokens = tokenize(source)?;
-        let mut parser = Parser { tokens, next: 0, end: source.chars().count() + 1 };
+        let mut parser = Parser { tokens, next: 0, end: length + 1, depth: 0 };
         let expr = parser.or()?;
         match parser.peek() {
             None => Ok(expr),
@@ -416,6 +428,8 @@ struct Parser {
     next: usize,
     /// Position just past the end, for "expected ... at the end" errors.
     end: usize,
+    /// Levels of nesting entered (see [`Parser::nested`]).
+    depth: usize,
 }
 
 impl Parser {
@@ -482,9 +496,22 @@ impl Parser {
         self.binary_level(&["*", "div", "mod"], Parser::unary)
     }
 
+    /// Runs `parse` one nesting level deeper, or refuses past
+    /// [`MAX_EXPRESSION_DEPTH`] at the position where the level starts.
+    fn nested(&mut self, position: usize, parse: impl FnOnce(&mut Parser) -> Result<Expr, ParseError>) -> Result<Expr, ParseError> {
+        if self.depth == MAX_EXPRESSION_DEPTH {
+            return Err(ParseError { position, message: format!("the expression is nested more than {MAX_EXPRESSION_DEPTH} levels deep") });
+        }
+        self.depth += 1;
+        let parsed = parse(self);
+        self.depth -= 1;
+        parsed
+    }
+
     fn unary(&mut self) -> Result<Expr, ParseError> {
+        let position = self.position();
         if self.eat_op(&["-"]).is_some() {
-            return Ok(Expr::Negate(Box::new(self.unary()?)));
+            return self.nested(position, |parser| Ok(Expr::Negate(Box::new(parser.unary()?))));
         }
         self.primary()
     }
@@ -500,36 +527,38 @@ impl Parser {
             Token::Text(t) => Ok(Expr::Literal(Value::Text(t))),
             Token::Reference(name) => Ok(Expr::Answer(name)),
             Token::Dot => Ok(Expr::Current),
-            Token::LParen => {
-                let inner = self.or()?;
-                self.expect(Token::RParen, "')'")?;
+            Token::LParen => self.nested(position, |parser| {
+                let inner = parser.or()?;
+                parser.expect(Token::RParen, "')'")?;
                 Ok(inner)
-            }
-            Token::Name(name) if name == "not" => {
-                self.expect(Token::LParen, "'(' after not")?;
-                let inner = self.or()?;
-                self.expect(Token::RParen, "')'")?;
+            }),
+            Token::Name(name) if name == "not" => self.nested(position, |parser| {
+                parser.expect(Token::LParen, "'(' after not")?;
+                let inner = parser.or()?;
+                parser.expect(Token::RParen, "')'")?;
                 Ok(Expr::Not(Box::new(inner)))
-            }
+            }),
             Token::Name(name) => {
                 let (function, arity) = Function::by_name(&name).ok_or_else(|| ParseError {
                     position,
                     message: format!("unknown function '{name}' (refer to answers as ${{{name}}})"),
                 })?;
-                self.expect(Token::LParen, &format!("'(' after {name}"))?;
-                let mut args = Vec::new();
-                if !matches!(self.peek(), Some((Token::RParen, _))) {
-                    args.push(self.or()?);
-                    while matches!(self.peek(), Some((Token::Comma, _))) {
-                        self.next += 1;
-                        args.push(self.or()?);
+                self.nested(position, |parser| {
+                    parser.expect(Token::LParen, &format!("'(' after {name}"))?;
+                    let mut args = Vec::new();
+                    if !matches!(parser.peek(), Some((Token::RParen, _))) {
+                        args.push(parser.or()?);
+                        while matches!(parser.peek(), Some((Token::Comma, _))) {
+                            parser.next += 1;
+                            args.push(parser.or()?);
+                        }
                     }
-                }
-                self.expect(Token::RParen, "')'")?;
-                if args.len() != arity {
-                    return Err(ParseError { position, message: format!("{name}() takes {arity} argument(s), not {}", args.len()) });
-                }
-                Ok(Expr::Call(function, args))
+                    parser.expect(Token::RParen, "')'")?;
+                    if args.len() != arity {
+                        return Err(ParseError { position, message: format!("{name}() takes {arity} argument(s), not {}", args.len()) });
+                    }
+                    Ok(Expr::Call(function, args))
+                })
             }
             other => Err(ParseError { position, message: format!("unexpected {}", other.describe()) }),
         }
@@ -654,5 +683,26 @@ mod tests {
             assert_eq!(error.position, position, "{source}: {error}");
             assert!(error.message.contains(message), "{source}: {error}");
         }
+    }
+
+    #[test]
+    fn nesting_and_length_are_bounded_without_recursing_past_them() {
+        // What crashed the server: 50,000 nested parentheses.
+        let hostile = format!("{}1{}", "(".repeat(50_000), ")".repeat(50_000));
+        let error = Expr::parse(&hostile).unwrap_err();
+        assert!(error.message.contains("at most 2000"), "{error}");
+        for opener in ["(", "not(", "if(1, 2, ", "-"] {
+            let deep = |levels: usize| {
+                let closer = if opener == "-" { "" } else { ")" };
+                format!("{}1{}", opener.repeat(levels), closer.repeat(levels))
+            };
+            assert!(Expr::parse(&deep(MAX_EXPRESSION_DEPTH)).is_ok(), "{opener}: the limit itself is fine");
+            let error = Expr::parse(&deep(MAX_EXPRESSION_DEPTH + 1)).unwrap_err();
+            assert!(error.message.contains("nested more than 32 levels"), "{opener}: {error}");
+            assert_eq!(error.position, 1 + opener.len() * MAX_EXPRESSION_DEPTH, "{opener}: the level that is one too many");
+        }
+        // A long flat expression is fine: operators at one level loop, not recurse.
+        let flat = vec!["1"; 900].join("+");
+        assert_eq!(eval(&flat), Value::Number(900.0));
     }
 }

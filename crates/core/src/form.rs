@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::expr::{Env, Expr, ParseError, Value};
 use crate::labels::Labels;
 use crate::lang::Lang;
+use crate::limits::{
+    identifier_problem, text_problem, MAX_ANSWERS, MAX_CHOICES_PER_ANSWER, MAX_FORM_QUESTIONS, MAX_GROUP_ENTRIES, MAX_TEXT_ANSWER_CHARS,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -161,6 +164,12 @@ pub enum ProblemKind {
     NotAChoice(String),
     /// The constraint failed; the form's message for it.
     Constraint(Labels),
+    /// A text longer than [`MAX_TEXT_ANSWER_CHARS`].
+    TooLong,
+    /// More choices, entries or answers than the limits allow.
+    TooMany,
+    /// An answer to a question this form does not have.
+    NotInForm,
 }
 
 impl CompiledForm {
@@ -172,8 +181,17 @@ impl CompiledForm {
         let mut relevant = Vec::new();
         let mut constraints = Vec::new();
         let mut groups = Vec::new();
+        let question_count: usize =
+            form.questions.iter().map(|q| 1 + if let QuestionKind::Repeat { questions } = &q.kind { questions.len() } else { 0 }).sum();
+        if question_count > MAX_FORM_QUESTIONS {
+            let message = format!("the form has {question_count} questions (at most {MAX_FORM_QUESTIONS})");
+            return Err(vec![FormError { question_id: form.id.clone(), message }]);
+        }
         for (index, question) in form.questions.iter().enumerate() {
             let error = |message: String| FormError { question_id: question.id.clone(), message };
+            if let Some(problem) = identifier_problem("question id", &question.id) {
+                errors.push(error(problem));
+            }
             groups.push(match &question.kind {
                 QuestionKind::Repeat { questions } => {
                     if questions.iter().any(|q| matches!(q.kind, QuestionKind::Repeat { .. })) {
@@ -206,6 +224,7 @@ impl CompiledForm {
                 if choices.is_empty() {
                     errors.push(error("a choice question needs at least one choice".into()));
                 }
+                errors.extend(choices.iter().filter_map(|c| identifier_problem("choice value", &c.value)).map(error));
             }
             let mut parse = |what: &str, source: Option<&str>, allow_current: bool| -> Option<Expr> {
                 let source = source?;
@@ -277,6 +296,15 @@ impl CompiledForm {
     /// Answers must first be pruned; irrelevant questions are not checked.
     pub fn validate(&self, answers: &Answers, today: &str) -> Vec<Problem> {
         let mut problems = Vec::new();
+        if answers.len() > MAX_ANSWERS {
+            problems.push(Problem { question_id: String::new(), kind: ProblemKind::TooMany });
+            return problems;
+        }
+        for question_id in answers.keys().filter(|id| !self.form.questions.iter().any(|q| &q.id == *id)) {
+            // The id is the sender's: shown only as far as an id may go.
+            let question_id = question_id.chars().take(crate::limits::MAX_ID_CHARS).collect();
+            problems.push(Problem { question_id, kind: ProblemKind::NotInForm });
+        }
         for (index, question) in self.form.questions.iter().enumerate() {
             if !self.is_relevant(index, answers, today) {
                 continue;
@@ -294,9 +322,13 @@ impl CompiledForm {
             }
             if let (Some(group), Answer::Group(entries)) = (self.group(index), answer) {
                 // An entry's problems are named `group/entry id/question`.
+                if entries.len() > MAX_GROUP_ENTRIES {
+                    problems.push(problem(ProblemKind::TooMany));
+                    continue;
+                }
                 let mut ids = std::collections::HashSet::new();
                 for entry in entries {
-                    if entry.id.is_empty() || !ids.insert(entry.id.as_str()) {
+                    if identifier_problem("entry id", &entry.id).is_some() || !ids.insert(entry.id.as_str()) {
                         problems.push(problem(ProblemKind::WrongType));
                         break;
                     }
@@ -329,6 +361,14 @@ impl ProblemKind {
                 format!("{}: {value}", text("不是可选项", "不是可選項", "Not one of the choices", "선택지에 없습니다"))
             }
             ProblemKind::Constraint(message) => message.get(lang).to_string(),
+            ProblemKind::TooLong => format!(
+                "{} {MAX_TEXT_ANSWER_CHARS}",
+                text("太长，最多字数：", "太長，最多字數：", "Too long: the most characters allowed is", "너무 깁니다. 최대 글자 수:")
+            ),
+            ProblemKind::TooMany => text("项目太多", "項目太多", "Too many items", "항목이 너무 많습니다"),
+            ProblemKind::NotInForm => {
+                text("问卷里没有这个问题", "問卷裡沒有這個問題", "This form has no such question", "설문지에 없는 질문입니다")
+            }
         }
     }
 }
@@ -345,6 +385,12 @@ fn contains_current(expr: &Expr) -> bool {
 
 fn type_problem(kind: &QuestionKind, answer: &Answer) -> Option<ProblemKind> {
     let is_date = |t: &str| crate::dates::day_of_date(t).is_some();
+    match answer {
+        Answer::Text(text) if text.chars().count() > MAX_TEXT_ANSWER_CHARS => return Some(ProblemKind::TooLong),
+        Answer::Text(text) if text_problem(text).is_some() => return Some(ProblemKind::WrongType),
+        Answer::Choices(values) if values.len() > MAX_CHOICES_PER_ANSWER => return Some(ProblemKind::TooMany),
+        _ => {}
+    }
     match (kind, answer) {
         (QuestionKind::SingleChoice { choices }, Answer::Text(value)) => {
             (!choices.iter().any(|c| &c.value == value)).then(|| ProblemKind::NotAChoice(value.clone()))

@@ -11,6 +11,7 @@ pub mod expr;
 pub mod form;
 pub mod labels;
 pub mod lang;
+pub mod limits;
 pub mod people;
 pub mod record;
 pub mod sync;

@@ -390,7 +390,15 @@ fn refused_records(batch: &[OutboxEntry], results: Vec<PushResult>) -> Result<Ve
 /// Exchanges a join code for a session (an HttpOnly cookie the browser keeps)
 /// and stores the campaign it opens. Returns the volunteer's name.
 pub async fn join(code: &str, campaign: CampaignContext) -> Result<String, SyncFailure> {
-    let response: JoinResponse = post_json("/api/v1/join", &walkbook_core::sync::JoinRequest { code: code.to_string() }).await?;
+    // The session is bound to this phone, and its records made before
+    // joining (under the phone's own volunteer id) stay pushable.
+    let device = app_store().device().await?;
+    let request = walkbook_core::sync::JoinRequest {
+        code: code.to_string(),
+        device_id: Some(device.device_id),
+        local_volunteer_id: Some(device.volunteer_id),
+    };
+    let response: JoinResponse = post_json("/api/v1/join", &request).await?;
     let joined = Joined {
         volunteer_id: response.volunteer_id,
         volunteer_name: response.volunteer_name.clone(),

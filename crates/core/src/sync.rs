@@ -100,6 +100,14 @@ pub struct PullResponse {
 #[serde(deny_unknown_fields)]
 pub struct JoinRequest {
     pub code: String,
+    /// The joining phone: the session is bound to it, and its pushes must
+    /// come from it. (Older apps leave it out; their first push binds it.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The volunteer id the phone's records carried before it joined, which
+    /// its pushes may still name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_volunteer_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! fever readings and red health codes, for the coordinator to handle.
 
 use serde::Serialize;
-use walkbook_core::people::{is_fever, register, Half, HealthCode};
+use walkbook_core::people::{is_fever, register, roster, Half, HealthCode};
 use walkbook_core::record::{Record, RecordKind};
 
 use crate::campaigns::CampaignIndex;
@@ -27,7 +27,7 @@ pub struct Alert {
 pub async fn list(db: &Db, campaign_id: &str) -> Result<Vec<Alert>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, kind, record_id, door_id, person_id, detail, raised_at, handled_by, handled_at \
-         FROM alerts WHERE campaign_id = $1 ORDER BY raised_at DESC, id DESC",
+         FROM alerts WHERE campaign_id = $1 AND held = 0 ORDER BY raised_at DESC, id DESC",
     )
     .bind(campaign_id)
     .fetch_all(db)
@@ -65,11 +65,14 @@ pub fn raised_by<'a>(record: &'a Record, index: &CampaignIndex) -> Vec<NewAlert<
     }
 }
 
-/// Stores an alert in the transaction that stores its record.
+/// Stores an alert in the transaction that stores its record. A fever
+/// reading for a person the door's households do not name is stored held:
+/// invented person ids raise nothing until a household names them.
 pub async fn insert(tx: &mut sqlx::AnyConnection, alert: &NewAlert<'_>, raised_at: i64) -> Result<(), sqlx::Error> {
+    let held = alert.kind == "fever" && !is_registered(&mut *tx, alert.record, &alert.person_id).await?;
     sqlx::query(
-        "INSERT INTO alerts (campaign_id, kind, record_id, door_id, person_id, detail, raised_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        "INSERT INTO alerts (campaign_id, kind, record_id, door_id, person_id, detail, raised_at, held) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
     )
     .bind(&alert.record.campaign_id)
     .bind(alert.kind)
@@ -78,6 +81,41 @@ pub async fn insert(tx: &mut sqlx::AnyConnection, alert: &NewAlert<'_>, raised_a
     .bind(&alert.person_id)
     .bind(&alert.detail)
     .bind(raised_at)
+    .bind(i32::from(held))
+    .execute(tx)
+    .await
+    .map(drop)
+}
+
+/// Whether a stored household record of the reading's door lists the person.
+async fn is_registered(tx: &mut sqlx::AnyConnection, reading: &Record, person_id: &str) -> Result<bool, sqlx::Error> {
+    let bodies: Vec<(String,)> = sqlx::query_as("SELECT body FROM records WHERE campaign_id = $1 AND door_id = $2")
+        .bind(&reading.campaign_id)
+        .bind(&reading.door_id)
+        .fetch_all(tx)
+        .await?;
+    Ok(bodies
+        .iter()
+        .filter_map(|(body,)| serde_json::from_str::<Record>(body).ok())
+        .any(|record| record.kind.is_visit() && roster(&record).any(|(id, _)| id == person_id)))
+}
+
+/// Raises the held fever alerts of the people `households` list (records
+/// just stored): their household has arrived.
+pub async fn release_held(tx: &mut sqlx::AnyConnection, postgres: bool, households: &[&Record], at: i64) -> Result<(), sqlx::Error> {
+    let listed: Vec<String> =
+        households.iter().flat_map(|record| roster(record).map(move |(person, _)| format!("{}/{person}", record.door_id))).collect();
+    let Some(campaign_id) = households.first().map(|record| &record.campaign_id) else { return Ok(()) };
+    if listed.is_empty() {
+        return Ok(());
+    }
+    let listed_sql = if postgres { "SELECT json_array_elements_text($3::json)" } else { "SELECT value FROM json_each($3)" };
+    sqlx::query(&format!(
+        "UPDATE alerts SET held = 0, raised_at = $1 WHERE campaign_id = $2 AND held = 1 AND door_id || '/' || person_id IN ({listed_sql})"
+    ))
+    .bind(at)
+    .bind(campaign_id)
+    .bind(serde_json::to_string(&listed).expect("strings always serialise"))
     .execute(tx)
     .await
     .map(drop)

@@ -188,7 +188,7 @@ pub async fn invite(
         .execute(&mut *tx)
         .await?;
     sqlx::query("INSERT INTO join_codes (code, volunteer_id, expires_at) VALUES ($1, $2, $3)")
-        .bind(&code)
+        .bind(join_code_hash(&code))
         .bind(&volunteer_id)
         .bind(now_ms() + valid_for_ms)
         .execute(&mut *tx)
@@ -218,6 +218,22 @@ pub async fn set_assignments(tx: &mut sqlx::AnyConnection, volunteer_id: &str, b
             .bind(building)
             .execute(&mut *tx)
             .await?;
+    }
+    Ok(())
+}
+
+/// What the database keeps of a join code: the SHA-256 of the code as a
+/// person may type it (spaces around, any case).
+pub fn join_code_hash(code: &str) -> String {
+    crate::auth::token_hash(&code.trim().to_ascii_uppercase())
+}
+
+/// Join codes stored by earlier versions in plaintext (ten characters; a
+/// hash has 64) are rewritten as their hash. Idempotent.
+pub async fn hash_plaintext_join_codes(db: &Db) -> Result<(), sqlx::Error> {
+    let plaintext: Vec<(String,)> = sqlx::query_as("SELECT code FROM join_codes WHERE LENGTH(code) < 64").fetch_all(db).await?;
+    for (code,) in plaintext {
+        sqlx::query("UPDATE join_codes SET code = $1 WHERE code = $2").bind(join_code_hash(&code)).bind(&code).execute(db).await?;
     }
     Ok(())
 }

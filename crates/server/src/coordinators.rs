@@ -55,32 +55,35 @@ pub async fn grant(tx: &mut sqlx::AnyConnection, coordinator_id: &str, campaign_
 }
 
 /// Exchanges a login code (single use, 7 days) for a session token.
-/// Returns (coordinator id, name, token).
+/// Returns (coordinator id, name, token). An unknown, used or expired code
+/// gets one answer; the code is looked up before any write lock.
 pub async fn login(db: &Db, code: &str) -> Result<(String, String, String), ApiError> {
-    let mut tx = crate::db::begin_write(db).await?;
-    let row: Option<(String, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT c.id, c.name, l.expires_at, l.used_at FROM coordinator_logins l \
-         JOIN coordinators c ON c.id = l.coordinator_id WHERE l.code = $1",
+    let unusable =
+        || ApiError::bad_request("login_code_unusable", "This login link cannot be used: it is mistyped, already used or expired. Ask for a new one.");
+    let hash = token_hash(code.trim());
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT c.id, c.name, l.expires_at FROM coordinator_logins l JOIN coordinators c ON c.id = l.coordinator_id \
+         WHERE l.code = $1 AND l.used_at IS NULL AND c.removed_at IS NULL",
     )
-    .bind(token_hash(code.trim()))
-    .fetch_optional(&mut *tx)
+    .bind(&hash)
+    .fetch_optional(db)
     .await?;
-    let Some((id, name, expires_at, used_at)) = row else {
-        return Err(ApiError::bad_request("unknown_login_code", "This login link is not valid: ask for a new one."));
-    };
-    if used_at.is_some() {
-        return Err(ApiError::bad_request("login_code_used", "This login link was already used: ask for a new one."));
-    }
+    let Some((id, name, expires_at)) = row else { return Err(unusable()) };
     if expires_at <= now_ms() {
-        return Err(ApiError::bad_request("login_code_expired", "This login link has expired: ask for a new one."));
+        return Err(unusable());
     }
-    sqlx::query("UPDATE coordinator_logins SET used_at = $1 WHERE code = $2")
+    let mut tx = crate::db::begin_write(db).await?;
+    let claimed = sqlx::query("UPDATE coordinator_logins SET used_at = $1 WHERE code = $2 AND used_at IS NULL")
         .bind(now_ms())
-        .bind(token_hash(code.trim()))
+        .bind(&hash)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+    if claimed != 1 {
+        return Err(unusable());
+    }
     let token = new_token();
-    sqlx::query("INSERT INTO coordinator_sessions (token_hash, coordinator_id, created_at) VALUES ($1, $2, $3)")
+    sqlx::query("INSERT INTO coordinator_sessions (token_hash, coordinator_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)")
         .bind(token_hash(&token))
         .bind(&id)
         .bind(now_ms())
@@ -88,4 +91,25 @@ pub async fn login(db: &Db, code: &str) -> Result<(String, String, String), ApiE
         .await?;
     tx.commit().await?;
     Ok((id, name, token))
+}
+
+/// Removes a coordinator: their sessions and login links end at once and
+/// they run no campaign any more; their name stays on what they handled.
+/// Returns their name.
+pub async fn remove_coordinator(db: &Db, coordinator_id: &str) -> Result<String, ApiError> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let name: Option<(String,)> = sqlx::query_as("SELECT name FROM coordinators WHERE id = $1 AND removed_at IS NULL")
+        .bind(coordinator_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((name,)) = name else {
+        return Err(ApiError::not_found(format!("No coordinator {coordinator_id}")));
+    };
+    sqlx::query("UPDATE coordinators SET removed_at = $1 WHERE id = $2").bind(now_ms()).bind(coordinator_id).execute(&mut *tx).await?;
+    for table in ["coordinator_sessions", "coordinator_logins", "coordinator_campaigns"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE coordinator_id = $1")).bind(coordinator_id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(target: "audit", coordinator = %coordinator_id, "coordinator removed");
+    Ok(name)
 }

@@ -26,6 +26,7 @@ pub async fn open(target: &str) -> Result<Db, sqlx::Error> {
         let options: AnyConnectOptions = target.parse()?;
         let pool = AnyPoolOptions::new().max_connections(8).connect_with(options).await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        crate::campaigns::hash_plaintext_join_codes(&pool).await?;
         Ok(pool)
     } else {
         open_sqlite(Path::new(target)).await
@@ -51,6 +52,7 @@ pub async fn open_sqlite(path: &Path) -> Result<Db, sqlx::Error> {
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    crate::campaigns::hash_plaintext_join_codes(&pool).await?;
     Ok(pool)
 }
 
@@ -88,14 +90,18 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any
     }
 }
 
-/// Content hashes of the records already stored under `ids`: (id, hash).
+/// The records already stored under `ids`: (id, content hash, door id).
 /// The ids go as one JSON parameter, unpacked by the database (fast on
 /// both, and no limit on parameters).
-pub async fn stored_hashes(tx: &mut sqlx::AnyConnection, postgres: bool, ids: &[&str]) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn stored_records(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    ids: &[&str],
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
     let sql = if postgres {
-        "SELECT id, content_hash FROM records WHERE id IN (SELECT json_array_elements_text($1::json))"
+        "SELECT id, content_hash, door_id FROM records WHERE id IN (SELECT json_array_elements_text($1::json))"
     } else {
-        "SELECT id, content_hash FROM records WHERE id IN (SELECT value FROM json_each($1))"
+        "SELECT id, content_hash, door_id FROM records WHERE id IN (SELECT value FROM json_each($1))"
     };
     let ids = serde_json::to_string(ids).expect("strings always serialise");
     sqlx::query_as(sql).bind(ids).fetch_all(tx).await

@@ -13,6 +13,10 @@ pub enum ApiError {
     /// The request was wrong: the client can tell the person what to fix.
     #[error("{message}")]
     Client { status: StatusCode, code: &'static str, message: String },
+    /// Not now: too many attempts (429) or the server is full (503). The
+    /// client may retry after `retry_after_s` seconds.
+    #[error("{message}")]
+    Busy { status: StatusCode, code: &'static str, message: String, retry_after_s: u64 },
     /// The server failed. The detail is for the server log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -47,6 +51,20 @@ impl ApiError {
     pub fn payload_too_large(message: impl Into<String>) -> ApiError {
         ApiError::Client { status: StatusCode::PAYLOAD_TOO_LARGE, code: "payload_too_large", message: message.into() }
     }
+
+    pub fn too_many_requests(retry_after_s: u64) -> ApiError {
+        ApiError::Busy {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "too_many_attempts",
+            message: format!("Too many attempts from here: wait {retry_after_s} s and try again."),
+            retry_after_s,
+        }
+    }
+
+    /// The server cannot take more work now; nothing was done.
+    pub fn unavailable(message: impl Into<String>, retry_after_s: u64) -> ApiError {
+        ApiError::Busy { status: StatusCode::SERVICE_UNAVAILABLE, code: "busy", message: message.into(), retry_after_s }
+    }
 }
 
 impl From<sqlx::Error> for ApiError {
@@ -73,6 +91,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
             ApiError::Client { status, code, message } => (status, Json(ErrorBody::new(code, message))).into_response(),
+            ApiError::Busy { status, code, message, retry_after_s } => {
+                (status, [(axum::http::header::RETRY_AFTER, retry_after_s.to_string())], Json(ErrorBody::new(code, message))).into_response()
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 let body =

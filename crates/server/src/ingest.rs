@@ -4,24 +4,40 @@
 //! were alone (against what is stored and what the batches before it in the
 //! group stored), and each push is answered only after the shared commit is
 //! durable. One commit, the costly part of a small batch, then serves
-//! several phones. If the transaction fails, every push of the group gets
-//! the error and none of it is stored; phones push again.
+//! several phones.
+//!
+//! Isolation: each batch is written inside its own savepoint, so a batch the
+//! database refuses fails alone; the others of its group are stored.
+//! Bounds: the queue holds at most [`QUEUE_BATCHES`] pushes (past that a
+//! push is answered 503 with `Retry-After`, storing nothing), and a group
+//! stops growing at [`GROUP_RECORDS`] records or [`GROUP_BYTES`] bytes.
+//! Supervision: if the writer task panics it is restarted, and
+//! `/api/v1/health` answers 503 until it runs again.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use sqlx::Acquire;
+use tokio::sync::{mpsc, oneshot, Mutex};
 use walkbook_core::record::Record;
-use walkbook_core::sync::{OutboxReport, PushResult, PushStatus};
+use walkbook_core::sync::{OutboxReport, PushResult, PushStatus, MAX_PUSH_BYTES, MAX_PUSH_RECORDS};
 
 use crate::auth::Session;
 use crate::campaigns::{now_ms, CampaignIndex};
 use crate::db::{Db, NewRecordRow};
 use crate::error::ApiError;
 
-/// At most this many records go into one transaction (a group stops
-/// growing past it), so a commit never waits on an unbounded queue.
-const GROUP_RECORDS: usize = 4 * walkbook_core::sync::MAX_PUSH_RECORDS;
+/// Pushes waiting for the writer, at most.
+const QUEUE_BATCHES: usize = 64;
+/// A group stops growing past this many records...
+const GROUP_RECORDS: usize = 4 * MAX_PUSH_RECORDS;
+/// ...or this many bytes of records.
+const GROUP_BYTES: usize = 8 * MAX_PUSH_BYTES;
+/// Pause before restarting a writer that panicked.
+const RESTART_AFTER: Duration = Duration::from_secs(1);
 
 /// One push, checked: each record with its stored form (canonical JSON and
 /// its hash) or the reason it is rejected.
@@ -32,51 +48,96 @@ pub struct CheckedBatch {
     pub records: Vec<(Record, Result<StoredForm, String>)>,
 }
 
+impl CheckedBatch {
+    fn bytes(&self) -> usize {
+        self.records.iter().map(|(_, checked)| checked.as_ref().map_or(0, |stored| stored.body.len())).sum()
+    }
+}
+
 pub struct StoredForm {
     pub body: String,
     pub hash: String,
 }
 
 type Reply = oneshot::Sender<Result<Vec<PushResult>, ApiError>>;
+type Queue = mpsc::Receiver<(CheckedBatch, Reply)>;
 
 /// The queue to the writer task (cheap to clone).
 #[derive(Clone)]
 pub struct Ingest {
-    queue: mpsc::UnboundedSender<(CheckedBatch, Reply)>,
+    queue: mpsc::Sender<(CheckedBatch, Reply)>,
+    writer_running: Arc<AtomicBool>,
 }
 
 impl Ingest {
-    /// Starts the writer task on the current Tokio runtime.
+    /// Starts the supervised writer task on the current Tokio runtime.
     pub fn start(db: Db) -> Ingest {
-        let (queue, waiting) = mpsc::unbounded_channel();
-        tokio::spawn(write_groups(db, waiting));
-        Ingest { queue }
+        let (queue, waiting) = mpsc::channel(QUEUE_BATCHES);
+        let waiting = Arc::new(Mutex::new(waiting));
+        let writer_running = Arc::new(AtomicBool::new(true));
+        tokio::spawn(supervise("record writer", writer_running.clone(), move || write_groups(db.clone(), waiting.clone())));
+        Ingest { queue, writer_running }
+    }
+
+    /// Whether the writer is running (health reports it).
+    pub fn is_running(&self) -> bool {
+        self.writer_running.load(Ordering::SeqCst)
     }
 
     /// Stores a batch; resolves after the commit that holds it, with a result
     /// per record in the batch's order.
     pub async fn store(&self, batch: CheckedBatch) -> Result<Vec<PushResult>, ApiError> {
         let (reply, answer) = oneshot::channel();
-        let stopped = || ApiError::Internal("the record writer has stopped".into());
-        self.queue.send((batch, reply)).map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        self.queue.try_send((batch, reply)).map_err(|error| match error {
+            mpsc::error::TrySendError::Full(_) => {
+                ApiError::unavailable("The server is busy storing other phones' records: the phone will try again shortly.", 2)
+            }
+            mpsc::error::TrySendError::Closed(_) => ApiError::Internal("the record writer has stopped".into()),
+        })?;
+        // No answer: the writer stopped in the middle of this group (and is
+        // being restarted); nothing of the group was committed.
+        answer.await.map_err(|_| ApiError::unavailable("The server restarted its record writer: the phone will try again.", 1))?
     }
 }
 
-async fn write_groups(db: Db, mut waiting: mpsc::UnboundedReceiver<(CheckedBatch, Reply)>) {
+/// Runs `task` until it returns, restarting it whenever it panics; `running`
+/// is false while it is down.
+async fn supervise<Task, Run>(name: &'static str, running: Arc<AtomicBool>, task: Task)
+where
+    Task: Fn() -> Run,
+    Run: Future<Output = ()> + Send + 'static,
+{
+    loop {
+        running.store(true, Ordering::SeqCst);
+        let ended = tokio::spawn(task()).await;
+        running.store(false, Ordering::SeqCst);
+        match ended {
+            Ok(()) => return,
+            Err(error) => {
+                tracing::error!(%error, "the {name} stopped; restarting it");
+                tokio::time::sleep(RESTART_AFTER).await;
+            }
+        }
+    }
+}
+
+async fn write_groups(db: Db, waiting: Arc<Mutex<Queue>>) {
+    // Held for the writer's life; a restarted writer takes the same queue.
+    let mut waiting = waiting.lock().await;
     while let Some(first) = waiting.recv().await {
-        let mut records = first.0.records.len();
+        let (mut records, mut bytes) = (first.0.records.len(), first.0.bytes());
         let mut group = vec![first];
-        while records < GROUP_RECORDS {
+        while records < GROUP_RECORDS && bytes < GROUP_BYTES {
             let Ok(next) = waiting.try_recv() else { break };
             records += next.0.records.len();
+            bytes += next.0.bytes();
             group.push(next);
         }
         let (batches, replies): (Vec<CheckedBatch>, Vec<Reply>) = group.into_iter().unzip();
         match store_group(&db, &batches).await {
             Ok(results) => {
-                for (reply, results) in replies.into_iter().zip(results) {
-                    let _ = reply.send(Ok(results)); // a client that left is answered by its next push
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(result); // a client that left is answered by its next push
                 }
             }
             Err(error) => {
@@ -89,62 +150,160 @@ async fn write_groups(db: Db, mut waiting: mpsc::UnboundedReceiver<(CheckedBatch
     }
 }
 
-/// Stores the batches in one transaction, in order; their results.
-async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Vec<PushResult>>, sqlx::Error> {
+/// What the server holds under a record id: its content hash and door.
+struct Known {
+    hash: String,
+    door_id: String,
+}
+
+/// One batch decided against what is known: a result per record, and the
+/// records to store.
+struct Decided<'a> {
+    results: Vec<PushResult>,
+    stored: Vec<(&'a Record, &'a StoredForm)>,
+}
+
+fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>) -> Decided<'a> {
+    // What this batch stores, for later copies within it.
+    let mut added: HashMap<&str, (&str, &str)> = HashMap::new();
+    let mut decided = Decided { results: Vec::with_capacity(batch.records.len()), stored: Vec::new() };
+    for (record, checked) in &batch.records {
+        let lookup = |id: &str| -> Option<(&str, &str)> {
+            added.get(id).copied().or_else(|| known.get(id).map(|k| (k.hash.as_str(), k.door_id.as_str())))
+        };
+        let (status, reason) = match checked {
+            Err(reason) => (PushStatus::Rejected, Some(reason.clone())),
+            Ok(stored) => match lookup(&record.id) {
+                Some((hash, _)) if hash == stored.hash => (PushStatus::Duplicate, None),
+                Some(_) => (PushStatus::Conflict, Some("another record with this id is already stored; the first one is kept".into())),
+                None => match record.supersedes.as_deref().and_then(lookup) {
+                    // An edit replaces a record of its own door only. (A target
+                    // not yet stored can only ever hide a record of this door:
+                    // statuses are decided per door. It may be in a push still
+                    // on its way: the phone has two in flight.)
+                    Some((_, door_id)) if door_id != record.door_id => (
+                        PushStatus::Rejected,
+                        Some(format!("it replaces a record of door '{door_id}', not of door '{}'", record.door_id)),
+                    ),
+                    _ => {
+                        added.insert(&record.id, (&stored.hash, &record.door_id));
+                        decided.stored.push((record, stored));
+                        (PushStatus::Stored, None)
+                    }
+                },
+            },
+        };
+        decided.results.push(PushResult { id: record.id.clone(), status, reason });
+    }
+    decided
+}
+
+/// Stores the batches in one transaction, in order, each in a savepoint of
+/// its own; each batch's results, or the error that failed it alone.
+async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec<PushResult>, ApiError>>, sqlx::Error> {
     let postgres = crate::db::is_postgres(db);
     let mut tx = crate::db::begin_write(db).await?;
-    // Hashes of the records already stored under these ids: one query.
+    // What is stored under these ids and the ids they replace: one query.
     let ids: Vec<&str> = batches
         .iter()
         .flat_map(|batch| &batch.records)
         .filter(|(_, checked)| checked.is_ok())
-        .map(|(record, _)| record.id.as_str())
+        .flat_map(|(record, _)| std::iter::once(record.id.as_str()).chain(record.supersedes.as_deref()))
         .collect();
-    let mut known: HashMap<String, String> = crate::db::stored_hashes(&mut tx, postgres, &ids).await?.into_iter().collect();
+    let mut known: HashMap<String, Known> = crate::db::stored_records(&mut tx, postgres, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, hash, door_id)| (id, Known { hash, door_id }))
+        .collect();
     let received_at = now_ms();
     let mut results = Vec::with_capacity(batches.len());
-    let mut rows = Vec::new();
-    let mut alerts = Vec::new();
     for batch in batches {
-        let mut batch_results = Vec::with_capacity(batch.records.len());
-        for (record, checked) in &batch.records {
-            let (status, reason) = match checked {
-                Err(reason) => (PushStatus::Rejected, Some(reason.clone())),
-                Ok(stored) => match known.get(&record.id) {
-                    Some(hash) if *hash == stored.hash => (PushStatus::Duplicate, None),
-                    Some(_) => (PushStatus::Conflict, Some("another record with this id is already stored; the first one is kept".into())),
-                    None => {
-                        // Later copies of this id (this batch or the group's next) compare against this one.
-                        known.insert(record.id.clone(), stored.hash.clone());
-                        rows.push(NewRecordRow {
-                            id: &record.id,
-                            campaign_id: &record.campaign_id,
-                            door_id: &record.door_id,
-                            device_id: &record.device_id,
-                            device_seq: record.device_seq as i64,
-                            received_from: &batch.session.volunteer_id,
-                            content_hash: &stored.hash,
-                            body: &stored.body,
-                            received_at,
-                        });
-                        alerts.extend(crate::alerts::raised_by(record, &batch.index));
-                        (PushStatus::Stored, None)
-                    }
-                },
-            };
-            batch_results.push(PushResult { id: record.id.clone(), status, reason });
+        let decided = decide(batch, &known);
+        let mut savepoint = tx.begin().await?;
+        match write_batch(&mut savepoint, postgres, batch, &decided, received_at).await {
+            Ok(()) => {
+                savepoint.commit().await?;
+                for (record, stored) in &decided.stored {
+                    known.insert(record.id.clone(), Known { hash: stored.hash.clone(), door_id: record.door_id.clone() });
+                }
+                results.push(Ok(decided.results));
+            }
+            Err(error) => {
+                savepoint.rollback().await?;
+                tracing::error!(%error, volunteer = %batch.session.volunteer_id, "a push failed in the database; its group is stored without it");
+                results.push(Err(ApiError::Internal(format!("database: {error}"))));
+            }
         }
-        results.push(batch_results);
-    }
-    if !rows.is_empty() {
-        crate::db::insert_records(&mut tx, postgres, &rows).await?;
-    }
-    for alert in &alerts {
-        crate::alerts::insert(&mut tx, alert, received_at).await?;
-    }
-    for batch in batches {
-        crate::routes::sync::report_outbox(&mut tx, &batch.session, batch.outbox).await?;
     }
     tx.commit().await?;
     Ok(results)
+}
+
+/// The batch's new records, the alerts they raise, and the phone's outbox report.
+async fn write_batch(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    batch: &CheckedBatch,
+    decided: &Decided<'_>,
+    received_at: i64,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<NewRecordRow> = decided
+        .stored
+        .iter()
+        .map(|(record, stored)| NewRecordRow {
+            id: &record.id,
+            campaign_id: &record.campaign_id,
+            door_id: &record.door_id,
+            device_id: &record.device_id,
+            device_seq: record.device_seq as i64,
+            received_from: &batch.session.volunteer_id,
+            content_hash: &stored.hash,
+            body: &stored.body,
+            received_at,
+        })
+        .collect();
+    if !rows.is_empty() {
+        crate::db::insert_records(&mut *tx, postgres, &rows).await?;
+    }
+    for (record, _) in &decided.stored {
+        for alert in crate::alerts::raised_by(record, &batch.index) {
+            crate::alerts::insert(&mut *tx, &alert, received_at).await?;
+        }
+    }
+    let visits: Vec<&Record> = decided.stored.iter().map(|(record, _)| *record).filter(|record| record.kind.is_visit()).collect();
+    crate::alerts::release_held(&mut *tx, postgres, &visits, received_at).await?;
+    crate::routes::sync::report_outbox(&mut *tx, &batch.session, batch.outbox).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[tokio::test]
+    async fn a_writer_that_panics_is_restarted_and_reported_down_meanwhile() {
+        let running = Arc::new(AtomicBool::new(false));
+        let runs = Arc::new(AtomicUsize::new(0));
+        let (seen_down, saw) = tokio::sync::watch::channel(false);
+        let task = {
+            let (running, runs) = (running.clone(), runs.clone());
+            move || {
+                let (running, runs, seen_down) = (running.clone(), runs.clone(), seen_down.clone());
+                async move {
+                    if runs.fetch_add(1, Ordering::SeqCst) == 0 {
+                        panic!("a writer bug");
+                    }
+                    // Restarted: it is running again; it was down before.
+                    assert!(running.load(Ordering::SeqCst));
+                    let _ = seen_down.send(true);
+                }
+            }
+        };
+        let supervisor = tokio::spawn(supervise("test writer", running.clone(), task));
+        tokio::time::sleep(RESTART_AFTER / 2).await;
+        assert!(!running.load(Ordering::SeqCst), "down between the panic and the restart");
+        supervisor.await.unwrap();
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
+        assert!(*saw.borrow());
+    }
 }

@@ -3,12 +3,15 @@
 pub mod alerts;
 pub mod auth;
 pub mod campaigns;
+pub mod config;
 pub mod coordinators;
 pub mod db;
 pub mod error;
 pub mod ingest;
+pub mod net;
 pub mod pwa;
 pub mod routes;
+pub mod throttle;
 
 use std::sync::Arc;
 
@@ -30,14 +33,17 @@ pub struct AppState {
     pub pwa: Arc<Pwa>,
     pub campaigns: Arc<campaigns::CampaignCache>,
     pub ingest: ingest::Ingest,
+    pub config: Arc<config::Config>,
+    /// Join and coordinator-login attempts.
+    pub sign_ins: Arc<throttle::Throttle>,
 }
 
 impl AppState {
     /// The state of a running endpoint; starts the record writer (so it must
     /// run inside the Tokio runtime).
-    pub fn new(db: db::Db, pwa: Pwa) -> AppState {
+    pub fn new(db: db::Db, pwa: Pwa, config: config::Config) -> AppState {
         let ingest = ingest::Ingest::start(db.clone());
-        AppState { db, pwa: Arc::new(pwa), campaigns: Arc::default(), ingest }
+        AppState { db, pwa: Arc::new(pwa), campaigns: Arc::default(), ingest, config: Arc::new(config), sign_ins: Arc::default() }
     }
 }
 
@@ -52,6 +58,7 @@ pub fn router(state: AppState) -> Router {
             get(unknown_api_path).post(unknown_api_path).put(unknown_api_path).patch(unknown_api_path).delete(unknown_api_path),
         )
         .fallback(serve_pwa)
+        .layer(middleware::from_fn(net::bounded_time))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .with_state(state)
 }
@@ -73,6 +80,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/api/v1/sync/pull", get(routes::sync::pull)),
         ("/api/v1/coordinator/login", post(console::login)),
+        ("/api/v1/coordinator/logout", post(console::logout)),
         ("/api/v1/coordinator/me", get(console::me)),
         ("/api/v1/coordinator/campaigns", get(console::list_campaigns).post(console::create_campaign)),
         ("/api/v1/coordinator/campaigns/{campaign}", get(console::get_campaign)),
@@ -100,10 +108,18 @@ async fn serve_pwa(State(state): State<AppState>, method: Method, request: Reque
     state.pwa.respond(request.uri().path(), request.headers())
 }
 
-/// Headers every response carries, API and app alike.
+/// Headers every response carries, API and app alike. API answers (session
+/// state, personal data, exports) are never stored by a cache.
 async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.https() {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     headers.insert(header::CONTENT_SECURITY_POLICY, state.pwa.content_security_policy().clone());
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

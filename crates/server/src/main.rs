@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::demo::DEMO_CAMPAIGN_ID;
 use walkbook_server::campaigns::{ensure_demo_campaign, invite, store_campaign, CampaignCache};
+use walkbook_server::config::Config;
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
 #[derive(Parser)]
@@ -27,6 +28,15 @@ enum Command {
         /// The built PWA (Trunk's output folder).
         #[arg(long, env = "WALKBOOK_DIST", default_value = "dist")]
         dist: PathBuf,
+        /// The address volunteers and coordinators open (invitation and
+        /// login links are made from it; https makes cookies Secure and
+        /// sends HSTS). Default: http:// and the listening address.
+        #[arg(long, env = "WALKBOOK_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Believe `X-Forwarded-For` about the client's address: only behind
+        /// a reverse proxy that sets it.
+        #[arg(long, env = "WALKBOOK_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Invite a volunteer: prints a one-time join code and link.
     Invite {
@@ -82,6 +92,11 @@ enum CoordinatorCommand {
         #[arg(long, env = "WALKBOOK_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },
+    /// Remove a coordinator: their sessions and login links end at once.
+    Remove {
+        /// The coordinator's id, as `coordinator add` printed it.
+        id: String,
+    },
 }
 
 #[tokio::main]
@@ -94,38 +109,50 @@ async fn main() {
         let db = db::open(&cli.db).await.map_err(|e| format!("cannot open the database {}: {e}", shown(&cli.db)))?;
         ensure_demo_campaign(&db).await.map_err(|e| format!("cannot store the demo campaign: {e}"))?;
         match cli.command {
-            Command::Serve { addr, dist } => serve(db, addr, &shown(&cli.db), dist).await,
+            Command::Serve { addr, dist, public_url, trust_proxy } => {
+                let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+                let config = Config::new(&public_url, trust_proxy)?;
+                serve(db, addr, &shown(&cli.db), dist, config).await
+            }
             Command::Invite { name, campaign, buildings, valid_days, public_url } => {
+                let config = Config::new(&public_url, false)?;
                 let valid_ms = i64::from(valid_days) * 86_400_000;
                 let (volunteer_id, code) =
                     invite(&db, &CampaignCache::default(), &campaign, &name, &buildings, valid_ms).await.map_err(|e| e.to_string())?;
-                println!("Invited {name} ({volunteer_id}) to {campaign}, valid for {valid_days} days.");
-                println!("Join code: {code}");
-                println!("Join link: {}/join#code={code}", public_url.trim_end_matches('/'));
+                print(&format!(
+                    "Invited {name} ({volunteer_id}) to {campaign}, valid for {valid_days} days.\nJoin code: {code}\nJoin link: {}\n",
+                    config.link(&format!("/join#code={code}"))
+                ));
                 Ok(())
             }
             Command::ShowCampaign { campaign } => {
                 let index = CampaignCache::default().get(&db, &campaign).await.map_err(|e| e.to_string())?;
-                println!("{}", serde_json::to_string_pretty(&index.bundle).expect("a bundle always serialises"));
+                print(&format!("{}\n", serde_json::to_string_pretty(&index.bundle).expect("a bundle always serialises")));
                 Ok(())
             }
             Command::Coordinator { action: CoordinatorCommand::Add { name, campaigns, public_url } } => {
+                let config = Config::new(&public_url, false)?;
                 let (id, code) = walkbook_server::coordinators::add_coordinator(&db, &name, &campaigns).await.map_err(|e| e.to_string())?;
-                println!(
-                    "Added coordinator {name} ({id}), running: {}.",
-                    if campaigns.is_empty() { "no campaign yet".to_string() } else { campaigns.join(", ") }
-                );
-                println!("Login link (one use, 7 days): {}/coordinator#login={code}", public_url.trim_end_matches('/'));
+                let running = if campaigns.is_empty() { "no campaign yet".to_string() } else { campaigns.join(", ") };
+                print(&format!(
+                    "Added coordinator {name} ({id}), running: {running}.\nLogin link (one use, 7 days): {}\n",
+                    config.link(&format!("/coordinator#login={code}"))
+                ));
+                Ok(())
+            }
+            Command::Coordinator { action: CoordinatorCommand::Remove { id } } => {
+                let name = walkbook_server::coordinators::remove_coordinator(&db, &id).await.map_err(|e| e.to_string())?;
+                print(&format!("Removed coordinator {name} ({id}): their sessions and login links have ended.\n"));
                 Ok(())
             }
             Command::Alerts { campaign } => {
                 let alerts = walkbook_server::alerts::list(&db, &campaign).await.map_err(|e| e.to_string())?;
-                if alerts.is_empty() {
-                    println!("No alerts in {campaign}.");
-                }
+                let mut text = if alerts.is_empty() { format!("No alerts in {campaign}.\n") } else { String::new() };
                 for alert in alerts {
-                    println!("{}", serde_json::to_string(&alert).expect("an alert always serialises"));
+                    text.push_str(&serde_json::to_string(&alert).expect("an alert always serialises"));
+                    text.push('\n');
                 }
+                print(&text);
                 Ok(())
             }
             Command::LoadCampaign { file } => {
@@ -133,13 +160,13 @@ async fn main() {
                 let bundle: CampaignBundle =
                     serde_json::from_str(&text).map_err(|e| format!("{} is not a campaign bundle: {e}", file.display()))?;
                 let revision = store_campaign(&db, &bundle).await.map_err(|e| e.to_string())?;
-                println!(
-                    "Stored campaign {} revision {revision}: {} buildings, {} doors, {} forms.",
+                print(&format!(
+                    "Stored campaign {} revision {revision}: {} buildings, {} doors, {} forms.\n",
                     bundle.campaign.id,
                     bundle.campaign.buildings.len(),
                     bundle.doors.len(),
                     bundle.campaign.forms.len()
-                );
+                ));
                 Ok(())
             }
         }
@@ -151,17 +178,31 @@ async fn main() {
     }
 }
 
-async fn serve(db: db::Db, addr: SocketAddr, database: &str, dist: PathBuf) -> Result<(), String> {
+/// Writes to standard output. A reader that went away (`| head`) ends the
+/// command quietly, as for any Unix tool, instead of a panic.
+fn print(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("walkbook-server: cannot write: {error}");
+        std::process::exit(1);
+    }
+}
+
+async fn serve(db: db::Db, addr: SocketAddr, database: &str, dist: PathBuf, config: Config) -> Result<(), String> {
     let pwa = Pwa::load(&dist).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let state = AppState::new(db, pwa);
-    println!("Walkbook is running at http://{addr}/ (database: {database})");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    let link = config.link("/");
+    let state = AppState::new(db, pwa, config);
+    print(&format!("Walkbook is running at {link} (listening on {addr}, database: {database})\n"));
+    walkbook_server::net::serve(listener, router(state), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }
 
 /// The database as it can be printed: a URL's password is left out.

@@ -95,7 +95,8 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
     let invite = request("POST", "/api/v1/coordinator/campaigns/spring/volunteers", &cookie, "application/json", r#"{"name":"Xiao Wang"}"#);
     let (status, _, invitation) = call(&server, invite).await;
     assert_eq!(status, StatusCode::OK, "{invitation}");
-    assert!(invitation["link"].as_str().unwrap().starts_with("http://walkbook.example/join#code="));
+    // The link is made from the configured public URL, whatever Host the request named.
+    assert!(invitation["link"].as_str().unwrap().starts_with("http://127.0.0.1:8080/join#code="), "{invitation}");
     assert!(invitation["qr_svg"].as_str().unwrap().contains("<svg"));
     let volunteer = volunteer_cookie(&server, invitation["code"].as_str().unwrap()).await;
     let volunteer_id = invitation["volunteer_id"].as_str().unwrap().to_string();
@@ -189,8 +190,16 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
 async fn coordinators_reach_only_their_campaigns() {
     let server = server().await;
     let cookie = coordinator(&server, &["other"]).await;
-    let (status, _, body) = call(&server, get("/api/v1/coordinator/campaigns/demo-xingfu/coverage", &cookie)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_your_campaign")));
+    // Someone else's campaign and one that does not exist get the same answer.
+    let (status, _, theirs) = call(&server, get("/api/v1/coordinator/campaigns/demo-xingfu/coverage", &cookie)).await;
+    assert_eq!((status, theirs["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let (status, _, missing) = call(&server, get("/api/v1/coordinator/campaigns/no-such-campaign/coverage", &cookie)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(missing["error"]["code"], theirs["error"]["code"]);
+    assert_eq!(
+        missing["error"]["message"].as_str().unwrap().replace("no-such-campaign", "X"),
+        theirs["error"]["message"].as_str().unwrap().replace("demo-xingfu", "X")
+    );
     let (status, _, list) = call(&server, get("/api/v1/coordinator/campaigns", &cookie)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect::<Vec<_>>(), vec!["other"]);

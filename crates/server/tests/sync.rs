@@ -14,10 +14,16 @@ mod common;
 use common::{call, get, post, server, Server};
 use walkbook_server::campaigns::{invite, store_campaign};
 
-/// Joins `campaign` as a new volunteer; returns the cookie to send.
+/// Joins `campaign` as a new volunteer on phone `phone-1`, whose records
+/// made before joining name volunteer `v`; returns the cookie to send.
 async fn join(server: &Server, campaign: &str) -> String {
+    join_as(server, campaign, "phone-1").await
+}
+
+async fn join_as(server: &Server, campaign: &str, device: &str) -> String {
     let (_, code) = invite(&server.db, &server.campaigns, campaign, "Test volunteer", &[], 60_000).await.unwrap();
-    let (status, cookie, body) = call(server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
+    let request = json!({ "code": code, "device_id": device, "local_volunteer_id": "v" });
+    let (status, cookie, body) = call(server, post("/api/v1/join", None, request.to_string())).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["bundle"]["campaign"]["id"], campaign);
     let cookie = cookie.expect("a session cookie");
@@ -104,7 +110,9 @@ async fn a_devices_own_records_do_not_fill_its_pull_pages() {
     }
     let others: Vec<Record> = (1..=2).map(|seq| Record { device_id: "phone-2".into(), ..record("demo-xingfu", "hp-04", seq) }).collect();
     let body = json!({ "device_id": "phone-2", "records": others }).to_string();
-    call(&server, post("/api/v1/sync/push", Some(&cookie), body)).await;
+    let second_phone = join_as(&server, "demo-xingfu", "phone-2").await;
+    let (_, _, pushed) = call(&server, post("/api/v1/sync/push", Some(&second_phone), body)).await;
+    assert!(pushed["results"].as_array().unwrap().iter().all(|r| r["status"] == "stored"), "{pushed}");
 
     // After a large push, one pull passes the phone's own records.
     let (_, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0&device_id=phone-1", &cookie)).await;
@@ -146,7 +154,7 @@ async fn invalid_records_are_rejected_with_reasons_and_not_stored() {
     assert!(reasons[0].contains("no door 'nowhere'"), "{reasons:?}");
     assert!(reasons[1].contains("version 9"), "{reasons:?}");
     assert!(reasons[2].contains("household_size") && reasons[2].contains("Required"), "{reasons:?}");
-    assert!(reasons[3].contains("not a UUID"), "{reasons:?}");
+    assert!(reasons[3].contains("not a lowercase UUID"), "{reasons:?}");
     assert_eq!(stored_count(&server).await, 0);
 }
 
@@ -308,7 +316,7 @@ async fn bad_requests_get_4xx_in_the_error_shape_and_store_nothing() {
         (post("/api/v1/sync/push", Some(&cookie), r#"{"device_id":5,"records":[]}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
         (post("/api/v1/sync/push", Some(&cookie), push_body(&too_many)), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
         (post("/api/v1/sync/push", Some(&cookie), huge), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-        (post("/api/v1/join", None, r#"{"code":"NOPE"}"#), StatusCode::BAD_REQUEST, "unknown_join_code"),
+        (post("/api/v1/join", None, r#"{"code":"NOPE"}"#), StatusCode::BAD_REQUEST, "join_code_unusable"),
         (post("/api/v1/join", None, r#"{"code":"NOPE","extra":1}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
         (get("/api/v1/sync/pull?cursor=abc", &cookie), StatusCode::BAD_REQUEST, "invalid_query"),
     ];
@@ -323,18 +331,27 @@ async fn bad_requests_get_4xx_in_the_error_shape_and_store_nothing() {
 }
 
 #[tokio::test]
-async fn join_codes_are_single_use_and_expire() {
+async fn join_codes_are_single_use_expire_and_are_kept_hashed() {
     let server = server().await;
     let (_, code) = invite(&server.db, &server.campaigns, "demo-xingfu", "A", &[], 60_000).await.unwrap();
-    let body = json!({ "code": code.to_lowercase() }).to_string();
+    let stored: Vec<(String,)> = sqlx::query_as("SELECT code FROM join_codes").fetch_all(&server.db).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0].0, code, "the database keeps a hash, not the code");
+    assert_eq!(stored[0].0.len(), 64);
+    let body = json!({ "code": format!(" {} ", code.to_lowercase()) }).to_string();
     let (status, _, _) = call(&server, post("/api/v1/join", None, body.clone())).await;
-    assert_eq!(status, StatusCode::OK, "codes are read case-insensitively");
-    let (status, _, used) = call(&server, post("/api/v1/join", None, body)).await;
-    assert_eq!((status, used["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("join_code_used")));
+    assert_eq!(status, StatusCode::OK, "codes are read case-insensitively, spaces around ignored");
+    // Used, expired and unknown codes get one answer: codes cannot be probed.
     let (_, expired_code) = invite(&server.db, &server.campaigns, "demo-xingfu", "B", &[], -1).await.unwrap();
-    let (status, cookie, expired) = call(&server, post("/api/v1/join", None, json!({ "code": expired_code }).to_string())).await;
-    assert_eq!((status, expired["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("join_code_expired")));
-    assert!(cookie.is_none());
+    let mut answers = Vec::new();
+    for body in [body, json!({ "code": expired_code }).to_string(), json!({ "code": "ABCDEFGHJK" }).to_string()] {
+        let (status, cookie, answer) = call(&server, post("/api/v1/join", None, body)).await;
+        assert!(cookie.is_none());
+        answers.push((status, answer));
+    }
+    assert_eq!(answers[0].0, StatusCode::BAD_REQUEST);
+    assert_eq!(answers[0].1["error"]["code"], "join_code_unusable");
+    assert!(answers.iter().all(|answer| *answer == answers[0]), "{answers:?}");
 }
 
 #[tokio::test]

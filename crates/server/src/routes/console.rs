@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
 use serde::Deserialize;
@@ -22,7 +22,8 @@ use walkbook_core::form::{Answer, CompiledForm, Form};
 use walkbook_core::people::{follow_ups, is_fever, register, CheckState, Half};
 use walkbook_core::record::{latest_record, Record, RecordKind};
 
-use crate::auth::{coordinator_cookie, Coordinator};
+use crate::auth::{expired_cookie, session_cookie, Coordinator, COORDINATOR_COOKIE, COORDINATOR_SESSION};
+use crate::config::ClientAddr;
 use crate::campaigns::{check_buildings, invite, now_ms, set_assignments, store_campaign, CampaignIndex};
 use crate::error::ApiError;
 use crate::AppState;
@@ -32,18 +33,27 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
 }
 
 /// `POST /api/v1/coordinator/login`: a one-time login code for a session cookie.
+/// Throttled per address like joining.
 pub async fn login(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
+    state.sign_ins.admit(client)?;
     let request = json_body(body)?;
-    let (id, name, token) = crate::coordinators::login(&state.db, &request.code).await?;
-    Ok((AppendHeaders([(header::SET_COOKIE, coordinator_cookie(&token, is_https(&headers)))]), Json(CoordinatorView { id, name })))
+    let (id, name, token) = crate::coordinators::login(&state.db, &request.code).await.inspect_err(|_| {
+        tracing::warn!(target: "audit", %client, "coordinator login refused");
+    })?;
+    tracing::info!(target: "audit", %client, coordinator = %id, "coordinator signed in");
+    let cookie = session_cookie(COORDINATOR_COOKIE, &token, COORDINATOR_SESSION, state.config.https());
+    Ok((AppendHeaders([(header::SET_COOKIE, cookie)]), Json(CoordinatorView { id, name })))
 }
 
-fn is_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").is_some_and(|p| p.as_bytes() == b"https")
+/// `POST /api/v1/coordinator/logout`: ends this console session.
+pub async fn logout(State(state): State<AppState>, coordinator: Coordinator) -> Result<impl IntoResponse, ApiError> {
+    sqlx::query("DELETE FROM coordinator_sessions WHERE token_hash = $1").bind(&coordinator.token_hash).execute(&state.db).await?;
+    tracing::info!(target: "audit", coordinator = %coordinator.id, "coordinator signed out");
+    Ok((AppendHeaders([(header::SET_COOKIE, expired_cookie(COORDINATOR_COOKIE, state.config.https()))]), axum::http::StatusCode::NO_CONTENT))
 }
 
 /// `GET /api/v1/coordinator/me`.
@@ -276,7 +286,6 @@ pub async fn invite_volunteer(
     State(state): State<AppState>,
     coordinator: Coordinator,
     Path(campaign_id): Path<String>,
-    headers: HeaderMap,
     body: Result<Json<InviteRequest>, JsonRejection>,
 ) -> Result<Json<InviteResponse>, ApiError> {
     let request = json_body(body)?;
@@ -289,9 +298,8 @@ pub async fn invite_volunteer(
     }
     let valid_ms = i64::from(request.valid_days) * 86_400_000;
     let (volunteer_id, code) = invite(&state.db, &state.campaigns, &campaign_id, request.name.trim(), &request.buildings, valid_ms).await?;
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
-    let scheme = if is_https(&headers) { "https" } else { "http" };
-    let link = format!("{scheme}://{host}/join#code={code}");
+    // From the configured public URL: a request's Host header is the client's to write.
+    let link = state.config.link(&format!("/join#code={code}"));
     let qr_svg = qrcode::QrCode::new(link.as_bytes())
         .map_err(|e| ApiError::Internal(format!("QR code: {e}")))?
         .render::<qrcode::render::svg::Color>()
@@ -327,6 +335,7 @@ pub async fn revoke_volunteer(
         .await?;
     sqlx::query("DELETE FROM sessions WHERE volunteer_id = $1").bind(&volunteer_id).execute(&mut *tx).await?;
     tx.commit().await?;
+    tracing::info!(target: "audit", coordinator = %coordinator.id, volunteer = %volunteer_id, campaign = %campaign_id, "volunteer revoked");
     let records = stored_records(&state, &campaign_id).await?;
     Ok(Json(volunteer_summaries(&state, &index, &records).await?))
 }
@@ -629,8 +638,9 @@ pub async fn export(
                 ]);
             }
         }
-        other => return Err(ApiError::not_found(format!("No export '{other}': doors.csv, people.csv or checks.csv"))),
+        other => return Err(ApiError::not_found(format!("No export '{}': doors.csv, people.csv or checks.csv", crate::auth::shown_id(other)))),
     }
+    tracing::info!(target: "audit", coordinator = %coordinator.id, campaign = %campaign_id, %file, "export");
     let disposition = format!("attachment; filename=\"{campaign_id}-{file}\"");
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], csv.finish()))
 }
@@ -638,6 +648,14 @@ pub async fn export(
 /// CSV as Excel reads it: a UTF-8 BOM (so Chinese shows), CRLF, quotes
 /// where a value needs them.
 struct Csv(String);
+
+/// A cell a spreadsheet would run as a formula: one starting with = + - @,
+/// tab or carriage return, also after leading spaces. A plain number
+/// (`-3`, `+4.5`) stays a number.
+fn is_formula_like(value: &str) -> bool {
+    let start = value.trim_start_matches(' ');
+    start.starts_with(['\t', '\r']) || (start.starts_with(['=', '+', '-', '@']) && start.parse::<f64>().is_err())
+}
 
 impl Csv {
     fn new() -> Csv {
@@ -648,12 +666,7 @@ impl Csv {
         let cells: Vec<String> = values
             .iter()
             .map(|value| {
-                // A leading = + - @ would be a formula in a spreadsheet.
-                let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
-                    format!("'{value}")
-                } else {
-                    value.to_string()
-                };
+                let value = if is_formula_like(value) { format!("'{value}") } else { value.to_string() };
                 if value.contains([',', '"', '\n', '\r']) {
                     format!("\"{}\"", value.replace('"', "\"\""))
                 } else {
@@ -667,5 +680,23 @@ impl Csv {
 
     fn finish(self) -> String {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised() {
+        let mut csv = Csv::new();
+        csv.row(&["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\t=HYPERLINK(\"x\")", "\r=1", "  =1", " \t@x", "-3", "+4.5", "Chen", "3-402"]);
+        let line = csv.finish();
+        let cells: Vec<&str> = line.trim_start_matches('\u{feff}').trim_end().split(',').collect();
+        assert_eq!(cells[..4], ["'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)"]);
+        assert!(cells[4].starts_with("\"'\t=HYPERLINK("), "{line:?}");
+        assert_eq!(cells[5], "\"'\r=1\"");
+        assert_eq!(cells[6..8], ["'  =1", "' \t@x"]);
+        assert_eq!(cells[8..], ["-3", "+4.5", "Chen", "3-402"]);
     }
 }

@@ -1,53 +1,89 @@
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
+use walkbook_core::limits::identifier_problem;
 use walkbook_core::sync::{JoinRequest, JoinResponse};
 
-use crate::auth::{new_token, session_cookie, token_hash};
-use crate::campaigns::now_ms;
+use crate::auth::{new_token, session_cookie, token_hash, SESSION_COOKIE, VOLUNTEER_SESSION};
+use crate::campaigns::{join_code_hash, now_ms};
+use crate::config::ClientAddr;
 use crate::error::ApiError;
 use crate::AppState;
 
 /// `POST /api/v1/join`: exchanges a one-time join code for a session cookie
-/// and the volunteer's campaign.
+/// and the volunteer's campaign. Throttled per address; an unknown, used
+/// and expired code get one answer, so codes cannot be probed.
 pub async fn join(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     body: Result<Json<JoinRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
+    state.sign_ins.admit(client)?;
     let Json(request) = body?;
-    let code = request.code.trim().to_ascii_uppercase();
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let row: Option<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT v.id, v.name, v.campaign_id, j.expires_at, j.used_at \
-         FROM join_codes j JOIN volunteers v ON v.id = j.volunteer_id WHERE j.code = $1 AND v.revoked_at IS NULL",
-    )
-    .bind(&code)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((volunteer_id, volunteer_name, campaign_id, expires_at, used_at)) = row else {
-        return Err(ApiError::bad_request("unknown_join_code", "This join code does not exist: check it with your coordinator."));
-    };
-    if used_at.is_some() {
-        return Err(ApiError::bad_request("join_code_used", "This join code was already used: ask your coordinator for a new one."));
+    for (what, value) in [("device id", &request.device_id), ("volunteer id", &request.local_volunteer_id)] {
+        if let Some(problem) = value.as_deref().and_then(|value| identifier_problem(what, value)) {
+            return Err(ApiError::bad_request("invalid_join", format!("This phone's {what} cannot be used: {problem}.")));
+        }
     }
+    let hash = join_code_hash(&request.code);
+    let unusable = || {
+        tracing::warn!(target: "audit", %client, "join refused: code unknown, used or expired");
+        ApiError::bad_request(
+            "join_code_unusable",
+            "This join code cannot be used: it is mistyped, already used or expired. Check it, or ask your coordinator for a new one.",
+        )
+    };
+    // Looked up before taking the write lock: a wrong code costs one read.
+    let row: Option<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT v.id, v.name, v.campaign_id, j.expires_at FROM join_codes j JOIN volunteers v ON v.id = j.volunteer_id \
+         WHERE j.code = $1 AND j.used_at IS NULL AND v.revoked_at IS NULL",
+    )
+    .bind(&hash)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((volunteer_id, volunteer_name, campaign_id, expires_at)) = row else { return Err(unusable()) };
     if expires_at <= now_ms() {
-        return Err(ApiError::bad_request("join_code_expired", "This join code has expired: ask your coordinator for a new one."));
+        return Err(unusable());
+    }
+    // A phone keeps the identity its records had before it joined, but may
+    // never take over a volunteer's: an id the server gave out is not bound
+    // (records still naming it are refused with the reason).
+    let mut local_volunteer_id = request.local_volunteer_id.filter(|local| *local != volunteer_id);
+    if let Some(local) = &local_volunteer_id {
+        let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM volunteers WHERE id = $1").bind(local).fetch_optional(&state.db).await?;
+        if taken.is_some() {
+            local_volunteer_id = None;
+        }
     }
     let token = new_token();
-    sqlx::query("UPDATE join_codes SET used_at = $1 WHERE code = $2").bind(now_ms()).bind(&code).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO sessions (token_hash, volunteer_id, created_at) VALUES ($1, $2, $3)")
-        .bind(token_hash(&token))
-        .bind(&volunteer_id)
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    // Used once: of two phones joining with one code at once, one wins.
+    let claimed = sqlx::query("UPDATE join_codes SET used_at = $1 WHERE code = $2 AND used_at IS NULL")
         .bind(now_ms())
+        .bind(&hash)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+    if claimed != 1 {
+        return Err(unusable());
+    }
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, volunteer_id, created_at, last_used_at, device_id, local_volunteer_id) \
+         VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(token_hash(&token))
+    .bind(&volunteer_id)
+    .bind(now_ms())
+    .bind(&request.device_id)
+    .bind(&local_volunteer_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
+    tracing::info!(target: "audit", %client, volunteer = %volunteer_id, campaign = %campaign_id, "volunteer joined");
     let index = state.campaigns.get(&state.db, &campaign_id).await?;
-    let secure = headers.get("x-forwarded-proto").is_some_and(|p| p.as_bytes() == b"https");
     Ok((
-        AppendHeaders([(header::SET_COOKIE, session_cookie(&token, secure))]),
+        AppendHeaders([(header::SET_COOKIE, session_cookie(SESSION_COOKIE, &token, VOLUNTEER_SESSION, state.config.https()))]),
         Json(JoinResponse { volunteer_id, volunteer_name, bundle: index.bundle.clone() }),
     ))
 }

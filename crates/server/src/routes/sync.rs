@@ -9,11 +9,12 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use walkbook_core::dates::LocalTime;
 use walkbook_core::record::{Outcome, Record, RecordKind};
+use walkbook_core::limits::{identifier_problem, is_canonical_record_id, MAX_PULL_PAGE_BYTES, MAX_RECORD_BYTES};
 use walkbook_core::sync::{
     canonical_bytes, OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
 };
 
-use crate::auth::Session;
+use crate::auth::{shown_id, Session};
 use crate::campaigns::{now_ms, CampaignIndex};
 use crate::error::ApiError;
 use crate::ingest::{CheckedBatch, StoredForm};
@@ -39,16 +40,33 @@ pub async fn push(
             request.records.len()
         )));
     }
-    let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
-    // Validate and hash everything before touching the database.
     let PushRequest { device_id, records, outbox } = request;
+    if let Some(problem) = identifier_problem("device id", &device_id) {
+        return Err(ApiError::bad_request("invalid_device_id", format!("This push cannot be read: {problem}.")));
+    }
+    let session_device = bind_device(&state, &session, &device_id).await?;
+    let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
+    let assigned: Vec<(String,)> = sqlx::query_as("SELECT building_id FROM assignments WHERE volunteer_id = $1")
+        .bind(&session.volunteer_id)
+        .fetch_all(&state.db)
+        .await?;
+    let sender = Sender {
+        session: &session,
+        device_id: &session_device,
+        buildings: assigned.into_iter().map(|(building,)| building).collect(),
+        now: now_ms(),
+    };
+    // Validate and hash everything before touching the database.
     let records = records
         .into_iter()
         .map(|record| {
-            let checked = check_record(&record, &device_id, &session, &index).map(|()| {
+            let checked = check_record(&record, &sender, &index).and_then(|()| {
                 let body = String::from_utf8(canonical_bytes(&record)).expect("JSON is UTF-8");
+                if body.len() > MAX_RECORD_BYTES {
+                    return Err(format!("the record is {} bytes (at most {MAX_RECORD_BYTES})", body.len()));
+                }
                 let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
-                StoredForm { body, hash }
+                Ok(StoredForm { body, hash })
             });
             (record, checked)
         })
@@ -57,26 +75,87 @@ pub async fn push(
     Ok(Json(PushResponse { results }))
 }
 
+/// The phone this session pushes from: the one it joined on, or for a
+/// session opened by an older app (which did not say), the one of its first
+/// push, from then on.
+async fn bind_device(state: &AppState, session: &Session, device_id: &str) -> Result<String, ApiError> {
+    if let Some(bound) = &session.device_id {
+        return Ok(bound.clone());
+    }
+    sqlx::query("UPDATE sessions SET device_id = $1 WHERE token_hash = $2 AND device_id IS NULL")
+        .bind(device_id)
+        .bind(&session.token_hash)
+        .execute(&state.db)
+        .await?;
+    let (bound,): (Option<String>,) =
+        sqlx::query_as("SELECT device_id FROM sessions WHERE token_hash = $1").bind(&session.token_hash).fetch_one(&state.db).await?;
+    Ok(bound.unwrap_or_else(|| device_id.to_string()))
+}
+
+/// Who is pushing: what a record must agree with.
+struct Sender<'a> {
+    session: &'a Session,
+    /// The phone the session is bound to.
+    device_id: &'a str,
+    /// The buildings the volunteer works; empty: the whole campaign.
+    buildings: HashSet<String>,
+    now: i64,
+}
+
+impl Sender<'_> {
+    fn works(&self, building_id: &str) -> bool {
+        self.buildings.is_empty() || self.buildings.contains(building_id)
+    }
+}
+
+/// A record's device time may be at most this far ahead of the server's
+/// clock (time zones are in the phone's display, not in the stored time;
+/// this is for a phone whose clock is set wrong).
+const MAX_AHEAD_MS: i64 = 24 * 3_600_000;
+/// ...and no earlier than 2020-01-01 (a phone whose clock was reset).
+const EARLIEST_MS: i64 = 1_577_836_800_000;
+/// Times up to the year 9999 are shown as dates in a refusal.
+const MAX_SHOWN_MS: i64 = 253_402_300_799_000;
+
 /// Why a record cannot be stored, in words a coordinator can act on.
-fn check_record(record: &Record, device_id: &str, session: &Session, index: &CampaignIndex) -> Result<(), String> {
-    if uuid::Uuid::parse_str(&record.id).is_err() {
-        return Err(format!("the id '{}' is not a UUID", record.id));
+fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Result<(), String> {
+    if !is_canonical_record_id(&record.id) {
+        return Err(format!("the id '{}' is not a lowercase UUID with hyphens", shown_id(&record.id)));
     }
-    if record.campaign_id != session.campaign_id {
-        return Err(format!("the record belongs to campaign '{}', not to yours", record.campaign_id));
+    if record.campaign_id != sender.session.campaign_id {
+        return Err(format!("the record belongs to campaign '{}', not to yours", shown_id(&record.campaign_id)));
     }
-    if record.device_id != device_id {
-        return Err("the record was made on another device than the one pushing it".into());
+    if record.device_id != sender.device_id {
+        return Err("the record was made on another phone than the one signed in".into());
+    }
+    if !sender.session.may_sign_as(&record.volunteer_id) {
+        return Err(format!("the record names volunteer '{}', not the one signed in on this phone", shown_id(&record.volunteer_id)));
+    }
+    if record.device_time > sender.now + MAX_AHEAD_MS || record.device_time < EARLIEST_MS {
+        let shown = if (0..=MAX_SHOWN_MS).contains(&record.device_time) {
+            walkbook_core::dates::iso_8601(record.device_time, 0)
+        } else {
+            format!("{} ms", record.device_time)
+        };
+        return Err(format!("the record is dated {shown}, which the server cannot accept: check the phone's date and time"));
+    }
+    if let Some(replaced) = &record.supersedes {
+        if !is_canonical_record_id(replaced) {
+            return Err(format!("it replaces '{}', which is not a record id", shown_id(replaced)));
+        }
     }
     let Some(form) = index.forms.get(&(record.form_id.clone(), record.form_version)) else {
-        return Err(format!("there is no form '{}' version {} in this campaign", record.form_id, record.form_version));
+        return Err(format!("there is no form '{}' version {} in this campaign", shown_id(&record.form_id), record.form_version));
     };
     match &record.kind {
         RecordKind::Visit => {}
         RecordKind::FloorNotice { building_id, floor } | RecordKind::FloorClosed { building_id, floor } => {
             let known = index.bundle.campaign.building(building_id).is_some_and(|b| b.floors.contains(floor));
             if !known {
-                return Err(format!("there is no floor {floor} in building '{building_id}'"));
+                return Err(format!("there is no floor {floor} in building '{}'", shown_id(building_id)));
+            }
+            if !sender.works(building_id) {
+                return Err(format!("building '{building_id}' is not one of the buildings assigned to this volunteer"));
             }
             return if record.door_id.is_empty() && record.answers.is_empty() {
                 Ok(())
@@ -85,8 +164,11 @@ fn check_record(record: &Record, device_id: &str, session: &Session, index: &Cam
             };
         }
         RecordKind::TemperatureCheck { person_id, slot, celsius } => {
-            if person_id.is_empty() || walkbook_core::dates::day_of_date(&slot.date).is_none() {
-                return Err("a temperature check names a person and a date (YYYY-MM-DD)".into());
+            if let Some(problem) = identifier_problem("person id", person_id) {
+                return Err(format!("a temperature check names a person: {problem}"));
+            }
+            if walkbook_core::dates::day_of_date(&slot.date).is_none() {
+                return Err("a temperature check names a date (YYYY-MM-DD)".into());
             }
             if !(30.0..=45.0).contains(celsius) {
                 return Err(format!("{celsius} °C is not a body temperature (30 to 45)"));
@@ -96,8 +178,11 @@ fn check_record(record: &Record, device_id: &str, session: &Session, index: &Cam
             }
         }
     }
-    if !index.doors.contains_key(&record.door_id) {
-        return Err(format!("there is no door '{}' in this campaign", record.door_id));
+    let Some(building_id) = index.doors.get(&record.door_id) else {
+        return Err(format!("there is no door '{}' in this campaign", shown_id(&record.door_id)));
+    };
+    if !sender.works(building_id) {
+        return Err(format!("building '{building_id}' is not one of the buildings assigned to this volunteer"));
     }
     if !record.outcome.has_answers() || !record.kind.is_visit() {
         return if record.answers.is_empty() { Ok(()) } else { Err("only an answered visit carries answers".into()) };
@@ -183,25 +268,36 @@ pub async fn pull(
     .bind(i64::from(limit) + 1)
     .fetch_all(&state.db)
     .await?;
-    let more = rows.len() > limit as usize;
-    let page = &rows[..rows.len().min(limit as usize)];
-    let cursor = if more { page.last().map_or(query.cursor, |(seq, _)| *seq) } else { newest };
     let assigned: Vec<(String,)> = sqlx::query_as("SELECT building_id FROM assignments WHERE volunteer_id = $1")
         .bind(&session.volunteer_id)
         .fetch_all(&state.db)
         .await?;
     let assigned: HashSet<String> = assigned.into_iter().map(|(building,)| building).collect();
+    let mut more = rows.len() > limit as usize;
+    let mut cursor = query.cursor;
     let mut records = Vec::new();
-    for (_, body) in page {
+    let mut bytes = 0;
+    for (seq, body) in rows.iter().take(limit as usize) {
+        // The page ends before a record that would take it past its bytes
+        // (one record always fits: records are at most MAX_RECORD_BYTES).
+        if !records.is_empty() && bytes + body.len() > MAX_PULL_PAGE_BYTES {
+            more = true;
+            break;
+        }
         let record: Record = serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored record: {e}")))?;
+        cursor = *seq;
         // A volunteer assigned to buildings sees only their records (and people).
         let building = match record.kind.floor() {
             Some((building_id, _)) => Some(building_id),
             None => index.doors.get(&record.door_id).map(String::as_str),
         };
         if assigned.is_empty() || building.is_some_and(|b| assigned.contains(b)) {
+            bytes += body.len();
             records.push(record);
         }
+    }
+    if !more {
+        cursor = newest;
     }
     Ok(Json(PullResponse { records, cursor, more, campaign }))
 }

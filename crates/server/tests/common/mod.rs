@@ -12,6 +12,7 @@ use tower::ServiceExt;
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::demo::demo_campaign;
 use walkbook_server::campaigns::{insert_campaign, CampaignCache};
+use walkbook_server::config::Config;
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
 pub struct Server {
@@ -35,7 +36,7 @@ pub async fn server() -> Server {
     };
     insert_campaign(&db, &demo_campaign()).await.unwrap();
     insert_campaign(&db, &other_campaign()).await.unwrap();
-    let state = AppState::new(db.clone(), Pwa::load(&dist).unwrap());
+    let state = AppState::new(db.clone(), Pwa::load(&dist).unwrap(), Config::default());
     let campaigns = state.campaigns.clone();
     Server { app: router(state), db, campaigns, _dir: dir }
 }

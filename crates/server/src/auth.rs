@@ -143,7 +143,14 @@ async fn volunteer_session(state: &AppState, token: &str) -> Result<Lookup<Sessi
 
 /// Whether the session is still open; if so, records that it was used now
 /// (at most every few minutes).
-async fn touch(state: &AppState, table: &str, hash: &str, lifetime: Lifetime, created_at: i64, last_used_at: Option<i64>) -> Result<bool, ApiError> {
+async fn touch(
+    state: &AppState,
+    table: &str,
+    hash: &str,
+    lifetime: Lifetime,
+    created_at: i64,
+    last_used_at: Option<i64>,
+) -> Result<bool, ApiError> {
     let now = now_ms();
     if !is_live(lifetime, created_at, last_used_at, now) {
         return Ok(false);

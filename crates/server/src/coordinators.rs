@@ -58,8 +58,12 @@ pub async fn grant(tx: &mut sqlx::AnyConnection, coordinator_id: &str, campaign_
 /// Returns (coordinator id, name, token). An unknown, used or expired code
 /// gets one answer; the code is looked up before any write lock.
 pub async fn login(db: &Db, code: &str) -> Result<(String, String, String), ApiError> {
-    let unusable =
-        || ApiError::bad_request("login_code_unusable", "This login link cannot be used: it is mistyped, already used or expired. Ask for a new one.");
+    let unusable = || {
+        ApiError::bad_request(
+            "login_code_unusable",
+            "This login link cannot be used: it is mistyped, already used or expired. Ask for a new one.",
+        )
+    };
     let hash = token_hash(code.trim());
     let row: Option<(String, String, i64)> = sqlx::query_as(
         "SELECT c.id, c.name, l.expires_at FROM coordinator_logins l JOIN coordinators c ON c.id = l.coordinator_id \

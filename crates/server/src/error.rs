@@ -92,7 +92,8 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::Client { status, code, message } => (status, Json(ErrorBody::new(code, message))).into_response(),
             ApiError::Busy { status, code, message, retry_after_s } => {
-                (status, [(axum::http::header::RETRY_AFTER, retry_after_s.to_string())], Json(ErrorBody::new(code, message))).into_response()
+                (status, [(axum::http::header::RETRY_AFTER, retry_after_s.to_string())], Json(ErrorBody::new(code, message)))
+                    .into_response()
             }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");

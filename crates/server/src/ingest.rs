@@ -181,10 +181,9 @@ fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>) -> Decide
                     // not yet stored can only ever hide a record of this door:
                     // statuses are decided per door. It may be in a push still
                     // on its way: the phone has two in flight.)
-                    Some((_, door_id)) if door_id != record.door_id => (
-                        PushStatus::Rejected,
-                        Some(format!("it replaces a record of door '{door_id}', not of door '{}'", record.door_id)),
-                    ),
+                    Some((_, door_id)) if door_id != record.door_id => {
+                        (PushStatus::Rejected, Some(format!("it replaces a record of door '{door_id}', not of door '{}'", record.door_id)))
+                    }
                     _ => {
                         added.insert(&record.id, (&stored.hash, &record.door_id));
                         decided.stored.push((record, stored));

@@ -459,3 +459,198 @@ async fn concurrent_pushes_of_the_same_ids_store_each_once() {
     assert_eq!((count("contested", "stored"), count("contested", "conflict")), (1, 7));
     assert_eq!(stored_count(&server).await, 8 * 20 + 2);
 }
+
+/// Pushes `records` from `phone` with `cookie`; each record's status and reason.
+async fn push_from(server: &Server, cookie: &str, phone: &str, records: &[Record]) -> Vec<(String, String)> {
+    let body = json!({ "device_id": phone, "records": records }).to_string();
+    let (status, _, answer) = call(server, post("/api/v1/sync/push", Some(cookie), body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["status"].as_str().unwrap().to_string(), r["reason"].as_str().unwrap_or_default().to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_record_is_authorised_by_what_it_says_not_only_by_its_campaign() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let (_, _, me) = call(&server, get("/api/v1/sync/pull?cursor=0", &cookie)).await;
+    assert!(me["records"].is_array());
+    let volunteer_id: String = sqlx::query_scalar("SELECT volunteer_id FROM sessions").fetch_one(&server.db).await.unwrap();
+    let now = walkbook_server::campaigns::now_ms();
+    let at = |door: &str, seq: u64| Record { device_time: now, ..record("demo-xingfu", door, seq) };
+
+    let own = at("hp-01", 1); // named `v`: the phone's identity before it joined
+    let signed_in = Record { volunteer_id: volunteer_id.clone(), ..at("hp-02", 2) };
+    let someone_else = Record { volunteer_id: "vol-someone".into(), ..at("hp-03", 3) };
+    let other_phone = Record { device_id: "phone-9".into(), ..at("hp-04", 4) };
+    let tomorrow_and_more = Record { device_time: now + 25 * 3_600_000, ..at("hp-05", 5) };
+    let year_2100 = Record { device_time: 4_102_444_800_000, ..at("hp-06", 6) };
+    let shouting_id = Record { id: own.id.to_uppercase(), ..at("hp-01", 7) };
+    let urn_id = Record { id: format!("urn:uuid:{}", own.id), ..at("hp-01", 8) };
+    let results = push_from(
+        &server,
+        &cookie,
+        "phone-1",
+        &[own.clone(), signed_in, someone_else, other_phone, tomorrow_and_more, year_2100, shouting_id, urn_id],
+    )
+    .await;
+    let statuses: Vec<&str> = results.iter().map(|(status, _)| status.as_str()).collect();
+    assert_eq!(statuses, ["stored", "stored", "rejected", "rejected", "rejected", "rejected", "rejected", "rejected"], "{results:?}");
+    assert!(results[2].1.contains("names volunteer 'vol-someone'"), "{results:?}");
+    assert!(results[3].1.contains("another phone"), "{results:?}");
+    assert!(results[4].1.contains("check the phone's date"), "{results:?}");
+    assert!(results[5].1.contains("2100-01-01"), "{results:?}");
+    assert!(results[6].1.contains("not a lowercase UUID"), "{results:?}");
+
+    // The session is bound to its phone: a push naming another device is refused record by record.
+    let results = push_from(&server, &cookie, "phone-9", &[Record { device_id: "phone-9".into(), ..at("hp-04", 9) }]).await;
+    assert_eq!(results[0].0, "rejected", "{results:?}");
+
+    // An edit replaces a record of its own door only.
+    let hide_household = Record { supersedes: Some(own.id.clone()), ..at("hp-02", 10) };
+    let fix_own = Record { supersedes: Some(own.id.clone()), ..at("hp-01", 11) };
+    let results = push_from(&server, &cookie, "phone-1", &[hide_household, fix_own]).await;
+    assert_eq!(results[0].0, "rejected");
+    assert!(results[0].1.contains("replaces a record of door 'hp-01', not of door 'hp-02'"), "{results:?}");
+    assert_eq!(results[1].0, "stored", "{results:?}");
+    assert_eq!(stored_count(&server).await, 3);
+}
+
+#[tokio::test]
+async fn a_volunteer_assigned_to_buildings_stores_only_their_records() {
+    let server = server().await;
+    let (_, code) = invite(&server.db, &server.campaigns, "demo-xingfu", "Restricted", &["ht-tower".to_string()], 60_000).await.unwrap();
+    let request = json!({ "code": code, "device_id": "phone-1", "local_volunteer_id": "v" }).to_string();
+    let (_, cookie, _) = call(&server, post("/api/v1/join", None, request)).await;
+    let cookie = cookie.unwrap().split(';').next().unwrap().to_string();
+    let mut red = roster_record("xfl-01-1-101", 1, &[("p1", "A", "red")]);
+    red.form_version = 2;
+    let notice = Record {
+        door_id: String::new(),
+        kind: RecordKind::FloorNotice { building_id: "xfl-01".into(), floor: 1 },
+        ..record("demo-xingfu", "", 2)
+    };
+    let results = push_from(&server, &cookie, "phone-1", &[record("demo-xingfu", "ht-0101", 3), red, notice]).await;
+    assert_eq!(results[0].0, "stored", "{results:?}");
+    for (status, reason) in &results[1..] {
+        assert_eq!(status, "rejected");
+        assert!(reason.contains("building 'xfl-01' is not one of the buildings assigned"), "{reason}");
+    }
+    assert!(alert_kinds(&server).await.is_empty(), "a refused red code raises nothing");
+}
+
+#[tokio::test]
+async fn sizes_are_bounded_answers_must_be_in_the_form_and_pull_pages_by_bytes() {
+    use walkbook_core::form::Answer;
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let household = |seq: u64, note: &str, extra: Option<(&str, Answer)>| {
+        let mut record = roster_record("hp-01", seq, &[("p1", "A", "green")]);
+        record.answers.insert("notes".into(), Answer::Text(note.into()));
+        record.answers.extend(extra.map(|(k, v)| (k.to_string(), v)));
+        record
+    };
+    let results = push_from(
+        &server,
+        &cookie,
+        "phone-1",
+        &[
+            household(1, &"x".repeat(900_000 / 1000), None),
+            household(2, &"x".repeat(2_001), None),
+            household(3, "fine", Some(("salary", Answer::Number(1.0)))),
+        ],
+    )
+    .await;
+    assert_eq!(results[0].0, "stored", "{results:?}");
+    assert!(results[1].1.contains("Too long"), "{results:?}");
+    assert!(results[2].1.contains("answer 'salary': This form has no such question"), "{results:?}");
+    // One record too large for the push limit is answered 413 as a whole; the
+    // phone then sends it alone and shows it refused (see the PWA's sync).
+    let device_id = "phone-\u{0}-1";
+    let body = json!({ "device_id": device_id, "records": [] }).to_string();
+    let (status, _, answer) = call(&server, post("/api/v1/sync/push", Some(&cookie), body)).await;
+    assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_device_id")));
+
+    // Pull pages stop at their byte bound (records of up to 2 KB notes here).
+    let writer = join_as(&server, "demo-xingfu", "phone-2").await;
+    let big: Vec<Record> = (10..1010)
+        .map(|seq| Record { device_id: "phone-2".into(), ..household(seq, &"y".repeat(2_000), None) })
+        .map(|mut r| {
+            r.id = uuid::Uuid::new_v4().to_string();
+            r
+        })
+        .collect();
+    for batch in big.chunks(250) {
+        let results = push_from(&server, &writer, "phone-2", batch).await;
+        assert!(results.iter().all(|(status, _)| status == "stored"), "{results:?}");
+    }
+    let (_, _, page) = call(&server, get("/api/v1/sync/pull?cursor=0&device_id=phone-1", &cookie)).await;
+    let bytes = serde_json::to_string(&page["records"]).unwrap().len();
+    assert!(bytes <= walkbook_core::limits::MAX_PULL_PAGE_BYTES + 4096, "{bytes}");
+    assert_eq!(page["more"], true);
+    assert!(page["records"].as_array().unwrap().len() < 1000);
+}
+
+#[tokio::test]
+async fn a_fever_for_a_person_no_household_names_waits_for_the_household() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let invented: Vec<Record> = (1..=20).map(|seq| check_record("hp-02", seq, &format!("ghost-{seq}"), 39.0)).collect();
+    let results = push_from(&server, &cookie, "phone-1", &invented).await;
+    assert!(results.iter().all(|(status, _)| status == "stored"), "{results:?}");
+    assert!(alert_kinds(&server).await.is_empty(), "invented people raise no alert");
+    // The household naming ghost-3 arrives: that reading's alert is raised.
+    let results = push_from(&server, &cookie, "phone-1", &[roster_record("hp-02", 30, &[("ghost-3", "C", "green")])]).await;
+    assert_eq!(results[0].0, "stored", "{results:?}");
+    assert_eq!(alert_kinds(&server).await, [("fever".to_string(), "ghost-3".to_string())]);
+}
+
+#[tokio::test]
+async fn a_batch_the_database_refuses_fails_alone_in_its_group() {
+    use walkbook_core::sync::PushStatus;
+    use walkbook_server::ingest::{CheckedBatch, Ingest, StoredForm};
+    let server = server().await;
+    join(&server, "demo-xingfu").await;
+    let volunteer_id: String = sqlx::query_scalar("SELECT volunteer_id FROM sessions").fetch_one(&server.db).await.unwrap();
+    let ingest = Ingest::start(server.db.clone());
+    let index = server.campaigns.get(&server.db, "demo-xingfu").await.unwrap();
+    let batch = |record: Record| {
+        let body = serde_json::to_string(&record).unwrap();
+        let session = walkbook_server::auth::Session {
+            volunteer_id: volunteer_id.clone(),
+            campaign_id: "demo-xingfu".into(),
+            device_id: None,
+            local_volunteer_id: None,
+            token_hash: String::new(),
+        };
+        CheckedBatch {
+            session,
+            index: index.clone(),
+            outbox: None,
+            records: vec![(record, Ok(StoredForm { hash: body.len().to_string(), body }))],
+        }
+    };
+    // A record that got past the checks but that the database refuses (no
+    // such campaign: a foreign key), grouped with good ones.
+    let poison = Record { campaign_id: "no-such-campaign".into(), ..record("demo-xingfu", "hp-01", 1) };
+    let stores: Vec<_> = [record("demo-xingfu", "hp-02", 2), poison, record("demo-xingfu", "hp-03", 3)]
+        .into_iter()
+        .map(|record| {
+            let ingest = ingest.clone();
+            let batch = batch(record);
+            tokio::spawn(async move { ingest.store(batch).await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for store in stores {
+        outcomes.push(store.await.unwrap().map(|results| results[0].status));
+    }
+    assert_eq!(outcomes[0].as_ref().ok(), Some(&PushStatus::Stored));
+    assert!(outcomes[1].is_err());
+    assert_eq!(outcomes[2].as_ref().ok(), Some(&PushStatus::Stored));
+    assert_eq!(stored_count(&server).await, 2);
+}

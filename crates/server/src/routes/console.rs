@@ -23,8 +23,8 @@ use walkbook_core::people::{follow_ups, is_fever, register, CheckState, Half};
 use walkbook_core::record::{latest_record, Record, RecordKind};
 
 use crate::auth::{expired_cookie, session_cookie, Coordinator, COORDINATOR_COOKIE, COORDINATOR_SESSION};
-use crate::config::ClientAddr;
 use crate::campaigns::{check_buildings, invite, now_ms, set_assignments, store_campaign, CampaignIndex};
+use crate::config::ClientAddr;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -53,7 +53,10 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, coordinator: Coordinator) -> Result<impl IntoResponse, ApiError> {
     sqlx::query("DELETE FROM coordinator_sessions WHERE token_hash = $1").bind(&coordinator.token_hash).execute(&state.db).await?;
     tracing::info!(target: "audit", coordinator = %coordinator.id, "coordinator signed out");
-    Ok((AppendHeaders([(header::SET_COOKIE, expired_cookie(COORDINATOR_COOKIE, state.config.https()))]), axum::http::StatusCode::NO_CONTENT))
+    Ok((
+        AppendHeaders([(header::SET_COOKIE, expired_cookie(COORDINATOR_COOKIE, state.config.https()))]),
+        axum::http::StatusCode::NO_CONTENT,
+    ))
 }
 
 /// `GET /api/v1/coordinator/me`.
@@ -638,7 +641,9 @@ pub async fn export(
                 ]);
             }
         }
-        other => return Err(ApiError::not_found(format!("No export '{}': doors.csv, people.csv or checks.csv", crate::auth::shown_id(other)))),
+        other => {
+            return Err(ApiError::not_found(format!("No export '{}': doors.csv, people.csv or checks.csv", crate::auth::shown_id(other))))
+        }
     }
     tracing::info!(target: "audit", coordinator = %coordinator.id, campaign = %campaign_id, %file, "export");
     let disposition = format!("attachment; filename=\"{campaign_id}-{file}\"");

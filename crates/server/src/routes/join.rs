@@ -51,7 +51,8 @@ pub async fn join(
     // (records still naming it are refused with the reason).
     let mut local_volunteer_id = request.local_volunteer_id.filter(|local| *local != volunteer_id);
     if let Some(local) = &local_volunteer_id {
-        let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM volunteers WHERE id = $1").bind(local).fetch_optional(&state.db).await?;
+        let taken: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM volunteers WHERE id = $1").bind(local).fetch_optional(&state.db).await?;
         if taken.is_some() {
             local_volunteer_id = None;
         }

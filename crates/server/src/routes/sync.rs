@@ -8,8 +8,8 @@ use axum::Json;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use walkbook_core::dates::LocalTime;
-use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::limits::{identifier_problem, is_canonical_record_id, MAX_PULL_PAGE_BYTES, MAX_RECORD_BYTES};
+use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::sync::{
     canonical_bytes, OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
 };

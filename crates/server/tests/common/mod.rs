@@ -26,6 +26,11 @@ pub struct Server {
 /// started PostgreSQL (`WALKBOOK_TEST_POSTGRES_URL`, see scripts/test.sh),
 /// a new database there.
 pub async fn server() -> Server {
+    server_with(Config::default()).await
+}
+
+/// A server as `server()`, reached at `config`'s public URL.
+pub async fn server_with(config: Config) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir(&dist).unwrap();
@@ -36,7 +41,7 @@ pub async fn server() -> Server {
     };
     insert_campaign(&db, &demo_campaign()).await.unwrap();
     insert_campaign(&db, &other_campaign()).await.unwrap();
-    let state = AppState::new(db.clone(), Pwa::load(&dist).unwrap(), Config::default());
+    let state = AppState::new(db.clone(), Pwa::load(&dist).unwrap(), config);
     let campaigns = state.campaigns.clone();
     Server { app: router(state), db, campaigns, _dir: dir }
 }

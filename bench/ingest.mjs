@@ -7,22 +7,23 @@ import { inviteVolunteer } from "../tests/e2e/harness.mjs";
 const TOTAL = 10_000;
 const CONCURRENCY = 4;
 
-async function session(server) {
+/** A session bound to one bench device, whose records name volunteer "bench". */
+async function session(server, deviceId) {
   const response = await fetch(`${server.url}/api/v1/join`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ code: inviteVolunteer(server, "Ingest bench") }),
+    body: JSON.stringify({ code: inviteVolunteer(server, "Ingest bench"), device_id: deviceId, local_volunteer_id: "bench" }),
   });
   if (!response.ok) throw new Error(`join: ${response.status} ${await response.text()}`);
   return response.headers.get("set-cookie").split(";")[0];
 }
 
 export async function serverIngest(server) {
-  const cookie = await session(server);
   const rows = [];
   for (const batch of [1, 100, 500]) {
     const requests = TOTAL / batch;
     const deviceId = `bench-${batch}`;
+    const cookie = await session(server, deviceId);
     let next = 0;
     const started = process.hrtime.bigint();
     await Promise.all(

@@ -15,6 +15,7 @@ use std::collections::VecDeque;
 use futures::future::{FutureExt, LocalBoxFuture};
 use futures::{Stream, StreamExt};
 use leptos::prelude::*;
+use walkbook_core::limits::MAX_RECORD_BYTES;
 use walkbook_core::sync::{JoinResponse, OutboxReport, PullResponse, PushResponse, PushResult, PushStatus};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -252,8 +253,19 @@ impl SyncClient {
             .buffered(PUSHES_IN_FLIGHT);
         let mut pushes = std::pin::pin!(pushes);
         let mut acknowledged = Vec::new();
+        // A push the server answered with an error (one bad batch) stops the
+        // pushing, never the pull: the volunteer still gets the others'
+        // records. Unreachable or signed out, there is no pull to make.
+        let mut push_failure = None;
         while let Some(pushed) = pushes.next().await {
-            acknowledged.push(pushed?);
+            match pushed {
+                Ok(pushed) => acknowledged.push(pushed),
+                Err(failure @ (SyncFailure::Unreachable | SyncFailure::SignedOut(_))) => return Err(failure),
+                Err(failure) => {
+                    push_failure = Some(failure);
+                    break;
+                }
+            }
         }
         for (commit, size) in acknowledged {
             commit.await?;
@@ -288,6 +300,9 @@ impl SyncClient {
             if !page.more {
                 break;
             }
+        }
+        if let Some(failure) = push_failure {
+            return Err(failure);
         }
         meta.last_success = Some(js_sys::Date::now() as i64);
         store.save_sync_meta(&meta).await?;
@@ -331,15 +346,16 @@ fn outbox_batches(envelope: &str, first_read: OutboxRead) -> impl Stream<Item = 
 }
 
 /// `entries` cut into pushes: each at most the batch limit and within the
-/// byte bound (a record longer than the bound goes alone, for the server to
-/// refuse with its reason).
+/// byte bound. A record larger than a record may be is a push of its own
+/// that is never sent (see `push_batch`): it would make any push it is in
+/// fail as a whole.
 fn batches(envelope: &str, entries: Vec<OutboxEntry>) -> Vec<Vec<OutboxEntry>> {
     let mut batches: Vec<Vec<OutboxEntry>> = Vec::new();
     let mut bytes = 0;
     for entry in entries {
         let size = entry.json.len() + 1;
         match batches.last_mut() {
-            Some(batch) if batch.len() < BATCH_RECORDS as usize && bytes + size <= BATCH_BYTES => {
+            Some(batch) if !is_too_large(&batch[0]) && !is_too_large(&entry) && batch.len() < BATCH_RECORDS as usize && bytes + size <= BATCH_BYTES => {
                 bytes += size;
                 batch.push(entry);
             }
@@ -352,11 +368,24 @@ fn batches(envelope: &str, entries: Vec<OutboxEntry>) -> Vec<Vec<OutboxEntry>> {
     batches
 }
 
+fn is_too_large(entry: &OutboxEntry) -> bool {
+    entry.json.len() > MAX_RECORD_BYTES
+}
+
 /// Sends one batch and starts writing the server's answer back; resolves to
 /// what completes when that write committed.
+/// A record too large to send is refused on the phone, with the reason, and
+/// kept like any refused record.
 async fn push_batch(envelope: &str, batch: &[OutboxEntry]) -> Result<impl std::future::Future<Output = Result<(), IdbError>>, SyncFailure> {
-    let response: PushResponse = send("POST", "/api/v1/sync/push", "application/json", push_body(envelope, batch)).await?;
-    let refused = refused_records(batch, response.results)?;
+    let refused = match batch {
+        [entry] if is_too_large(entry) => {
+            vec![(entry.id.clone(), format!("the record is {} bytes (at most {MAX_RECORD_BYTES}): too large to send", entry.json.len()))]
+        }
+        _ => {
+            let response: PushResponse = send("POST", "/api/v1/sync/push", "application/json", push_body(envelope, batch)).await?;
+            refused_records(batch, response.results)?
+        }
+    };
     Ok(app_store().start_acknowledge(batch, &refused).await?)
 }
 

@@ -172,6 +172,28 @@ async fn an_answered_batch_leaves_the_outbox_and_refused_records_keep_their_reas
 }
 
 #[wasm_bindgen_test]
+async fn a_pulled_record_settles_a_pending_one_only_with_the_same_contents() {
+    let store = seeded_store("pulled-same-id").await;
+    let doors = store.floor_snapshot("demo-xingfu", "ht-tower", 6).await.unwrap().doors;
+    let same = store.save_record(new_record(&doors[0], Outcome::NotHome)).await.unwrap();
+    let differs = store.save_record(new_record(&doors[1], Outcome::NotHome)).await.unwrap();
+    let mut other_contents = differs.record.clone();
+    other_contents.outcome = Outcome::Vacant;
+    let meta = store.sync_meta().await.unwrap();
+    store.save_pulled("demo-xingfu", &[same.record.clone(), other_contents], &meta).await.unwrap();
+
+    let floor = store.floor_snapshot("demo-xingfu", "ht-tower", 6).await.unwrap();
+    let kept = |door: &Door| floor.records[&door.id][0].clone();
+    assert_eq!(kept(&doors[0]).sync_state, SyncState::Synced);
+    let conflict = kept(&doors[1]);
+    assert_eq!(conflict.sync_state, SyncState::Refused, "other contents under the id: a conflict, not a sync");
+    assert_eq!(conflict.record, differs.record, "the phone's own copy is kept");
+    assert!(conflict.sync_problem.unwrap().contains("the first one is kept"));
+    assert!(outbox(&store).await.is_empty());
+    assert_eq!(store.outbox_summary().await.unwrap().refused.len(), 1);
+}
+
+#[wasm_bindgen_test]
 async fn another_tab_deleting_the_database_is_not_blocked_and_the_store_reopens() {
     let name = unique_name("versionchange");
     let store = Store::new(&name);

@@ -39,6 +39,7 @@ use serde::{Deserialize, Serialize};
 use walkbook_core::campaign::{Campaign, CampaignBundle};
 use walkbook_core::form::Answers;
 use walkbook_core::record::{FloorClosure, Record, RecordKind};
+use walkbook_core::sync::canonical_bytes;
 use walkbook_core::territory::{search_key, Door};
 use wasm_bindgen::prelude::*;
 use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode as Mode};
@@ -56,6 +57,10 @@ const META: &str = "meta";
 const DRAFTS: &str = "drafts";
 const FLOOR_CLOSURES: &str = "floor_closures";
 const OUTBOX: &str = "outbox";
+
+/// Why a pending record is refused when the server holds other contents
+/// under its id (what the server answers a push of it, too).
+const PULLED_CONFLICT: &str = "another record with this id is already stored; the first one is kept";
 
 /// A door as stored: the door plus what its indices need.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -639,9 +644,17 @@ impl Store {
                 if stored.sync_state != SyncState::Pending {
                     continue;
                 }
-                // This phone's own record, still waiting: the server has it.
-                stored.sync_state = SyncState::Synced;
-                stored.sync_problem = None;
+                // This phone's own record, still waiting: the server has it,
+                // if it holds these very contents. Other contents under the
+                // same id are a conflict: the phone's copy is kept and shown
+                // refused, and the server's first one stays.
+                if canonical_bytes(&stored.record) == canonical_bytes(record) {
+                    stored.sync_state = SyncState::Synced;
+                    stored.sync_problem = None;
+                } else {
+                    stored.sync_state = SyncState::Refused;
+                    stored.sync_problem = Some(PULLED_CONFLICT.to_string());
+                }
                 js(js(tx.object_store(OUTBOX))?.delete(&(stored.record.device_seq as f64).into()))?;
                 stored
             };

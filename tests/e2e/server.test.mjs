@@ -2,8 +2,25 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import net from "node:net";
+import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
-import { dist, startServer } from "./harness.mjs";
+import { dist, serverBin, startServer } from "./harness.mjs";
+
+/** Opens a TCP connection to `port` from `localAddress`; resolves once connected. */
+function connect(port, localAddress) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: "127.0.0.1", localAddress });
+    socket.once("connect", () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+/** Resolves with how long `socket` stayed open (ms), once the server closes it. */
+function closedAfter(socket) {
+  const opened = Date.now();
+  return new Promise((resolve) => socket.once("close", () => resolve(Date.now() - opened)));
+}
 
 describe("walkbook-server", () => {
   let server;
@@ -72,5 +89,45 @@ describe("walkbook-server", () => {
   test("a missing asset is a 404, not the app shell", async () => {
     const response = await fetch(`${server.url}/nothing-here.js`);
     assert.equal(response.status, 404);
+  });
+
+  test("one address cannot hold the server: connections past its share are closed, others are served", async () => {
+    // 127.0.0.2 is loopback too: the attacker's address, not the probe's.
+    const sockets = [];
+    try {
+      for (let i = 0; i < 300; i++) sockets.push(await connect(server.port, "127.0.0.2"));
+      const closings = sockets.map((socket) => closedAfter(socket));
+      const closedAtOnce = await Promise.race([
+        Promise.all(closings.slice(256)).then(() => true),
+        new Promise((resolve) => setTimeout(() => resolve(false), 5_000)),
+      ]);
+      assert.ok(closedAtOnce, "the 44 connections past the 256 per address are closed");
+      const response = await fetch(`${server.url}/api/v1/health`);
+      assert.equal(response.status, 200, "another address is still served");
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+    }
+  });
+
+  test("a client that trickles its headers is cut off after the header timeout", async () => {
+    const socket = await connect(server.port);
+    const closed = closedAfter(socket);
+    socket.write("GET /api/v1/health HTTP/1.1\r\nHost: x\r\n");
+    const timer = setInterval(() => socket.write("X-Slow: 1\r\n"), 1_000);
+    try {
+      const openFor = await closed;
+      assert.ok(openFor >= 9_000 && openFor < 20_000, `closed after ${openFor} ms, expected about 10 s`);
+    } finally {
+      clearInterval(timer);
+      socket.destroy();
+    }
+  });
+
+  test("a command whose reader stops early (show-campaign | head) ends quietly", () => {
+    const script = 'set -o pipefail; "$0" --db "$1" show-campaign | head -n 1';
+    const result = spawnSync("bash", ["-c", script, serverBin, server.dbPath], { encoding: "utf8" });
+    assert.equal(result.stderr, "");
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout, "{\n");
   });
 });

@@ -72,18 +72,19 @@ test("two phones recording one door keep both records and show the same status",
     await phone.page.goto(server.url + "/");
     await phone.page.locator('#sync-panel[data-pending="0"]').waitFor({ timeout: 30_000 });
   }
-  // The first phone pulls the second's record.
+  // The first phone pulls the second's record: waited for as what is
+  // asserted, the door turning final on its floor (not the button coming
+  // back, which can hold before the sync has even started).
   await first.page.locator("#sync-now").click();
-  await first.page.locator("#sync-now:not([disabled])").waitFor();
-  const records = await serverRecords(first.page);
-  assert.equal(records.filter((r) => r.door_id === "xfl-02-1-301").length, 2, "both records kept");
   const states = [];
   for (const phone of [first, second]) {
     await phone.page.goto(`${server.url}/b/xfl-02/f/3`);
-    const tile = phone.page.locator('.door-tile[data-door="xfl-02-1-301"]');
-    await tile.waitFor();
+    const tile = phone.page.locator('.door-tile[data-door="xfl-02-1-301"][data-state="final"]');
+    await tile.waitFor({ timeout: 30_000 });
     states.push([await tile.getAttribute("data-state"), await tile.locator(".door-status").textContent()]);
   }
+  const records = await serverRecords(first.page);
+  assert.equal(records.filter((r) => r.door_id === "xfl-02-1-301").length, 2, "both records kept");
   assert.deepEqual(states[0], states[1]);
   assert.equal(states[0][0], "final", "the later record (refused) decides");
 });

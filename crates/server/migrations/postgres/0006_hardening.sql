@@ -5,7 +5,11 @@
 ALTER TABLE sessions ADD COLUMN last_used_at BIGINT;
 ALTER TABLE sessions ADD COLUMN device_id TEXT;
 ALTER TABLE sessions ADD COLUMN local_volunteer_id TEXT;
+-- Sessions open before this migration count as used now, so that none ends
+-- the moment the server is upgraded.
+UPDATE sessions SET last_used_at = CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT);
 ALTER TABLE coordinator_sessions ADD COLUMN last_used_at BIGINT;
+UPDATE coordinator_sessions SET last_used_at = created_at;
 
 -- A removed coordinator keeps their name on what they handled, and nothing else.
 ALTER TABLE coordinators ADD COLUMN removed_at BIGINT;

@@ -5,7 +5,11 @@
 ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;
 ALTER TABLE sessions ADD COLUMN device_id TEXT;
 ALTER TABLE sessions ADD COLUMN local_volunteer_id TEXT;
+-- Sessions open before this migration count as used now, so that none ends
+-- the moment the server is upgraded.
+UPDATE sessions SET last_used_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
 ALTER TABLE coordinator_sessions ADD COLUMN last_used_at INTEGER;
+UPDATE coordinator_sessions SET last_used_at = created_at;
 
 -- A removed coordinator keeps their name on what they handled, and nothing else.
 ALTER TABLE coordinators ADD COLUMN removed_at INTEGER;

@@ -11,6 +11,4 @@ export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 scripts/setup.sh
 cargo build --release -p walkbook-server
-# 20,000 sockets for the attacker, more than a shell's default allows.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 node scripts/attack.mjs "${1:-30}" "${2:-20000}"

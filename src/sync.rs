@@ -355,7 +355,12 @@ fn batches(envelope: &str, entries: Vec<OutboxEntry>) -> Vec<Vec<OutboxEntry>> {
     for entry in entries {
         let size = entry.json.len() + 1;
         match batches.last_mut() {
-            Some(batch) if !is_too_large(&batch[0]) && !is_too_large(&entry) && batch.len() < BATCH_RECORDS as usize && bytes + size <= BATCH_BYTES => {
+            Some(batch)
+                if !is_too_large(&batch[0])
+                    && !is_too_large(&entry)
+                    && batch.len() < BATCH_RECORDS as usize
+                    && bytes + size <= BATCH_BYTES =>
+            {
                 bytes += size;
                 batch.push(entry);
             }

@@ -40,6 +40,9 @@ pub const MAX_DOORS: usize = 250_000;
 /// Buildings in one campaign's territory.
 pub const MAX_BUILDINGS: usize = 10_000;
 
+/// Bytes of a territory CSV upload: room for [`MAX_DOORS`] doors, one per line.
+pub const MAX_TERRITORY_CSV_BYTES: usize = 16 * 1024 * 1024;
+
 /// Bytes of one record's canonical JSON. A record bigger than this is
 /// refused (the phone keeps it and shows why).
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;

@@ -84,7 +84,11 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/coordinator/me", get(console::me)),
         ("/api/v1/coordinator/campaigns", get(console::list_campaigns).post(console::create_campaign)),
         ("/api/v1/coordinator/campaigns/{campaign}", get(console::get_campaign)),
-        ("/api/v1/coordinator/campaigns/{campaign}/territory", put(console::put_territory)),
+        (
+            "/api/v1/coordinator/campaigns/{campaign}/territory",
+            // A 200,000-door territory is several megabytes of CSV.
+            put(console::put_territory).layer(DefaultBodyLimit::max(walkbook_core::limits::MAX_TERRITORY_CSV_BYTES)),
+        ),
         ("/api/v1/coordinator/campaigns/{campaign}/forms", post(console::post_form)),
         ("/api/v1/coordinator/campaigns/{campaign}/settings", patch(console::patch_settings)),
         ("/api/v1/coordinator/campaigns/{campaign}/volunteers", get(console::list_volunteers).post(console::invite_volunteer)),

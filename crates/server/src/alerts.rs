@@ -109,13 +109,13 @@ pub async fn release_held(tx: &mut sqlx::AnyConnection, postgres: bool, househol
     if listed.is_empty() {
         return Ok(());
     }
-    let listed_sql = if postgres { "SELECT json_array_elements_text($3::json)" } else { "SELECT value FROM json_each($3)" };
     sqlx::query(&format!(
-        "UPDATE alerts SET held = 0, raised_at = $1 WHERE campaign_id = $2 AND held = 1 AND door_id || '/' || person_id IN ({listed_sql})"
+        "UPDATE alerts SET held = 0, raised_at = $1 WHERE campaign_id = $2 AND held = 1 AND door_id || '/' || person_id IN ({})",
+        crate::db::strings_of(postgres, 3)
     ))
     .bind(at)
     .bind(campaign_id)
-    .bind(serde_json::to_string(&listed).expect("strings always serialise"))
+    .bind(crate::db::json_list(&listed))
     .execute(tx)
     .await
     .map(drop)

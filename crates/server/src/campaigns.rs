@@ -208,6 +208,27 @@ pub fn check_buildings(index: &CampaignIndex, buildings: &[String]) -> Result<()
     }
 }
 
+/// The buildings a volunteer works. None assigned: the whole campaign.
+pub struct Assignments(HashSet<String>);
+
+impl Assignments {
+    pub async fn of(db: &Db, volunteer_id: &str) -> Result<Assignments, sqlx::Error> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT building_id FROM assignments WHERE volunteer_id = $1").bind(volunteer_id).fetch_all(db).await?;
+        Ok(Assignments(rows.into_iter().map(|(building,)| building).collect()))
+    }
+
+    /// Whether the volunteer works `building_id`.
+    pub fn covers(&self, building_id: &str) -> bool {
+        self.covers_all() || self.0.contains(building_id)
+    }
+
+    /// Whether the volunteer works the whole campaign.
+    pub fn covers_all(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Makes `buildings` (checked by `check_buildings`) the volunteer's only
 /// assignments; none: the whole campaign.
 pub async fn set_assignments(tx: &mut sqlx::AnyConnection, volunteer_id: &str, buildings: &[String]) -> Result<(), sqlx::Error> {

@@ -98,13 +98,23 @@ pub async fn stored_records(
     postgres: bool,
     ids: &[&str],
 ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    let sql = if postgres {
-        "SELECT id, content_hash, door_id FROM records WHERE id IN (SELECT json_array_elements_text($1::json))"
+    let sql = format!("SELECT id, content_hash, door_id FROM records WHERE id IN ({})", strings_of(postgres, 1));
+    sqlx::query_as(&sql).bind(json_list(ids)).fetch_all(tx).await
+}
+
+/// A subquery giving the strings of JSON array parameter `$n` (bound with
+/// `json_list`): one parameter however many strings, on both databases.
+pub fn strings_of(postgres: bool, n: usize) -> String {
+    if postgres {
+        format!("SELECT json_array_elements_text(${n}::json)")
     } else {
-        "SELECT id, content_hash, door_id FROM records WHERE id IN (SELECT value FROM json_each($1))"
-    };
-    let ids = serde_json::to_string(ids).expect("strings always serialise");
-    sqlx::query_as(sql).bind(ids).fetch_all(tx).await
+        format!("SELECT value FROM json_each(${n})")
+    }
+}
+
+/// `strings` as the JSON array parameter `strings_of` unpacks.
+pub fn json_list<S: serde::Serialize>(strings: &[S]) -> String {
+    serde_json::to_string(strings).expect("strings always serialise")
 }
 
 /// One row of `records` as `insert_records` takes it.

@@ -1,7 +1,5 @@
 //! Push and pull (see `walkbook_core::sync` for the protocol).
 
-use std::collections::HashSet;
-
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::Json;
@@ -15,7 +13,7 @@ use walkbook_core::sync::{
 };
 
 use crate::auth::{shown_id, Session};
-use crate::campaigns::{now_ms, CampaignIndex};
+use crate::campaigns::{now_ms, Assignments, CampaignIndex};
 use crate::error::ApiError;
 use crate::ingest::{CheckedBatch, StoredForm};
 use crate::AppState;
@@ -46,14 +44,10 @@ pub async fn push(
     }
     let session_device = bind_device(&state, &session, &device_id).await?;
     let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
-    let assigned: Vec<(String,)> = sqlx::query_as("SELECT building_id FROM assignments WHERE volunteer_id = $1")
-        .bind(&session.volunteer_id)
-        .fetch_all(&state.db)
-        .await?;
     let sender = Sender {
         session: &session,
         device_id: &session_device,
-        buildings: assigned.into_iter().map(|(building,)| building).collect(),
+        assignments: Assignments::of(&state.db, &session.volunteer_id).await?,
         now: now_ms(),
     };
     // Validate and hash everything before touching the database.
@@ -97,15 +91,8 @@ struct Sender<'a> {
     session: &'a Session,
     /// The phone the session is bound to.
     device_id: &'a str,
-    /// The buildings the volunteer works; empty: the whole campaign.
-    buildings: HashSet<String>,
+    assignments: Assignments,
     now: i64,
-}
-
-impl Sender<'_> {
-    fn works(&self, building_id: &str) -> bool {
-        self.buildings.is_empty() || self.buildings.contains(building_id)
-    }
 }
 
 /// A record's device time may be at most this far ahead of the server's
@@ -154,7 +141,7 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
             if !known {
                 return Err(format!("there is no floor {floor} in building '{}'", shown_id(building_id)));
             }
-            if !sender.works(building_id) {
+            if !sender.assignments.covers(building_id) {
                 return Err(format!("building '{building_id}' is not one of the buildings assigned to this volunteer"));
             }
             return if record.door_id.is_empty() && record.answers.is_empty() {
@@ -181,7 +168,7 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
     let Some(building_id) = index.doors.get(&record.door_id) else {
         return Err(format!("there is no door '{}' in this campaign", shown_id(&record.door_id)));
     };
-    if !sender.works(building_id) {
+    if !sender.assignments.covers(building_id) {
         return Err(format!("building '{building_id}' is not one of the buildings assigned to this volunteer"));
     }
     if !record.outcome.has_answers() || !record.kind.is_visit() {
@@ -268,11 +255,7 @@ pub async fn pull(
     .bind(i64::from(limit) + 1)
     .fetch_all(&state.db)
     .await?;
-    let assigned: Vec<(String,)> = sqlx::query_as("SELECT building_id FROM assignments WHERE volunteer_id = $1")
-        .bind(&session.volunteer_id)
-        .fetch_all(&state.db)
-        .await?;
-    let assigned: HashSet<String> = assigned.into_iter().map(|(building,)| building).collect();
+    let assignments = Assignments::of(&state.db, &session.volunteer_id).await?;
     let mut more = rows.len() > limit as usize;
     let mut cursor = query.cursor;
     let mut records = Vec::new();
@@ -291,7 +274,7 @@ pub async fn pull(
             Some((building_id, _)) => Some(building_id),
             None => index.doors.get(&record.door_id).map(String::as_str),
         };
-        if assigned.is_empty() || building.is_some_and(|b| assigned.contains(b)) {
+        if building.map_or(assignments.covers_all(), |b| assignments.covers(b)) {
             bytes += body.len();
             records.push(record);
         }

@@ -11,6 +11,7 @@ use crate::limits::{identifier_problem, MAX_BUILDINGS, MAX_DOORS};
 use crate::territory::{Building, Door};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     pub id: String,
@@ -27,6 +28,7 @@ pub struct Campaign {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// A reading at or above this (°C) is a fever.
@@ -61,6 +63,7 @@ impl Campaign {
 /// A campaign with its doors: what the phone stores on first start, and what
 /// a pull carries when the campaign changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CampaignBundle {
     pub campaign: Campaign,

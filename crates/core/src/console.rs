@@ -12,12 +12,14 @@ use crate::record::{door_state, floor_closures, floor_notices, latest_record, Co
 
 /// `POST /api/v1/coordinator/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CoordinatorView {
     pub id: String,
@@ -27,6 +29,7 @@ pub struct CoordinatorView {
 /// `POST /api/v1/coordinator/campaigns`: a new campaign with the standard
 /// household and shop forms and no territory yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCampaign {
     /// Letters, digits and dashes; part of every record.
@@ -40,6 +43,7 @@ pub struct CreateCampaign {
 
 /// `PATCH /api/v1/coordinator/campaigns/{id}/settings`: what is given changes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SettingsUpdate {
     #[serde(default)]
@@ -52,6 +56,7 @@ pub struct SettingsUpdate {
 
 /// The list of a coordinator's campaigns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CampaignSummary {
     pub id: String,
@@ -63,6 +68,7 @@ pub struct CampaignSummary {
 
 /// What changed after a campaign edit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CampaignChanged {
     pub revision: u64,
@@ -72,6 +78,7 @@ pub struct CampaignChanged {
 
 /// `POST /api/v1/coordinator/campaigns/{id}/volunteers`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {
     pub name: String,
@@ -87,6 +94,7 @@ fn default_valid_days() -> u32 {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InviteResponse {
     pub volunteer_id: String,
@@ -100,6 +108,7 @@ pub struct InviteResponse {
 
 /// `PUT /api/v1/coordinator/campaigns/{id}/volunteers/{volunteer}/buildings`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     pub buildings: Vec<String>,
@@ -107,6 +116,7 @@ pub struct AssignRequest {
 
 /// A volunteer as the coordinator sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VolunteerSummary {
     pub id: String,
@@ -124,6 +134,7 @@ pub struct VolunteerSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DoorRef {
     pub id: String,
@@ -133,6 +144,7 @@ pub struct DoorRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FloorCoverage {
     pub floor: i32,
@@ -147,6 +159,7 @@ pub struct FloorCoverage {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BuildingCoverage {
     pub id: String,
@@ -156,6 +169,7 @@ pub struct BuildingCoverage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RevisitDue {
     pub door: DoorRef,
@@ -164,6 +178,7 @@ pub struct RevisitDue {
 
 /// `GET /api/v1/coordinator/campaigns/{id}/coverage`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CoverageReport {
     pub coverage: Coverage,
@@ -177,6 +192,7 @@ pub struct CoverageReport {
 
 /// An alert as the coordinator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlertView {
     /// A number for a stored alert; `overdue:<person>:<date>:<half>` for an

@@ -14,6 +14,7 @@ use crate::limits::{
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Form {
     pub id: String,
@@ -26,6 +27,7 @@ pub struct Form {
 /// Serialised flat, XLSForm-like: `{"id", "label", "kind": "integer", ...}`.
 /// (serde cannot combine the flattened kind with `deny_unknown_fields`.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Question {
     pub id: String,
     pub label: Labels,
@@ -41,6 +43,7 @@ pub struct Question {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Constraint {
     /// Must be true for an answer to be accepted; `.` is the answer itself.
@@ -49,6 +52,7 @@ pub struct Constraint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuestionKind {
     SingleChoice {
@@ -73,6 +77,7 @@ pub enum QuestionKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: String,
@@ -81,6 +86,7 @@ pub struct Choice {
 
 /// One answer, typed by its question's kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Answer {
     Bool(bool),
@@ -95,6 +101,7 @@ pub enum Answer {
 /// One entry of a repeat group. The id, made on the phone, stays with the
 /// entry through every later version of the record (a person keeps theirs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub id: String,

@@ -9,6 +9,7 @@ use crate::lang::Lang;
 /// One text per language, e.g. a question's label. Serialised as a map from
 /// language tag to text: `{"zh-Hans": "几人居住", "en": "How many live here"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Labels(pub BTreeMap<Lang, String>);
 

@@ -25,6 +25,7 @@ pub const HEALTH_CODE: &str = "health_code";
 pub const QUARANTINE_UNTIL: &str = "quarantine_until";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Half {
     Morning,
@@ -45,6 +46,7 @@ impl Half {
 
 /// One follow-up check: a local day and its half.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Slot {
     /// `YYYY-MM-DD`, the phone's local day.

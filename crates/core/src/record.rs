@@ -10,6 +10,7 @@ use crate::form::Answers;
 
 /// What happened at the door.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     Answered,
@@ -57,6 +58,7 @@ impl Outcome {
 /// One visit, as saved on the phone and sent to the server. Never changed
 /// after it is saved: an edit is a new record naming the one it supersedes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// UUIDv7, made on the phone: the record's identity everywhere.
@@ -84,6 +86,7 @@ pub struct Record {
 
 /// What a record is about. Only visits decide a door's status.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RecordKind {
     /// A door visit: the outcome and the questionnaire.
@@ -168,6 +171,7 @@ fn latest_by_floor<'a>(
 
 /// A door as the floor view shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DoorState {
     Unvisited,
@@ -187,6 +191,7 @@ pub fn door_state(latest: Option<&Record>) -> DoorState {
 
 /// Counts for a progress bar: a floor, a building or a campaign.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Coverage {
     pub doors: u32,
     pub visited: u32,
@@ -233,6 +238,7 @@ pub fn doors_blocking_close<'a>(doors: impl IntoIterator<Item = (&'a str, DoorSt
 /// A floor's closure as the phone's floor view reads it (its own store,
 /// indexed by floor): made from each `FloorClosed` record, saved or pulled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FloorClosure {
     pub id: String,

@@ -25,6 +25,7 @@ pub const MAX_PUSH_BYTES: usize = 1024 * 1024;
 pub const MAX_PULL_RECORDS: u32 = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
     pub device_id: String,
@@ -38,6 +39,7 @@ pub struct PushRequest {
 /// What a phone has not yet had acknowledged. Also sent with every pull as
 /// `pending` and `oldest_pending`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OutboxReport {
     pub pending: u32,
@@ -46,6 +48,7 @@ pub struct OutboxReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushResponse {
     /// One per pushed record, in the order pushed.
@@ -53,6 +56,7 @@ pub struct PushResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushResult {
     pub id: String,
@@ -63,6 +67,7 @@ pub struct PushResult {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PushStatus {
     /// New: stored now.
@@ -84,6 +89,7 @@ impl PushStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PullResponse {
     pub records: Vec<Record>,
@@ -97,6 +103,7 @@ pub struct PullResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct JoinRequest {
     pub code: String,
@@ -111,6 +118,7 @@ pub struct JoinRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct JoinResponse {
     pub volunteer_id: String,

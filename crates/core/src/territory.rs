@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::labels::Labels;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Building {
     pub id: String,
@@ -21,6 +22,7 @@ pub struct Building {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BuildingKind {
     Residential,
@@ -29,6 +31,7 @@ pub enum BuildingKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Door {
     /// Stable for the life of the campaign; records name it.

@@ -502,9 +502,13 @@ pub async fn handle_alert(
     list_alerts(State(state), coordinator, Path(campaign_id)).await
 }
 
-#[derive(Deserialize)]
+/// The exports there are.
+pub const EXPORTS: [&str; 3] = ["doors.csv", "people.csv", "checks.csv"];
+
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
+    /// Only this building.
     building: Option<String>,
     /// First day, `YYYY-MM-DD` (campaign's local days).
     from: Option<String>,

@@ -205,14 +205,19 @@ pub async fn report_outbox(conn: &mut sqlx::AnyConnection, session: &Session, ou
     .map(|_| ())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PullQuery {
+    /// Where the last pull ended (0: from the start).
     #[serde(default)]
+    #[schemars(range(min = 0))]
     cursor: i64,
+    /// Records in one page, at most 1,000 (the page also stops at 2 MB).
+    #[schemars(range(min = 1, max = 1000))]
     limit: Option<u32>,
     /// The pulling device: its own records are skipped (it has them), though
     /// the cursor moves past them.
+    #[schemars(length(max = 100))]
     device_id: Option<String>,
     /// The revision of the campaign the phone holds: a newer one is sent.
     #[serde(default)]

@@ -12,6 +12,8 @@
 #                    scripts/postgres.sh starts a throwaway cluster)
 #   npm packages     from package-lock.json: playwright-core (drives Chromium)
 #                    and binaryen (wasm-opt for the release build)
+#   schemathesis     from PyPI, in a virtualenv of its own: the property-based
+#                    run of the API against its OpenAPI document
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -80,6 +82,16 @@ if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$lock_hash" ]; then
   say "installing npm packages from package-lock.json (playwright-core, binaryen's wasm-opt)"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > "$lock_stamp"
+fi
+
+# --- schemathesis, pinned, in its own virtualenv --------------------------------
+. scripts/schemathesis.sh
+if [ ! -x "$SCHEMATHESIS_VENV/bin/schemathesis" ]; then
+  say "installing schemathesis $SCHEMATHESIS_VERSION from PyPI: it checks the API against its OpenAPI document (about a minute)"
+  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+  python3 -m venv "$SCHEMATHESIS_VENV"
+  # Every package pinned (pip freeze of a working install), none resolved anew.
+  "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps -r scripts/schemathesis-requirements.txt
 fi
 
 # Fetch every crate now, including build-std's own, so that Trunk's offline

@@ -35,6 +35,9 @@ next_label="update-check"
 WALKBOOK_BUILD_LABEL="$next_label" scripts/build.sh --dist dist-next
 scripts/build.sh --dist dist
 
+step "the API against its OpenAPI document (schemathesis: anonymous, volunteer, coordinator)"
+scripts/api-fuzz.sh 25
+
 step "end-to-end tests"
 WALKBOOK_TEST_DIST="$root/dist" WALKBOOK_TEST_DIST_NEXT="$root/dist-next" WALKBOOK_TEST_NEXT_LABEL="$next_label" \
   node --test --test-concurrency=1 tests/e2e/

@@ -213,7 +213,7 @@ impl NewRecord {
             door_id: door.id.clone(),
             building_id: door.building_id.clone(),
             floor: door.floor,
-            kind: RecordKind::Visit,
+            kind: RecordKind::Visit {},
             form_id: form.0.to_string(),
             form_version: form.1,
             outcome,

@@ -33,11 +33,13 @@ pub struct CoordinatorView {
 #[serde(deny_unknown_fields)]
 pub struct CreateCampaign {
     /// Letters, digits and dashes; part of every record.
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[a-z0-9-]{1,40}$")))]
     pub id: String,
     pub name: Labels,
     #[serde(default)]
     pub languages: Option<Vec<Lang>>,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(range(min = 35.0, max = 40.0)))]
     pub fever_threshold_c: Option<f64>,
 }
 
@@ -51,6 +53,7 @@ pub struct SettingsUpdate {
     #[serde(default)]
     pub languages: Option<Vec<Lang>>,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(range(min = 35.0, max = 40.0)))]
     pub fever_threshold_c: Option<f64>,
 }
 
@@ -86,6 +89,7 @@ pub struct InviteRequest {
     #[serde(default)]
     pub buildings: Vec<String>,
     #[serde(default = "default_valid_days")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 60)))]
     pub valid_days: u32,
 }
 
@@ -279,7 +283,7 @@ mod tests {
             device_seq: time as u64,
             device_time: time,
             supersedes: None,
-            kind: RecordKind::Visit,
+            kind: RecordKind::Visit {},
         }
     }
 

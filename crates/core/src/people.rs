@@ -237,7 +237,7 @@ mod tests {
             device_seq: at as u64,
             device_time: at,
             supersedes: None,
-            kind: RecordKind::Visit,
+            kind: RecordKind::Visit {},
         }
     }
 

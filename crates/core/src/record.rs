@@ -11,7 +11,7 @@ use crate::form::Answers;
 /// What happened at the door.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "OutcomeWire")]
 pub enum Outcome {
     Answered,
     NotHome,
@@ -23,6 +23,51 @@ pub enum Outcome {
         at: i64,
     },
     Moved,
+}
+
+/// An outcome as it is read: `{"kind": ..., "at": ...}` with `at` for
+/// `come_back` only, and nothing else. (serde's internally tagged enums let
+/// unknown fields through beside a unit variant's tag.)
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+struct OutcomeWire {
+    kind: OutcomeKind,
+    /// For `come_back`: when, ms since the epoch (UTC).
+    #[serde(default)]
+    at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+enum OutcomeKind {
+    Answered,
+    NotHome,
+    Refused,
+    Vacant,
+    NoAccess,
+    ComeBack,
+    Moved,
+}
+
+impl TryFrom<OutcomeWire> for Outcome {
+    type Error = &'static str;
+
+    fn try_from(wire: OutcomeWire) -> Result<Outcome, &'static str> {
+        let outcome = match (wire.kind, wire.at) {
+            (OutcomeKind::ComeBack, Some(at)) => return Ok(Outcome::ComeBack { at }),
+            (OutcomeKind::ComeBack, None) => return Err("a come_back outcome says when (`at`)"),
+            (_, Some(_)) => return Err("only a come_back outcome has a time (`at`)"),
+            (OutcomeKind::Answered, None) => Outcome::Answered,
+            (OutcomeKind::NotHome, None) => Outcome::NotHome,
+            (OutcomeKind::Refused, None) => Outcome::Refused,
+            (OutcomeKind::Vacant, None) => Outcome::Vacant,
+            (OutcomeKind::NoAccess, None) => Outcome::NoAccess,
+            (OutcomeKind::Moved, None) => Outcome::Moved,
+        };
+        Ok(outcome)
+    }
 }
 
 impl Outcome {
@@ -85,13 +130,13 @@ pub struct Record {
 }
 
 /// What a record is about. Only visits decide a door's status.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RecordKind {
-    /// A door visit: the outcome and the questionnaire.
-    #[default]
-    Visit,
+    /// A door visit: the outcome and the questionnaire. (Braced so that
+    /// serde refuses unknown fields beside its tag, as for the others.)
+    Visit {},
     /// A quarantined person's temperature, for one follow-up slot. The door
     /// is the person's; `outcome` is `answered` and `answers` empty.
     TemperatureCheck { person_id: String, slot: crate::people::Slot, celsius: f64 },
@@ -103,16 +148,22 @@ pub enum RecordKind {
     FloorClosed { building_id: String, floor: i32 },
 }
 
+impl Default for RecordKind {
+    fn default() -> RecordKind {
+        RecordKind::Visit {}
+    }
+}
+
 impl RecordKind {
     pub fn is_visit(&self) -> bool {
-        matches!(self, RecordKind::Visit)
+        matches!(self, RecordKind::Visit {})
     }
 
     /// The (building, floor) of a floor's record (a notice, a closure).
     pub fn floor(&self) -> Option<(&str, i32)> {
         match self {
             RecordKind::FloorNotice { building_id, floor } | RecordKind::FloorClosed { building_id, floor } => Some((building_id, *floor)),
-            RecordKind::Visit | RecordKind::TemperatureCheck { .. } => None,
+            RecordKind::Visit {} | RecordKind::TemperatureCheck { .. } => None,
         }
     }
 }
@@ -376,5 +427,21 @@ mod tests {
         assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), original);
         let extra = json.replacen('{', r#"{"surprise":1,"#, 1);
         assert!(serde_json::from_str::<Record>(&extra).is_err());
+    }
+
+    #[test]
+    fn kinds_and_outcomes_are_read_strictly_and_keep_their_bytes() {
+        let kind = |json: &str| serde_json::from_str::<RecordKind>(json);
+        assert_eq!(kind(r#"{"type":"visit"}"#).unwrap(), RecordKind::Visit {});
+        assert!(kind(r#"{"type":"visit","extra":1}"#).is_err(), "no field beside a visit's tag");
+        let outcome = |json: &str| serde_json::from_str::<Outcome>(json);
+        assert_eq!(outcome(r#"{"kind":"not_home"}"#).unwrap(), Outcome::NotHome);
+        assert_eq!(outcome(r#"{"kind":"come_back","at":5}"#).unwrap(), Outcome::ComeBack { at: 5 });
+        for bad in [r#"{"kind":"moved","x":1}"#, r#"{"kind":"moved","at":0}"#, r#"{"kind":"come_back"}"#, r#"{"kind":"gone"}"#, "[]"] {
+            assert!(outcome(bad).is_err(), "{bad}");
+        }
+        // Written as before: a visit's kind is left out, an outcome is tagged.
+        assert_eq!(serde_json::to_string(&Outcome::ComeBack { at: 5 }).unwrap(), r#"{"kind":"come_back","at":5}"#);
+        assert_eq!(serde_json::to_string(&RecordKind::Visit {}).unwrap(), r#"{"type":"visit"}"#);
     }
 }

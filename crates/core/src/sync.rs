@@ -28,6 +28,7 @@ pub const MAX_PULL_RECORDS: u32 = 1000;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 100)))]
     pub device_id: String,
     pub records: Vec<Record>,
     /// The phone's whole outbox as it was when sending, so the coordinator
@@ -110,10 +111,12 @@ pub struct JoinRequest {
     /// The joining phone: the session is bound to it, and its pushes must
     /// come from it. (Older apps leave it out; their first push binds it.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 100)))]
     pub device_id: Option<String>,
     /// The volunteer id the phone's records carried before it joined, which
     /// its pushes may still name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 100)))]
     pub local_volunteer_id: Option<String>,
 }
 

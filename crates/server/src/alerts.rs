@@ -56,7 +56,7 @@ pub fn raised_by<'a>(record: &'a Record, index: &CampaignIndex) -> Vec<NewAlert<
             };
             vec![alert("fever", person_id.clone(), format!("{celsius:.1} °C ({} {half}, threshold {threshold:.1} °C)", slot.date))]
         }
-        RecordKind::Visit => register([record])
+        RecordKind::Visit {} => register([record])
             .into_iter()
             .filter(|person| person.health_code == Some(HealthCode::Red))
             .map(|person| alert("red_code", person.id, "red health code".to_string()))

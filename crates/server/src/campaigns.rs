@@ -202,7 +202,7 @@ pub async fn invite(
 pub fn check_buildings(index: &CampaignIndex, buildings: &[String]) -> Result<(), ApiError> {
     match buildings.iter().find(|b| index.bundle.campaign.building(b).is_none()) {
         Some(unknown) => {
-            Err(ApiError::bad_request("unknown_building", format!("There is no building '{unknown}' in {}", index.bundle.campaign.id)))
+            Err(ApiError::unprocessable("unknown_building", format!("There is no building '{unknown}' in {}", index.bundle.campaign.id)))
         }
         None => Ok(()),
     }

@@ -56,10 +56,11 @@ pub async fn grant(tx: &mut sqlx::AnyConnection, coordinator_id: &str, campaign_
 
 /// Exchanges a login code (single use, 7 days) for a session token.
 /// Returns (coordinator id, name, token). An unknown, used or expired code
-/// gets one answer; the code is looked up before any write lock.
+/// gets one answer (401: the credential does not open a session); the code
+/// is looked up before any write lock.
 pub async fn login(db: &Db, code: &str) -> Result<(String, String, String), ApiError> {
     let unusable = || {
-        ApiError::bad_request(
+        ApiError::unauthorized(
             "login_code_unusable",
             "This login link cannot be used: it is mistyped, already used or expired. Ask for a new one.",
         )

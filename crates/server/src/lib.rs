@@ -8,6 +8,7 @@ pub mod coordinators;
 pub mod db;
 pub mod error;
 pub mod ingest;
+pub mod json;
 pub mod net;
 pub mod openapi;
 pub mod pwa;

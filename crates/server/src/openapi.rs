@@ -69,7 +69,7 @@ pub fn document() -> &'static Value {
 fn make() -> Value {
     let mut generator = SchemaSettings::openapi3().into_generator();
     let operations = operations(&mut generator);
-    let error = generator.subschema_for::<ErrorBody>().to_value();
+    let error = schema::<ErrorBody>(&mut generator);
     let mut paths = Map::new();
     for operation in &operations {
         let entry = paths.entry(operation.path).or_insert_with(|| json!({}));
@@ -87,7 +87,7 @@ fn make() -> Value {
         },
         "paths": paths,
         "components": {
-            "schemas": generator.definitions(),
+            "schemas": generator.take_definitions(true),
             "securitySchemes": {
                 "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE },
                 "coordinator": { "type": "apiKey", "in": "cookie", "name": crate::auth::COORDINATOR_COOKIE },
@@ -96,8 +96,14 @@ fn make() -> Value {
     })
 }
 
+/// `T`'s schema (a reference to a component, mostly), made OpenAPI 3.0's
+/// dialect (`nullable`, `enum` for `const`) as the components are.
 fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
-    generator.subschema_for::<T>().to_value()
+    let mut schema = generator.subschema_for::<T>();
+    for transform in generator.transforms_mut() {
+        transform.transform(&mut schema);
+    }
+    schema.to_value()
 }
 
 fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
@@ -135,7 +141,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             Answer::Json(schema::<CampaignBundle>(g)),
         ),
         Operation {
-            refusals: &[(400, "The code cannot be used (mistyped, used or expired), or the phone's ids are unusable"), (429, TOO_MANY)],
+            refusals: &[(401, "The code cannot be used: mistyped, used or expired"), (429, TOO_MANY)],
             ..op(
                 "post",
                 "/api/v1/join",
@@ -168,7 +174,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             )
         },
         Operation {
-            refusals: &[(400, "The login code cannot be used"), (429, TOO_MANY)],
+            refusals: &[(401, "The login code cannot be used: mistyped, used or expired"), (429, TOO_MANY)],
             ..op(
                 "post",
                 "/api/v1/coordinator/login",
@@ -196,7 +202,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             Answer::Json(schema::<Vec<CampaignSummary>>(g)),
         ),
         Operation {
-            refusals: &[(400, "The id or name cannot be used"), (409, "There is a campaign with this id")],
+            refusals: &[(409, "There is a campaign with this id")],
             ..op(
                 "post",
                 "/api/v1/coordinator/campaigns",
@@ -239,7 +245,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             )
         },
         Operation {
-            refusals: &[(400, "A value cannot be used"), (409, CHANGED)],
+            refusals: &[(409, CHANGED)],
             ..op(
                 "patch",
                 "/api/v1/coordinator/campaigns/{campaign}/settings",
@@ -257,17 +263,14 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             Body::Empty,
             Answer::Json(schema::<Vec<VolunteerSummary>>(g)),
         ),
-        Operation {
-            refusals: &[(400, "The name, days or buildings cannot be used")],
-            ..op(
-                "post",
-                "/api/v1/coordinator/campaigns/{campaign}/volunteers",
-                "Invite a volunteer: a one-time join link and its QR code (SVG)",
-                Coordinator,
-                Body::Json(schema::<InviteRequest>(g)),
-                Answer::Json(schema::<InviteResponse>(g)),
-            )
-        },
+        op(
+            "post",
+            "/api/v1/coordinator/campaigns/{campaign}/volunteers",
+            "Invite a volunteer: a one-time join link and its QR code (SVG)",
+            Coordinator,
+            Body::Json(schema::<InviteRequest>(g)),
+            Answer::Json(schema::<InviteResponse>(g)),
+        ),
         op(
             "delete",
             "/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}",
@@ -276,17 +279,14 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             Body::Empty,
             Answer::Json(schema::<Vec<VolunteerSummary>>(g)),
         ),
-        Operation {
-            refusals: &[(400, "A building the campaign does not have")],
-            ..op(
-                "put",
-                "/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}/buildings",
-                "Assign buildings (none: the whole campaign)",
-                Coordinator,
-                Body::Json(schema::<AssignRequest>(g)),
-                Answer::Json(schema::<Vec<VolunteerSummary>>(g)),
-            )
-        },
+        op(
+            "put",
+            "/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}/buildings",
+            "Assign buildings (none: the whole campaign)",
+            Coordinator,
+            Body::Json(schema::<AssignRequest>(g)),
+            Answer::Json(schema::<Vec<VolunteerSummary>>(g)),
+        ),
         op(
             "get",
             "/api/v1/coordinator/campaigns/{campaign}/coverage",
@@ -313,7 +313,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
         ),
         Operation {
             query: Some(schema::<ExportQuery>(g)),
-            refusals: &[(400, "A date or building cannot be used")],
+            refusals: &[(422, "A date or building cannot be used")],
             ..op(
                 "get",
                 "/api/v1/coordinator/campaigns/{campaign}/exports/{file}",
@@ -374,7 +374,7 @@ fn describe(operation: &Operation, error: &Value) -> Value {
                 (400, "The body is not JSON"),
                 (413, "The body is larger than this operation takes"),
                 (415, "The body is not sent as application/json"),
-                (422, "The body does not have this operation's shape, or cannot be stored as it is"),
+                (422, "The body does not have this operation's shape, or a rule refuses it (the message says which)"),
             ]);
             Some(json!({ "required": true, "content": { "application/json": { "schema": schema } } }))
         }

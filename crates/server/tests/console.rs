@@ -22,7 +22,7 @@ async fn coordinator(server: &Server, campaigns: &[&str]) -> String {
     assert!(cookie.starts_with("walkbook_coordinator=") && cookie.contains("HttpOnly"), "{cookie}");
     // A login link works once.
     let (again, _, _) = call(server, post("/api/v1/coordinator/login", None, json!({ "code": code }).to_string())).await;
-    assert_eq!(again, StatusCode::BAD_REQUEST);
+    assert_eq!(again, StatusCode::UNAUTHORIZED);
     cookie.split(';').next().unwrap().to_string()
 }
 
@@ -89,7 +89,7 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
     assert_eq!(call(&server, patch).await.0, StatusCode::OK);
     let patch =
         request("PATCH", "/api/v1/coordinator/campaigns/spring/settings", &cookie, "application/json", r#"{"fever_threshold_c":3.75}"#);
-    assert_eq!(call(&server, patch).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(call(&server, patch).await.0, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Invite a volunteer: a join link with its QR code.
     let invite = request("POST", "/api/v1/coordinator/campaigns/spring/volunteers", &cookie, "application/json", r#"{"name":"Xiao Wang"}"#);
@@ -174,9 +174,9 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
     assert!(checks_csv.contains("2026-11-28,morning,37.6,yes,"), "{checks_csv}");
     let (_, none) = text(&server, export("checks.csv", "?from=2026-11-29")).await;
     assert_eq!(none.trim_end().split("\r\n").count(), 1, "only the header outside the range");
-    assert_eq!(text(&server, export("checks.csv", "?from=yesterday")).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(text(&server, export("checks.csv", "?from=yesterday")).await.0, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(text(&server, export("nope.csv", "")).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(text(&server, export("doors.csv", "?building=nowhere")).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(text(&server, export("doors.csv", "?building=nowhere")).await.0, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Revoked: the phone gets 401 (it keeps its records) and the code is dead.
     let revoke = request("DELETE", &format!("/api/v1/coordinator/campaigns/spring/volunteers/{volunteer_id}"), &cookie, "text/plain", "");

@@ -88,7 +88,7 @@ async fn guessing_join_codes_is_throttled_before_any_lookup() {
         let (status, _, body) = call(&server, post("/api/v1/join", None, json!({ "code": format!("WRONG{n:05}") }).to_string())).await;
         statuses.push((status, body["error"]["code"].as_str().unwrap().to_string()));
     }
-    assert!(statuses[..20].iter().all(|(status, code)| *status == StatusCode::BAD_REQUEST && code == "join_code_unusable"));
+    assert!(statuses[..20].iter().all(|(status, code)| *status == StatusCode::UNAUTHORIZED && code == "join_code_unusable"));
     assert!(statuses[20..].iter().all(|(status, code)| *status == StatusCode::TOO_MANY_REQUESTS && code == "too_many_attempts"));
     let response = server.app.clone().oneshot(post("/api/v1/coordinator/login", None, r#"{"code":"x"}"#)).await.unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "logins share the budget");

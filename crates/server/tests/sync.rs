@@ -316,7 +316,7 @@ async fn bad_requests_get_4xx_in_the_error_shape_and_store_nothing() {
         (post("/api/v1/sync/push", Some(&cookie), r#"{"device_id":5,"records":[]}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
         (post("/api/v1/sync/push", Some(&cookie), push_body(&too_many)), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
         (post("/api/v1/sync/push", Some(&cookie), huge), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-        (post("/api/v1/join", None, r#"{"code":"NOPE"}"#), StatusCode::BAD_REQUEST, "join_code_unusable"),
+        (post("/api/v1/join", None, r#"{"code":"NOPE"}"#), StatusCode::UNAUTHORIZED, "join_code_unusable"),
         (post("/api/v1/join", None, r#"{"code":"NOPE","extra":1}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
         (get("/api/v1/sync/pull?cursor=abc", &cookie), StatusCode::BAD_REQUEST, "invalid_query"),
     ];
@@ -349,7 +349,7 @@ async fn join_codes_are_single_use_expire_and_are_kept_hashed() {
         assert!(cookie.is_none());
         answers.push((status, answer));
     }
-    assert_eq!(answers[0].0, StatusCode::BAD_REQUEST);
+    assert_eq!(answers[0].0, StatusCode::UNAUTHORIZED);
     assert_eq!(answers[0].1["error"]["code"], "join_code_unusable");
     assert!(answers.iter().all(|answer| *answer == answers[0]), "{answers:?}");
 }
@@ -573,7 +573,7 @@ async fn sizes_are_bounded_answers_must_be_in_the_form_and_pull_pages_by_bytes()
     let device_id = "phone-\u{0}-1";
     let body = json!({ "device_id": device_id, "records": [] }).to_string();
     let (status, _, answer) = call(&server, post("/api/v1/sync/push", Some(&cookie), body)).await;
-    assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_device_id")));
+    assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_device_id")));
 
     // Pull pages stop at their byte bound (records of up to 2 KB notes here).
     let writer = join_as(&server, "demo-xingfu", "phone-2").await;

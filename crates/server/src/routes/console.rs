@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{AppendHeaders, IntoResponse};
@@ -26,21 +26,17 @@ use crate::auth::{expired_cookie, session_cookie, Coordinator, COORDINATOR_COOKI
 use crate::campaigns::{check_buildings, invite, now_ms, set_assignments, store_campaign, CampaignIndex};
 use crate::config::ClientAddr;
 use crate::error::ApiError;
+use crate::json::JsonBody;
 use crate::AppState;
-
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(value)| value).map_err(ApiError::from)
-}
 
 /// `POST /api/v1/coordinator/login`: a one-time login code for a session cookie.
 /// Throttled per address like joining.
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
-    body: Result<Json<LoginRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     state.sign_ins.admit(client)?;
-    let request = json_body(body)?;
     let (id, name, token) = crate::coordinators::login(&state.db, &request.code).await.inspect_err(|_| {
         tracing::warn!(target: "audit", %client, "coordinator login refused");
     })?;
@@ -98,17 +94,16 @@ fn changed(revision: u64, bundle: &CampaignBundle) -> Json<CampaignChanged> {
 pub async fn create_campaign(
     State(state): State<AppState>,
     coordinator: Coordinator,
-    body: Result<Json<CreateCampaign>, JsonRejection>,
+    JsonBody(request): JsonBody<CreateCampaign>,
 ) -> Result<Json<CampaignChanged>, ApiError> {
-    let request = json_body(body)?;
     let valid_id = !request.id.is_empty()
         && request.id.len() <= 40
         && request.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !valid_id {
-        return Err(ApiError::bad_request("invalid_campaign_id", "A campaign id is 1 to 40 lowercase letters, digits and dashes."));
+        return Err(ApiError::unprocessable("invalid_campaign_id", "A campaign id is 1 to 40 lowercase letters, digits and dashes."));
     }
     if request.name.0.values().all(|name| name.trim().is_empty()) {
-        return Err(ApiError::bad_request("invalid_campaign", "The campaign needs a name."));
+        return Err(ApiError::unprocessable("invalid_campaign", "The campaign needs a name."));
     }
     let exists: Option<(String,)> =
         sqlx::query_as("SELECT id FROM campaigns WHERE id = $1").bind(&request.id).fetch_optional(&state.db).await?;
@@ -142,7 +137,7 @@ pub async fn create_campaign(
 fn check_threshold(threshold: Option<f64>) -> Result<Option<f64>, ApiError> {
     match threshold {
         Some(t) if !(35.0..=40.0).contains(&t) => {
-            Err(ApiError::bad_request("invalid_threshold", format!("A fever threshold of {t} °C is not plausible (35 to 40).")))
+            Err(ApiError::unprocessable("invalid_threshold", format!("A fever threshold of {t} °C is not plausible (35 to 40).")))
         }
         other => Ok(other),
     }
@@ -185,9 +180,8 @@ pub async fn post_form(
     State(state): State<AppState>,
     coordinator: Coordinator,
     Path(campaign_id): Path<String>,
-    body: Result<Json<Form>, JsonRejection>,
+    JsonBody(form): JsonBody<Form>,
 ) -> Result<Json<CampaignChanged>, ApiError> {
-    let form = json_body(body)?;
     let index = coordinator.campaign(&state, &campaign_id).await?;
     if let Err(errors) = CompiledForm::compile(form.clone()) {
         let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -212,9 +206,8 @@ pub async fn patch_settings(
     State(state): State<AppState>,
     coordinator: Coordinator,
     Path(campaign_id): Path<String>,
-    body: Result<Json<SettingsUpdate>, JsonRejection>,
+    JsonBody(update): JsonBody<SettingsUpdate>,
 ) -> Result<Json<CampaignChanged>, ApiError> {
-    let update = json_body(body)?;
     let index = coordinator.campaign(&state, &campaign_id).await?;
     let mut bundle = index.bundle.clone();
     if let Some(threshold) = check_threshold(update.fever_threshold_c)? {
@@ -222,7 +215,7 @@ pub async fn patch_settings(
     }
     if let Some(languages) = update.languages {
         if languages.is_empty() {
-            return Err(ApiError::bad_request("invalid_languages", "A campaign needs at least one language."));
+            return Err(ApiError::unprocessable("invalid_languages", "A campaign needs at least one language."));
         }
         bundle.campaign.languages = languages;
     }
@@ -289,15 +282,14 @@ pub async fn invite_volunteer(
     State(state): State<AppState>,
     coordinator: Coordinator,
     Path(campaign_id): Path<String>,
-    body: Result<Json<InviteRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<InviteRequest>,
 ) -> Result<Json<InviteResponse>, ApiError> {
-    let request = json_body(body)?;
     coordinator.campaign(&state, &campaign_id).await?;
     if request.name.trim().is_empty() {
-        return Err(ApiError::bad_request("invalid_name", "The volunteer needs a name."));
+        return Err(ApiError::unprocessable("invalid_name", "The volunteer needs a name."));
     }
     if !(1..=60).contains(&request.valid_days) {
-        return Err(ApiError::bad_request("invalid_valid_days", "An invitation is valid for 1 to 60 days."));
+        return Err(ApiError::unprocessable("invalid_valid_days", "An invitation is valid for 1 to 60 days."));
     }
     let valid_ms = i64::from(request.valid_days) * 86_400_000;
     let (volunteer_id, code) = invite(&state.db, &state.campaigns, &campaign_id, request.name.trim(), &request.buildings, valid_ms).await?;
@@ -348,9 +340,8 @@ pub async fn assign_buildings(
     State(state): State<AppState>,
     coordinator: Coordinator,
     Path((campaign_id, volunteer_id)): Path<(String, String)>,
-    body: Result<Json<AssignRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<AssignRequest>,
 ) -> Result<Json<Vec<VolunteerSummary>>, ApiError> {
-    let request = json_body(body)?;
     let index = coordinator.campaign(&state, &campaign_id).await?;
     campaign_volunteer(&state, &campaign_id, &volunteer_id).await?;
     check_buildings(&index, &request.buildings)?;
@@ -532,7 +523,7 @@ pub async fn export(
         date.as_deref()
             .map(|d| {
                 day_of_date(d)
-                    .ok_or_else(|| ApiError::bad_request("invalid_query", format!("'{name}' must be a date YYYY-MM-DD, not '{d}'")))
+                    .ok_or_else(|| ApiError::unprocessable("invalid_query", format!("'{name}' must be a date YYYY-MM-DD, not '{d}'")))
             })
             .transpose()
     };

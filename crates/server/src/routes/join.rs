@@ -9,6 +9,7 @@ use crate::auth::{new_token, session_cookie, token_hash, SESSION_COOKIE, VOLUNTE
 use crate::campaigns::{join_code_hash, now_ms};
 use crate::config::ClientAddr;
 use crate::error::ApiError;
+use crate::json::JsonBody;
 use crate::AppState;
 
 /// `POST /api/v1/join`: exchanges a one-time join code for a session cookie
@@ -17,19 +18,18 @@ use crate::AppState;
 pub async fn join(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
-    body: Result<Json<JoinRequest>, axum::extract::rejection::JsonRejection>,
+    JsonBody(request): JsonBody<JoinRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     state.sign_ins.admit(client)?;
-    let Json(request) = body?;
     for (what, value) in [("device id", &request.device_id), ("volunteer id", &request.local_volunteer_id)] {
         if let Some(problem) = value.as_deref().and_then(|value| identifier_problem(what, value)) {
-            return Err(ApiError::bad_request("invalid_join", format!("This phone's {what} cannot be used: {problem}.")));
+            return Err(ApiError::unprocessable("invalid_join", format!("This phone's {what} cannot be used: {problem}.")));
         }
     }
     let hash = join_code_hash(&request.code);
     let unusable = || {
         tracing::warn!(target: "audit", %client, "join refused: code unknown, used or expired");
-        ApiError::bad_request(
+        ApiError::unauthorized(
             "join_code_unusable",
             "This join code cannot be used: it is mistyped, already used or expired. Check it, or ask your coordinator for a new one.",
         )

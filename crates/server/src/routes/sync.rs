@@ -1,6 +1,6 @@
 //! Push and pull (see `walkbook_core::sync` for the protocol).
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use crate::auth::{shown_id, Session};
 use crate::campaigns::{now_ms, Assignments, CampaignIndex};
 use crate::error::ApiError;
 use crate::ingest::{CheckedBatch, StoredForm};
+use crate::json::JsonBody;
 use crate::AppState;
 
 /// `POST /api/v1/sync/push`. The whole batch is written in one transaction
@@ -24,9 +25,9 @@ use crate::AppState;
 pub async fn push(
     State(state): State<AppState>,
     session: Session,
-    body: Result<Json<PushRequest>, JsonRejection>,
+    body: Result<JsonBody<PushRequest>, ApiError>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let Json(request) = body.map_err(|rejection| match ApiError::from(rejection) {
+    let JsonBody(request) = body.map_err(|error| match error {
         ApiError::Client { code: "payload_too_large", .. } => ApiError::payload_too_large(format!(
             "A push carries at most {MAX_PUSH_RECORDS} records and {MAX_PUSH_BYTES} bytes: send smaller batches."
         )),
@@ -40,7 +41,7 @@ pub async fn push(
     }
     let PushRequest { device_id, records, outbox } = request;
     if let Some(problem) = identifier_problem("device id", &device_id) {
-        return Err(ApiError::bad_request("invalid_device_id", format!("This push cannot be read: {problem}.")));
+        return Err(ApiError::unprocessable("invalid_device_id", format!("This push cannot be read: {problem}.")));
     }
     let session_device = bind_device(&state, &session, &device_id).await?;
     let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
@@ -135,7 +136,7 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
         return Err(format!("there is no form '{}' version {} in this campaign", shown_id(&record.form_id), record.form_version));
     };
     match &record.kind {
-        RecordKind::Visit => {}
+        RecordKind::Visit {} => {}
         RecordKind::FloorNotice { building_id, floor } | RecordKind::FloorClosed { building_id, floor } => {
             let known = index.bundle.campaign.building(building_id).is_some_and(|b| b.floors.contains(floor));
             if !known {

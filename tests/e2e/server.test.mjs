@@ -135,6 +135,24 @@ describe("walkbook-server", () => {
     }
   });
 
+  test("a body that trickles in is answered 408 after the body-read timeout", async () => {
+    const socket = await connect(server.port);
+    let answer = "";
+    socket.on("data", (chunk) => (answer += chunk));
+    const closed = closedAfter(socket);
+    socket.write("POST /api/v1/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{");
+    const timer = setInterval(() => socket.write(" "), 1_000);
+    try {
+      const openFor = await closed;
+      assert.match(answer, /^HTTP\/1\.1 408 /, answer);
+      assert.match(answer, /"code":"request_timeout"/);
+      assert.ok(openFor >= 29_000 && openFor < 45_000, `answered after ${openFor} ms, expected about 30 s`);
+    } finally {
+      clearInterval(timer);
+      socket.destroy();
+    }
+  });
+
   test("a command whose reader stops early (show-campaign | head) ends quietly", () => {
     const script = 'set -o pipefail; "$0" --db "$1" show-campaign | head -n 1';
     const result = spawnSync("bash", ["-c", script, serverBin, server.dbPath], { encoding: "utf8" });

@@ -2,8 +2,8 @@
 //! numerous clients cannot hold the server:
 //!
 //! - a client has [`HEADER_READ`] to send a request's headers (also while a
-//!   kept-alive connection sits idle), and [`REQUEST`] for the rest of the
-//!   request, body included, and its answer;
+//!   kept-alive connection sits idle), `json::BODY_READ` for its body, and
+//!   [`REQUEST`] for the whole request and its answer;
 //! - one address holds at most [`PER_ADDRESS`] connections, and the server
 //!   at most [`TOTAL`]; a connection past either is closed at once, so
 //!   file descriptors never run out and other addresses are still served.

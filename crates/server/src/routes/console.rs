@@ -26,7 +26,7 @@ use crate::auth::{expired_cookie, session_cookie, Coordinator, COORDINATOR_COOKI
 use crate::campaigns::{check_buildings, invite, now_ms, set_assignments, store_campaign, CampaignIndex};
 use crate::config::ClientAddr;
 use crate::error::ApiError;
-use crate::json::JsonBody;
+use crate::json::{JsonBody, TextBody};
 use crate::AppState;
 
 /// `POST /api/v1/coordinator/login`: a one-time login code for a session cookie.
@@ -159,7 +159,7 @@ pub async fn put_territory(
     State(state): State<AppState>,
     coordinator: Coordinator,
     Path(campaign_id): Path<String>,
-    body: String,
+    TextBody(body): TextBody,
 ) -> Result<Json<CampaignChanged>, ApiError> {
     let index = coordinator.campaign(&state, &campaign_id).await?;
     let form_id = index.bundle.campaign.current_form("household").map_or("household", |f| f.id.as_str()).to_string();

@@ -27,31 +27,47 @@ pub fn HttpProblem(#[prop(into)] error: Signal<Option<HttpError>>) -> impl IntoV
     move || error.get().map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })
 }
 
+/// Why the console cannot show the signed-in coordinator.
+#[derive(Clone)]
+enum Unsigned {
+    /// The login link in the address was refused (used, expired): said so.
+    LoginRefused(HttpError),
+    /// Asking who is signed in failed; 401 means nobody is.
+    Failed(HttpError),
+}
+
 #[component]
 pub fn ConsoleHomeScreen() -> impl IntoView {
     let i18n = use_i18n();
     let refresh = RwSignal::new(0u32);
     // Sign in first if the address carries a login code, then ask who we are.
+    // A refused login link is said as the server says it (used, expired);
+    // any other 401 means "not signed in".
     let me = LocalResource::new(move || {
         refresh.track();
         async move {
             if let Some(code) = login_code_in_address() {
                 let _ = window().history().map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/coordinator")));
-                post_json::<_, CoordinatorView>("/api/v1/coordinator/login", &LoginRequest { code }).await?;
+                post_json::<_, CoordinatorView>("/api/v1/coordinator/login", &LoginRequest { code })
+                    .await
+                    .map_err(Unsigned::LoginRefused)?;
             }
-            let me: CoordinatorView = get_json("/api/v1/coordinator/me").await?;
-            let campaigns: Vec<CampaignSummary> = get_json("/api/v1/coordinator/campaigns").await?;
-            Ok::<_, HttpError>((me, campaigns))
+            let signed_in = async {
+                let me: CoordinatorView = get_json("/api/v1/coordinator/me").await?;
+                let campaigns: Vec<CampaignSummary> = get_json("/api/v1/coordinator/campaigns").await?;
+                Ok::<_, HttpError>((me, campaigns))
+            };
+            signed_in.await.map_err(Unsigned::Failed)
         }
     });
     view! {
         <section class="card console" id="console-home">
             <h1>{move || i18n.t(Text::ConsoleTitle)}</h1>
             {move || me.get().map(|result| match result {
-                Err(HttpError::Status { status: 401, .. }) => view! {
+                Err(Unsigned::Failed(HttpError::Status { status: 401, .. })) => view! {
                     <p class="hint" id="console-sign-in">{move || i18n.t(Text::ConsoleSignIn)}</p>
                 }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                Err(Unsigned::LoginRefused(error) | Unsigned::Failed(error)) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 Ok((me, campaigns)) => view! {
                     <p class="muted" id="console-who">{me.name}</p>
                     <h2>{move || i18n.t(Text::ConsoleCampaigns)}</h2>

@@ -34,9 +34,11 @@ pub fn Questionnaire(
             let group = form.group(index).cloned().map(Arc::new);
             let (question, today) = (question.clone(), today.clone());
             let input_id = format!("q-{id_prefix}{}", question.id);
+            let is_note = question.kind == QuestionKind::Note;
             view! {
                 <Show when=relevant>
                     {match group.clone() {
+                        _ if is_note => view! { <NoteField question=question.clone()/> }.into_any(),
                         Some(group) => view! {
                             <RosterField question=question.clone() group=group answers=answers
                                 problems=problems on_answer=on_answer today=today.clone()/>
@@ -90,6 +92,13 @@ fn RosterField(
         }
     };
     let label = question.label.clone();
+    // The household's people say "person"; any other repeat (an imported
+    // form's) numbers its entries under its own label.
+    let is_roster = group_id == walkbook_core::people::ROSTER;
+    let entry_label = Signal::derive({
+        let label = label.clone();
+        move || if is_roster { i18n.t(Text::Person).to_string() } else { label.get(i18n.lang.get()).to_string() }
+    });
     let entry_group_id = group_id.clone();
     let own_problem = {
         let group_id = group_id.clone();
@@ -101,7 +110,7 @@ fn RosterField(
             // Keyed by place and id: removing a card renumbers the ones after it.
             <For each=move || entries.get().into_iter().enumerate() key=|(number, (id, _))| (*number, id.clone())
                 let:((number, (entry_id, entry_answers)))>
-                <RosterEntry group=group.clone() group_id=entry_group_id.clone() number=number + 1 entry_id=entry_id
+                <RosterEntry group=group.clone() group_id=entry_group_id.clone() number=number + 1 entry_id=entry_id entry_label=entry_label
                     entry_answers=entry_answers entries=entries problems=problems on_change=Callback::new({
                         let send = send.clone();
                         move |_| send()
@@ -109,7 +118,7 @@ fn RosterField(
             </For>
             {move || own_problem().map(|message| view! { <p class="problem" role="alert">{message}</p> })}
             <button type="button" class="button wide" data-action="add-entry" on:click=add>
-                "+ " {move || i18n.t(Text::AddPerson)}
+                "+ " {move || i18n.t(if is_roster { Text::AddPerson } else { Text::AddEntry })}
             </button>
         </fieldset>
     }
@@ -121,6 +130,7 @@ fn RosterEntry(
     group_id: String,
     number: usize,
     entry_id: String,
+    entry_label: Signal<String>,
     entry_answers: RwSignal<Answers>,
     entries: RwSignal<Vec<(String, RwSignal<Answers>)>>,
     problems: Signal<Vec<Problem>>,
@@ -159,7 +169,7 @@ fn RosterEntry(
     view! {
         <div class="card roster-entry" data-entry=entry_id.clone() data-red-code=move || red_code().to_string()>
             <div class="roster-entry-head">
-                <h3>{move || format!("{} {number}", i18n.t(Text::Person))}</h3>
+                <h3>{move || format!("{} {number}", entry_label.get())}</h3>
                 {move || red_code().then(|| view! { <span class="badge alert" role="alert">{i18n.t(Text::RedCode)}</span> })}
                 <button type="button" class="button quiet" data-action="remove-entry" on:click=remove>
                     {move || i18n.t(Text::RemovePerson)}
@@ -167,6 +177,19 @@ fn RosterEntry(
             </div>
             <Questionnaire form=group answers=entry_answers problems=entry_problems on_answer=on_answer today=today
                 id_prefix=format!("{group_id}-{number}-")/>
+        </div>
+    }
+}
+
+/// A note: text for the volunteer (a section heading, an instruction), no input.
+#[component]
+fn NoteField(question: Question) -> impl IntoView {
+    let i18n = use_i18n();
+    let (label, hint) = (question.label.clone(), question.hint.clone());
+    view! {
+        <div class="question note" data-question=question.id.clone()>
+            <p class="note-text">{move || label.get(i18n.lang.get()).to_string()}</p>
+            {hint.map(|hint| view! { <p class="hint">{move || hint.get(i18n.lang.get()).to_string()}</p> })}
         </div>
     }
 }
@@ -187,12 +210,15 @@ fn QuestionField(
     });
     let label = question.label.clone();
     let required = question.required;
+    let hint = question.hint.clone();
+    let hint_id = format!("{input_id}-hint");
     view! {
         <div class="question" data-question=id.clone() data-invalid=move || problem.get().is_some().to_string()>
             <label class="question-label" for=input_id.clone()>
                 {move || label.get(i18n.lang.get()).to_string()}
                 {required.then(|| view! { <span class="required"> " (" {move || i18n.t(Text::RequiredMark)} ")"</span> })}
             </label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{move || hint.get(i18n.lang.get()).to_string()}</p> })}
             <QuestionInput question=question answers=answers on_answer=on_answer input_id=input_id/>
             {move || problem.get().map(|message| view! { <p class="problem" role="alert">{message}</p> })}
         </div>
@@ -279,8 +305,8 @@ fn QuestionInput(
         }
         QuestionKind::SingleChoice { choices } => choice_buttons(choices, false, id, answers, set, input_id),
         QuestionKind::MultipleChoice { choices } => choice_buttons(choices, true, id, answers, set, input_id),
-        // Drawn by `RosterField`; a group never reaches a single input.
-        QuestionKind::Repeat { .. } => ().into_any(),
+        // Drawn by `RosterField` and `NoteField`: never a single input.
+        QuestionKind::Repeat { .. } | QuestionKind::Note => ().into_any(),
     }
 }
 

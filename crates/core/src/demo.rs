@@ -108,7 +108,7 @@ pub fn demo_campaign() -> CampaignBundle {
 /// A question that is optional, always shown and unconstrained; the forms
 /// below change what differs with struct update syntax.
 fn question(id: &str, label: Labels, kind: QuestionKind) -> Question {
-    Question { id: id.into(), label, kind, required: false, relevant: None, constraint: None }
+    Question { id: id.into(), label, kind, required: false, relevant: None, constraint: None, hint: None }
 }
 
 fn yes_no(id: &str, label: Labels) -> Question {

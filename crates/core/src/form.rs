@@ -40,6 +40,9 @@ pub struct Question {
     pub relevant: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint: Option<Constraint>,
+    /// Guidance shown under the label (XLSForm's `hint`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Labels>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,6 +71,9 @@ pub enum QuestionKind {
     YesNo,
     /// Body temperature in °C, one decimal.
     Temperature,
+    /// Text shown to the volunteer, never answered: a section heading or an
+    /// instruction (XLSForm's `note`, and the label of a `begin_group`).
+    Note,
     /// A group of questions asked once per entry, e.g. per person in a
     /// household. Its questions' expressions read the same entry's answers.
     /// `required`: at least one entry. Groups do not nest.
@@ -226,6 +232,9 @@ impl CompiledForm {
             });
             if seen.insert(&question.id, index).is_some() {
                 errors.push(error("the id is used by an earlier question".into()));
+            }
+            if question.kind == QuestionKind::Note && (question.required || question.constraint.is_some()) {
+                errors.push(error("a note is never answered: it cannot be required or constrained".into()));
             }
             if let QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } = &question.kind {
                 if choices.is_empty() {

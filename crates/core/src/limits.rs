@@ -43,6 +43,14 @@ pub const MAX_BUILDINGS: usize = 10_000;
 /// Bytes of a territory CSV upload: room for [`MAX_DOORS`] doors, one per line.
 pub const MAX_TERRITORY_CSV_BYTES: usize = 16 * 1024 * 1024;
 
+/// An uploaded XLSForm workbook. Real questionnaires are tens of kilobytes;
+/// one with its choice lists of every street of a city stays under this.
+pub const MAX_XLSFORM_BYTES: usize = 10 * 1024 * 1024;
+
+/// What an XLSForm workbook may unpack to (it is a zip file): bounds a
+/// small upload that would expand to gigabytes.
+pub const MAX_XLSFORM_UNPACKED_BYTES: u64 = 100 * 1024 * 1024;
+
 /// Bytes of one record's canonical JSON. A record bigger than this is
 /// refused (the phone keeps it and shows why).
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;

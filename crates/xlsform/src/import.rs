@@ -1,0 +1,543 @@
+//! An XLSForm's sheets into a Walkbook form.
+//!
+//! Groups are flattened: a group's label becomes a note (a section heading)
+//! and its relevance is joined with `and` to each question inside it, so
+//! the phone shows and prunes exactly what ODK Collect would. A repeat
+//! becomes a repeat group, as the household's people are.
+
+use std::collections::{HashMap, HashSet};
+
+use walkbook_core::form::{Choice, CompiledForm, Constraint, Form, Question, QuestionKind};
+use walkbook_core::labels::Labels;
+use walkbook_core::lang::Lang;
+use walkbook_core::limits::identifier_problem;
+
+use crate::columns::{lang_of, Columns, Field, SheetKind};
+use crate::expression::translate;
+use crate::workbook::{Row, Sheet};
+use crate::{Imported, Problem, Target};
+
+/// Types that describe the submission (who, when, which device): Walkbook
+/// records the volunteer, the phone and the time with every record itself.
+const METADATA_TYPES: [&str; 17] = [
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "imei",
+    "uri:deviceid",
+    "uri:subscriberid",
+    "uri:simserial",
+    "uri:phonenumber",
+    "uri:username",
+];
+
+pub fn import(sheets: &[Sheet], target: &Target) -> Result<Imported, Vec<Problem>> {
+    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    let find = |name: &str| sheets.iter().find(|s| s.name.trim().eq_ignore_ascii_case(name));
+    let Some(survey) = find("survey") else {
+        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+        return Err(vec![Problem::sheet("survey", format!("the workbook has no 'survey' sheet (its sheets: {})", names.join(", ")))]);
+    };
+    for sheet in sheets {
+        match sheet.name.trim().to_lowercase().as_str() {
+            "survey" | "choices" | "settings" => {}
+            "external_choices" | "entities" if !sheet.rows.is_empty() => problems
+                .push(Problem::sheet(&sheet.name, format!("'{}' is not supported: choices and entities live in the form", sheet.name))),
+            _ if sheet.rows.is_empty() => {}
+            _ => warnings.push(format!("sheet '{}' is not part of an XLSForm; it is ignored", sheet.name)),
+        }
+    }
+
+    let settings = find("settings");
+    let default = default_language(settings, target, &mut warnings);
+    let survey_columns = Columns::new(survey, SheetKind::Survey, default, &mut warnings);
+    for (wanted, name) in [(Field::Type, "type"), (Field::Name, "name")] {
+        if !survey_columns.has(&wanted) {
+            problems.push(Problem {
+                sheet: survey.name.clone(),
+                row: Some(survey.header_row),
+                column: None,
+                message: format!("the survey has no '{name}' column"),
+            });
+        }
+    }
+    if !survey_columns.fields.iter().any(|(_, _, f)| matches!(f, Field::Label(_))) {
+        problems.push(Problem {
+            sheet: survey.name.clone(),
+            row: Some(survey.header_row),
+            column: None,
+            message: "no label column in a language Walkbook speaks: 'label', or 'label::English (en)', 'label::中文 (zh)', 'label::繁體中文 (zh-Hant)', 'label::한국어 (ko)'".into(),
+        });
+    }
+    if survey.rows.is_empty() {
+        problems.push(Problem::sheet(&survey.name, "the survey sheet has no questions".into()));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    for lang in target.languages {
+        if !survey_columns.has(&Field::Label(*lang)) {
+            warnings.push(format!(
+                "the campaign speaks {} ({}), but the form has no labels in it: those volunteers read another language the form has",
+                lang.endonym(),
+                lang.tag()
+            ));
+        }
+    }
+
+    let choices = find("choices").map(|sheet| read_choices(sheet, default, &mut warnings, &mut problems)).unwrap_or_default();
+    let mut reader = SurveyReader { sheet: survey, columns: survey_columns, choices: &choices, problems, warnings, rows: HashMap::new() };
+    let questions = reader.questions();
+    let SurveyReader { mut problems, mut warnings, rows, .. } = reader;
+
+    let title = settings.map(|sheet| settings_title(sheet, default, target, &mut warnings)).filter(|t| !t.0.is_empty());
+    let form = Form {
+        id: target.form_id.to_string(),
+        version: target.version,
+        title: title.unwrap_or_else(|| Labels::same(target.form_id)),
+        questions,
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    match CompiledForm::compile(form.clone()) {
+        Ok(_) => Ok(Imported { form, warnings }),
+        Err(errors) => {
+            problems.extend(errors.into_iter().map(|error| {
+                let column = if error.message.starts_with("relevance") {
+                    Some("relevant")
+                } else if error.message.starts_with("constraint") {
+                    Some("constraint")
+                } else {
+                    Some("name")
+                };
+                let mut message = error.message;
+                if error.question_id.contains('/') && message.contains("which is not an earlier question") {
+                    message.push_str(" (inside a repeat, expressions read the answers of the same entry only)");
+                }
+                Problem {
+                    sheet: survey.name.clone(),
+                    row: rows.get(&error.question_id).copied(),
+                    column: column.map(String::from),
+                    message,
+                }
+            }));
+            Err(problems)
+        }
+    }
+}
+
+/// The language of texts in columns that name none: the settings sheet's
+/// `default_language`, else the campaign's first.
+fn default_language(settings: Option<&Sheet>, target: &Target, warnings: &mut Vec<String>) -> Lang {
+    let campaign_first = target.languages.first().copied().unwrap_or(Lang::ZhHans);
+    let Some(sheet) = settings else { return campaign_first };
+    let columns = Columns::new(sheet, SheetKind::Settings, campaign_first, &mut Vec::new());
+    let Some(row) = sheet.rows.first() else { return campaign_first };
+    let named = columns.get(row, &Field::DefaultLanguage);
+    if named.is_empty() {
+        return campaign_first;
+    }
+    lang_of(named).unwrap_or_else(|| {
+        warnings.push(format!(
+            "settings: default_language '{named}' is not a language Walkbook speaks; texts without a language are taken as {}",
+            campaign_first.endonym()
+        ));
+        campaign_first
+    })
+}
+
+fn settings_title(sheet: &Sheet, default: Lang, target: &Target, warnings: &mut Vec<String>) -> Labels {
+    let columns = Columns::new(sheet, SheetKind::Settings, default, warnings);
+    let Some(row) = sheet.rows.first() else { return Labels::default() };
+    let form_id = columns.get(row, &Field::FormId);
+    if !form_id.is_empty() && form_id != target.form_id {
+        warnings.push(format!("settings: form_id '{form_id}' is not used: the form is stored as '{}'", target.form_id));
+    }
+    let version = columns.get(row, &Field::Version);
+    if !version.is_empty() {
+        warnings.push(format!(
+            "settings: version '{version}' is not used: Walkbook numbers versions itself (this is version {})",
+            target.version
+        ));
+    }
+    columns.labels(row, Field::FormTitle)
+}
+
+/// Choice lists by name, in the sheet's order.
+fn read_choices(sheet: &Sheet, default: Lang, warnings: &mut Vec<String>, problems: &mut Vec<Problem>) -> HashMap<String, Vec<Choice>> {
+    let columns = Columns::new(sheet, SheetKind::Choices, default, warnings);
+    let mut lists: HashMap<String, Vec<Choice>> = HashMap::new();
+    for row in &sheet.rows {
+        let problem = |column: &str, message: String| Problem {
+            sheet: sheet.name.clone(),
+            row: Some(row.number),
+            column: Some(column.into()),
+            message,
+        };
+        for (header, why) in columns.refused_in(row) {
+            problems.push(problem(header, why.into()));
+        }
+        let (list, value) = (columns.get(row, &Field::ListName), columns.get(row, &Field::Name));
+        if list.is_empty() {
+            problems.push(problem("list_name", "the choice has no list_name".into()));
+            continue;
+        }
+        if let Some(why) = identifier_problem("choice name", value) {
+            problems.push(problem("name", why));
+            continue;
+        }
+        let label = columns.labels(row, Field::Label);
+        if label.0.is_empty() {
+            problems.push(problem("label", format!("choice '{value}' has no label in a language Walkbook speaks")));
+        }
+        let choices = lists.entry(list.to_string()).or_default();
+        if choices.iter().any(|c| c.value == value) {
+            problems.push(problem("name", format!("list '{list}' has choice '{value}' twice")));
+            continue;
+        }
+        choices.push(Choice { value: value.to_string(), label });
+    }
+    lists
+}
+
+/// An open `begin_group` or `begin_repeat`.
+enum Scope {
+    Group { name: String, row: u32, relevant: Option<String> },
+    Repeat { question: Question, row: u32, questions: Vec<Question> },
+}
+
+impl Scope {
+    fn describe(&self) -> String {
+        match self {
+            Scope::Group { name, row, .. } => format!("begin_group '{name}' (row {row})"),
+            Scope::Repeat { question, row, .. } => format!("begin_repeat '{}' (row {row})", question.id),
+        }
+    }
+}
+
+/// What one survey row's type says.
+enum RowType {
+    Question(QuestionKind),
+    /// `select_one LIST` or `select_multiple LIST`: the kind once the list is read.
+    Select {
+        multiple: bool,
+        list: String,
+    },
+    BeginGroup,
+    EndGroup,
+    BeginRepeat,
+    EndRepeat,
+    Metadata,
+}
+
+struct SurveyReader<'a> {
+    sheet: &'a Sheet,
+    columns: Columns,
+    choices: &'a HashMap<String, Vec<Choice>>,
+    problems: Vec<Problem>,
+    warnings: Vec<String>,
+    /// The row of each question, by the id the compiler names it with (`repeat/question`).
+    rows: HashMap<String, u32>,
+}
+
+impl SurveyReader<'_> {
+    fn problem(&mut self, row: &Row, column: &str, message: String) {
+        self.problems.push(Problem { sheet: self.sheet.name.clone(), row: Some(row.number), column: Some(column.into()), message });
+    }
+
+    fn questions(&mut self) -> Vec<Question> {
+        let mut top: Vec<Question> = Vec::new();
+        let mut stack: Vec<Scope> = Vec::new();
+        // Names per level: the form's, and the open repeat's.
+        let mut top_names: HashSet<String> = HashSet::new();
+        let mut repeat_names: HashSet<String> = HashSet::new();
+        for row in &self.sheet.rows {
+            let type_text = self.columns.get(row, &Field::Type).split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            // A calculate row is refused by its type; its calculation need not be refused again.
+            let refused: Vec<(String, String)> = self
+                .columns
+                .refused_in(row)
+                .filter(|(header, _)| !(type_text == "calculate" && header.eq_ignore_ascii_case("calculation")))
+                .map(|(h, w)| (h.to_string(), w.to_string()))
+                .collect();
+            for (header, why) in refused {
+                self.problem(row, &header, why);
+            }
+            let Some(row_type) = self.row_type(row, &type_text) else { continue };
+            let name = self.columns.get(row, &Field::Name).to_string();
+            if matches!(row_type, RowType::Metadata) {
+                self.warnings.push(format!(
+                    "{}: row {}: '{type_text}' {} is left out: Walkbook records the volunteer, the phone and the time of every record itself",
+                    self.sheet.name, row.number, name
+                ));
+                continue;
+            }
+            if matches!(row_type, RowType::EndGroup | RowType::EndRepeat) {
+                self.close(row, row_type, &mut stack, &mut top, &mut repeat_names);
+                continue;
+            }
+            if let Some(why) = identifier_problem("name", &name) {
+                self.problem(row, "name", why);
+                continue;
+            }
+            let in_repeat = stack.iter().any(|s| matches!(s, Scope::Repeat { .. }));
+            let names = if in_repeat { &mut repeat_names } else { &mut top_names };
+            if !names.insert(name.clone()) {
+                self.problem(row, "name", format!("the name '{name}' is used by an earlier row"));
+                continue;
+            }
+            let own_relevant = self.expression(row, Field::Relevant);
+            let relevant = joined_relevance(&stack, own_relevant.clone());
+            let label = self.columns.labels(row, Field::Label);
+            let hint = Some(self.columns.labels(row, Field::Hint)).filter(|h| !h.0.is_empty());
+            let base = Question {
+                id: name.clone(),
+                label: label.clone(),
+                kind: QuestionKind::Note,
+                required: false,
+                relevant,
+                constraint: None,
+                hint,
+            };
+            let repeat_prefix = stack.iter().find_map(|s| match s {
+                Scope::Repeat { question, .. } => Some(format!("{}/", question.id)),
+                _ => None,
+            });
+            self.rows.insert(format!("{}{name}", repeat_prefix.unwrap_or_default()), row.number);
+            match row_type {
+                RowType::BeginGroup => {
+                    // A labelled group shows its label as a heading.
+                    if !label.0.is_empty() {
+                        self.push(&mut stack, &mut top, base);
+                    }
+                    stack.push(Scope::Group { name, row: row.number, relevant: own_relevant });
+                }
+                RowType::BeginRepeat => {
+                    if let Some(open) = stack.iter().find(|s| matches!(s, Scope::Repeat { .. })) {
+                        let message = format!("a repeat inside {}: Walkbook's repeats do not nest", open.describe());
+                        self.problem(row, "type", message);
+                        continue;
+                    }
+                    let label = if label.0.is_empty() { Labels::same(&name) } else { label };
+                    let required = self.required(row);
+                    let question = Question { label, required, kind: QuestionKind::Repeat { questions: Vec::new() }, ..base };
+                    repeat_names.clear();
+                    stack.push(Scope::Repeat { question, row: row.number, questions: Vec::new() });
+                }
+                RowType::Question(kind) => self.question(row, base, kind, &mut stack, &mut top),
+                RowType::Select { multiple, list } => match self.choices.get(&list) {
+                    Some(choices) => {
+                        let choices = choices.clone();
+                        let kind = if multiple { QuestionKind::MultipleChoice { choices } } else { QuestionKind::SingleChoice { choices } };
+                        self.question(row, base, kind, &mut stack, &mut top);
+                    }
+                    None => self.problem(row, "type", format!("there is no choice list '{list}' in the choices sheet")),
+                },
+                RowType::EndGroup | RowType::EndRepeat | RowType::Metadata => unreachable!("handled above"),
+            }
+        }
+        for open in stack.iter().rev() {
+            let (row, missing) = match open {
+                Scope::Group { row, .. } => (*row, "end_group"),
+                Scope::Repeat { row, .. } => (*row, "end_repeat"),
+            };
+            self.problems.push(Problem {
+                sheet: self.sheet.name.clone(),
+                row: Some(row),
+                column: Some("type".into()),
+                message: format!("{} has no {missing}", open.describe()),
+            });
+        }
+        top
+    }
+
+    /// A question (or note) row, finished from `base` and put in its place.
+    fn question(&mut self, row: &Row, base: Question, kind: QuestionKind, stack: &mut [Scope], top: &mut Vec<Question>) {
+        if base.label.0.is_empty() {
+            self.problem(row, "label", format!("'{}' has no label in a language Walkbook speaks", base.id));
+            return;
+        }
+        let kind = match (self.columns.get(row, &Field::WalkbookKind), kind) {
+            ("", kind) => kind,
+            ("yes_no", QuestionKind::SingleChoice { choices }) if is_yes_no(&choices) => QuestionKind::YesNo,
+            ("temperature", QuestionKind::Decimal) => QuestionKind::Temperature,
+            (other, _) => {
+                let message =
+                    format!("walkbook_kind '{other}' fits only 'yes_no' on a select_one of yes and no, or 'temperature' on a decimal");
+                self.problem(row, "walkbook_kind", message);
+                return;
+            }
+        };
+        let mut required = self.required(row);
+        if kind == QuestionKind::Note && required {
+            self.warnings
+                .push(format!("{}: row {}: note '{}' is never answered; 'required' is ignored", self.sheet.name, row.number, base.id));
+            required = false;
+        }
+        let constraint = self.expression(row, Field::Constraint).map(|expr| {
+            let message = self.columns.labels(row, Field::ConstraintMessage);
+            let message = if message.0.is_empty() {
+                Labels::four("答案不符合要求", "答案不符合要求", "This answer is not allowed here", "허용되지 않는 답입니다")
+            } else {
+                message
+            };
+            Constraint { expr, message }
+        });
+        if kind == QuestionKind::Note && constraint.is_some() {
+            self.problem(row, "constraint", "a note is never answered: it cannot have a constraint".into());
+            return;
+        }
+        self.push(stack, top, Question { kind, required, constraint, ..base });
+    }
+
+    fn push(&mut self, stack: &mut [Scope], top: &mut Vec<Question>, question: Question) {
+        match stack.iter_mut().rev().find_map(|s| match s {
+            Scope::Repeat { questions, .. } => Some(questions),
+            Scope::Group { .. } => None,
+        }) {
+            Some(questions) => questions.push(question),
+            None => top.push(question),
+        }
+    }
+
+    fn close(&mut self, row: &Row, row_type: RowType, stack: &mut Vec<Scope>, top: &mut Vec<Question>, repeat_names: &mut HashSet<String>) {
+        let closing_repeat = matches!(row_type, RowType::EndRepeat);
+        let word = if closing_repeat { "end_repeat" } else { "end_group" };
+        match stack.pop() {
+            Some(Scope::Group { .. }) if !closing_repeat => {}
+            Some(Scope::Repeat { mut question, questions, row: begin_row }) if closing_repeat => {
+                if questions.is_empty() {
+                    self.problems.push(Problem {
+                        sheet: self.sheet.name.clone(),
+                        row: Some(begin_row),
+                        column: Some("type".into()),
+                        message: format!("repeat '{}' has no questions", question.id),
+                    });
+                }
+                question.kind = QuestionKind::Repeat { questions };
+                repeat_names.clear();
+                self.push(stack, top, question);
+            }
+            Some(open) => {
+                let message = format!("{word} closes {}", open.describe());
+                self.problem(row, "type", message);
+                stack.push(open);
+            }
+            None => self.problem(row, "type", format!("{word} without a begin")),
+        }
+    }
+
+    /// The row's type, or `None` (with a problem) when Walkbook cannot ask it.
+    fn row_type(&mut self, row: &Row, type_text: &str) -> Option<RowType> {
+        let refuse = |reader: &mut Self, why: &str| {
+            reader.problem(row, "type", format!("'{type_text}': {why}"));
+            None
+        };
+        let (word, rest) = type_text.split_once(' ').unwrap_or((type_text, ""));
+        let select = |multiple: bool, list: &str| {
+            let list = list.trim();
+            let list = list.strip_prefix("from ").unwrap_or(list).trim();
+            (!list.is_empty() && !list.contains(' ')).then(|| RowType::Select { multiple, list: list.to_string() })
+        };
+        let parsed = match (word, rest) {
+            ("", _) => return refuse(self, "the row has no type"),
+            ("text" | "string", "") => RowType::Question(QuestionKind::Text),
+            ("integer" | "int", "") => RowType::Question(QuestionKind::Integer),
+            ("decimal", "") => RowType::Question(QuestionKind::Decimal),
+            ("date", "") => RowType::Question(QuestionKind::Date),
+            ("note", "") => RowType::Question(QuestionKind::Note),
+            ("begin_group", "") | ("begin", "group") => RowType::BeginGroup,
+            ("end_group", "") | ("end", "group") => RowType::EndGroup,
+            ("begin_repeat", "") | ("begin", "repeat") => RowType::BeginRepeat,
+            ("end_repeat", "") | ("end", "repeat") => RowType::EndRepeat,
+            (_, rest) if rest.ends_with(" or_other") || rest == "or_other" => {
+                return refuse(self, "'or_other' is not supported: add an 'other' choice and a text question relevant to it")
+            }
+            ("select_one_from_file" | "select_multiple_from_file" | "select_one_external", _) => {
+                return refuse(self, "choices from a file (external selects) are not supported: put the choices in the choices sheet")
+            }
+            ("select_one" | "select1", list) => select(false, list)?,
+            ("select", list) if list.starts_with("one ") => select(false, &list[4..])?,
+            ("select_multiple", list) => select(true, list)?,
+            ("select", list) if list.starts_with("multiple ") => select(true, &list[9..])?,
+            ("select", list) if list.starts_with("all that apply") => select(true, &list["all that apply".len()..])?,
+            ("select", list) => select(true, list)?,
+            (word, "") if METADATA_TYPES.contains(&word) => RowType::Metadata,
+            ("calculate", _) => return refuse(self, "calculations are not supported: Walkbook stores only what the volunteer answers"),
+            ("image" | "audio" | "video" | "file" | "background-audio" | "background-video", _) => {
+                return refuse(self, "photos, recordings and files are not supported")
+            }
+            ("geopoint" | "geotrace" | "geoshape", _) => return refuse(self, "locations are not supported: a record is tied to its door"),
+            ("barcode", _) => return refuse(self, "barcode scanning is not supported"),
+            ("time" | "datetime", _) => {
+                return refuse(self, "times are not supported (dates are): the phone stamps each record's time itself")
+            }
+            _ => return refuse(self, "this type is not one Walkbook can ask"),
+        };
+        Some(parsed)
+    }
+
+    fn required(&mut self, row: &Row) -> bool {
+        match self.columns.get(row, &Field::Required).to_lowercase().as_str() {
+            "" | "no" | "false" | "false()" | "0" => false,
+            "yes" | "true" | "true()" | "1" => true,
+            other => {
+                let message = format!("'{other}': required must be yes or no (a condition is not supported)");
+                self.problem(row, "required", message);
+                false
+            }
+        }
+    }
+
+    /// The row's expression in `field`, translated; `None` when empty or refused.
+    fn expression(&mut self, row: &Row, field: Field) -> Option<String> {
+        let source = self.columns.get(row, &field);
+        if source.is_empty() {
+            return None;
+        }
+        match translate(source) {
+            Ok(expr) => Some(expr),
+            Err(why) => {
+                let header = self.columns.header(&field);
+                self.problem(row, &header, format!("'{source}': {why}"));
+                None
+            }
+        }
+    }
+}
+
+/// A question's relevance: its own and every enclosing group's inside the
+/// innermost repeat (a repeat's entries read only their own answers), joined
+/// with `and`.
+fn joined_relevance(stack: &[Scope], own: Option<String>) -> Option<String> {
+    let inside_repeat = stack.iter().rposition(|s| matches!(s, Scope::Repeat { .. })).map_or(0, |i| i + 1);
+    let mut parts: Vec<String> = stack[inside_repeat..]
+        .iter()
+        .filter_map(|s| match s {
+            Scope::Group { relevant, .. } => relevant.clone(),
+            Scope::Repeat { .. } => None,
+        })
+        .collect();
+    parts.extend(own);
+    match parts.len() {
+        0 => None,
+        1 => parts.pop(),
+        _ => Some(parts.iter().map(|p| format!("({p})")).collect::<Vec<_>>().join(" and ")),
+    }
+}
+
+fn is_yes_no(choices: &[Choice]) -> bool {
+    let mut values: Vec<&str> = choices.iter().map(|c| c.value.as_str()).collect();
+    values.sort_unstable();
+    values == ["no", "yes"]
+}

@@ -106,7 +106,7 @@ fn split_header(header: &str) -> (String, Option<String>) {
     let (base, spec) = match header.split_once("::") {
         Some((base, spec)) => (base, Some(spec)),
         None => match header.split_once(':') {
-            Some((base, spec)) if TRANSLATABLE.contains(&base.trim().to_lowercase().as_str()) => (base, Some(spec)),
+            Some((base, spec)) if TRANSLATABLE.contains(&base.trim().to_lowercase().as_str()) || is_prefix(base) => (base, Some(spec)),
             _ => (header, None),
         },
     };
@@ -115,6 +115,11 @@ fn split_header(header: &str) -> (String, Option<String>) {
         ("bind" | "control", Some(inner)) => (inner.trim().to_lowercase().replace(' ', "_"), None),
         _ => (base, spec.map(|s| s.trim().to_string())),
     }
+}
+
+/// `bind:relevant` and `control:appearance`, older spellings of `bind::` and `control::`.
+fn is_prefix(base: &str) -> bool {
+    matches!(base.trim().to_lowercase().as_str(), "bind" | "control" | "media")
 }
 
 const TRANSLATABLE: [&str; 7] =
@@ -191,8 +196,8 @@ fn field_of(header: &str, kind: SheetKind, default: Lang) -> Field {
             _ => Field::Ignored("only list_name, name and label are read (choice filters are not supported)".into()),
         },
         SheetKind::Settings => match base.as_str() {
-            "form_title" => translated(Field::FormTitle),
-            "form_id" => Field::FormId,
+            "form_title" | "set_form_title" | "title" => translated(Field::FormTitle),
+            "form_id" | "set_form_id" | "id_string" => Field::FormId,
             "version" => Field::Version,
             "default_language" => Field::DefaultLanguage,
             "public_key" => {
@@ -236,6 +241,8 @@ mod tests {
         assert_eq!(field_of("hint::default", SheetKind::Survey, Lang::Ko), Field::Hint(Lang::Ko));
         assert_eq!(field_of("constraint message::中文 (zh)", SheetKind::Survey, Lang::En), Field::ConstraintMessage(Lang::ZhHans));
         assert_eq!(field_of("bind::relevant", SheetKind::Survey, Lang::En), Field::Relevant);
+        assert_eq!(field_of("bind:relevant", SheetKind::Survey, Lang::En), Field::Relevant);
+        assert_eq!(field_of("bind:jr:constraintMsg", SheetKind::Survey, Lang::En), Field::ConstraintMessage(Lang::En));
         assert_eq!(field_of("list name", SheetKind::Choices, Lang::En), Field::ListName);
         assert!(matches!(field_of("label::Français (fr)", SheetKind::Survey, Lang::En), Field::Ignored(_)));
         assert!(matches!(field_of("media::image::English (en)", SheetKind::Survey, Lang::En), Field::Refused(_)));

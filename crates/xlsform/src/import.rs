@@ -17,28 +17,6 @@ use crate::expression::translate;
 use crate::workbook::{Row, Sheet};
 use crate::{Imported, Problem, Target};
 
-/// Types that describe the submission (who, when, which device): Walkbook
-/// records the volunteer, the phone and the time with every record itself.
-const METADATA_TYPES: [&str; 17] = [
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "subscriberid",
-    "simserial",
-    "phonenumber",
-    "username",
-    "email",
-    "audit",
-    "start-geopoint",
-    "imei",
-    "uri:deviceid",
-    "uri:subscriberid",
-    "uri:simserial",
-    "uri:phonenumber",
-    "uri:username",
-];
-
 pub fn import(sheets: &[Sheet], target: &Target) -> Result<Imported, Vec<Problem>> {
     let mut warnings = Vec::new();
     let mut problems = Vec::new();
@@ -84,14 +62,17 @@ pub fn import(sheets: &[Sheet], target: &Target) -> Result<Imported, Vec<Problem
     if !problems.is_empty() {
         return Err(problems);
     }
-    for lang in target.languages {
-        if !survey_columns.has(&Field::Label(*lang)) {
-            warnings.push(format!(
-                "the campaign speaks {} ({}), but the form has no labels in it: those volunteers read another language the form has",
-                lang.endonym(),
-                lang.tag()
-            ));
-        }
+    let missing: Vec<String> = target
+        .languages
+        .iter()
+        .filter(|lang| !survey_columns.has(&Field::Label(**lang)))
+        .map(|lang| format!("{} ({})", lang.endonym(), lang.tag()))
+        .collect();
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "the form has no labels in {}, which the campaign speaks: those volunteers read the form in another of its languages",
+            missing.join(", ")
+        ));
     }
 
     let choices = find("choices").map(|sheet| read_choices(sheet, default, &mut warnings, &mut problems)).unwrap_or_default();
@@ -106,6 +87,9 @@ pub fn import(sheets: &[Sheet], target: &Target) -> Result<Imported, Vec<Problem
         title: title.unwrap_or_else(|| Labels::same(target.form_id)),
         questions,
     };
+    if form.questions.is_empty() && problems.is_empty() {
+        problems.push(Problem::sheet(&survey.name, "the survey has no question Walkbook can ask".into()));
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -188,6 +172,11 @@ fn read_choices(sheet: &Sheet, default: Lang, warnings: &mut Vec<String>, proble
             problems.push(problem(header, why.into()));
         }
         let (list, value) = (columns.get(row, &Field::ListName), columns.get(row, &Field::Name));
+        let label = columns.labels(row, Field::Label);
+        if list.is_empty() && value.is_empty() && label.0.is_empty() {
+            warnings.push(format!("{}: row {} has no list_name, name or label; it is skipped as a comment", sheet.name, row.number));
+            continue;
+        }
         if list.is_empty() {
             problems.push(problem("list_name", "the choice has no list_name".into()));
             continue;
@@ -196,7 +185,6 @@ fn read_choices(sheet: &Sheet, default: Lang, warnings: &mut Vec<String>, proble
             problems.push(problem("name", why));
             continue;
         }
-        let label = columns.labels(row, Field::Label);
         if label.0.is_empty() {
             problems.push(problem("label", format!("choice '{value}' has no label in a language Walkbook speaks")));
         }
@@ -262,19 +250,35 @@ impl SurveyReader<'_> {
         let mut top_names: HashSet<String> = HashSet::new();
         let mut repeat_names: HashSet<String> = HashSet::new();
         for row in &self.sheet.rows {
-            let type_text = self.columns.get(row, &Field::Type).split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let type_text = self.columns.get(row, &Field::Type).split_whitespace().collect::<Vec<_>>().join(" ");
             // A calculate row is refused by its type; its calculation need not be refused again.
             let refused: Vec<(String, String)> = self
                 .columns
                 .refused_in(row)
-                .filter(|(header, _)| !(type_text == "calculate" && header.eq_ignore_ascii_case("calculation")))
+                .filter(|(header, _)| !(type_text.eq_ignore_ascii_case("calculate") && header.eq_ignore_ascii_case("calculation")))
                 .map(|(h, w)| (h.to_string(), w.to_string()))
                 .collect();
             for (header, why) in refused {
                 self.problem(row, &header, why);
             }
-            let Some(row_type) = self.row_type(row, &type_text) else { continue };
             let name = self.columns.get(row, &Field::Name).to_string();
+            if type_text.is_empty() {
+                if name.is_empty() && self.columns.labels(row, Field::Label).0.is_empty() {
+                    // pyxform's rule: a row with no type, name or label is a comment.
+                    self.warnings
+                        .push(format!("{}: row {} has no type, name or label; it is skipped as a comment", self.sheet.name, row.number));
+                } else {
+                    self.problem(row, "type", "the row has no type".into());
+                }
+                continue;
+            }
+            let row_type = match row_type(&type_text) {
+                Ok(row_type) => row_type,
+                Err(why) => {
+                    self.problem(row, "type", format!("'{type_text}': {why}"));
+                    continue;
+                }
+            };
             if matches!(row_type, RowType::Metadata) {
                 self.warnings.push(format!(
                     "{}: row {}: '{type_text}' {} is left out: Walkbook records the volunteer, the phone and the time of every record itself",
@@ -335,7 +339,7 @@ impl SurveyReader<'_> {
                     stack.push(Scope::Repeat { question, row: row.number, questions: Vec::new() });
                 }
                 RowType::Question(kind) => self.question(row, base, kind, &mut stack, &mut top),
-                RowType::Select { multiple, list } => match self.choices.get(&list) {
+                RowType::Select { multiple, list } => match choice_list(self.choices, &list) {
                     Some(choices) => {
                         let choices = choices.clone();
                         let kind = if multiple { QuestionKind::MultipleChoice { choices } } else { QuestionKind::SingleChoice { choices } };
@@ -437,56 +441,6 @@ impl SurveyReader<'_> {
         }
     }
 
-    /// The row's type, or `None` (with a problem) when Walkbook cannot ask it.
-    fn row_type(&mut self, row: &Row, type_text: &str) -> Option<RowType> {
-        let refuse = |reader: &mut Self, why: &str| {
-            reader.problem(row, "type", format!("'{type_text}': {why}"));
-            None
-        };
-        let (word, rest) = type_text.split_once(' ').unwrap_or((type_text, ""));
-        let select = |multiple: bool, list: &str| {
-            let list = list.trim();
-            let list = list.strip_prefix("from ").unwrap_or(list).trim();
-            (!list.is_empty() && !list.contains(' ')).then(|| RowType::Select { multiple, list: list.to_string() })
-        };
-        let parsed = match (word, rest) {
-            ("", _) => return refuse(self, "the row has no type"),
-            ("text" | "string", "") => RowType::Question(QuestionKind::Text),
-            ("integer" | "int", "") => RowType::Question(QuestionKind::Integer),
-            ("decimal", "") => RowType::Question(QuestionKind::Decimal),
-            ("date", "") => RowType::Question(QuestionKind::Date),
-            ("note", "") => RowType::Question(QuestionKind::Note),
-            ("begin_group", "") | ("begin", "group") => RowType::BeginGroup,
-            ("end_group", "") | ("end", "group") => RowType::EndGroup,
-            ("begin_repeat", "") | ("begin", "repeat") => RowType::BeginRepeat,
-            ("end_repeat", "") | ("end", "repeat") => RowType::EndRepeat,
-            (_, rest) if rest.ends_with(" or_other") || rest == "or_other" => {
-                return refuse(self, "'or_other' is not supported: add an 'other' choice and a text question relevant to it")
-            }
-            ("select_one_from_file" | "select_multiple_from_file" | "select_one_external", _) => {
-                return refuse(self, "choices from a file (external selects) are not supported: put the choices in the choices sheet")
-            }
-            ("select_one" | "select1", list) => select(false, list)?,
-            ("select", list) if list.starts_with("one ") => select(false, &list[4..])?,
-            ("select_multiple", list) => select(true, list)?,
-            ("select", list) if list.starts_with("multiple ") => select(true, &list[9..])?,
-            ("select", list) if list.starts_with("all that apply") => select(true, &list["all that apply".len()..])?,
-            ("select", list) => select(true, list)?,
-            (word, "") if METADATA_TYPES.contains(&word) => RowType::Metadata,
-            ("calculate", _) => return refuse(self, "calculations are not supported: Walkbook stores only what the volunteer answers"),
-            ("image" | "audio" | "video" | "file" | "background-audio" | "background-video", _) => {
-                return refuse(self, "photos, recordings and files are not supported")
-            }
-            ("geopoint" | "geotrace" | "geoshape", _) => return refuse(self, "locations are not supported: a record is tied to its door"),
-            ("barcode", _) => return refuse(self, "barcode scanning is not supported"),
-            ("time" | "datetime", _) => {
-                return refuse(self, "times are not supported (dates are): the phone stamps each record's time itself")
-            }
-            _ => return refuse(self, "this type is not one Walkbook can ask"),
-        };
-        Some(parsed)
-    }
-
     fn required(&mut self, row: &Row) -> bool {
         match self.columns.get(row, &Field::Required).to_lowercase().as_str() {
             "" | "no" | "false" | "false()" | "0" => false,
@@ -514,6 +468,187 @@ impl SurveyReader<'_> {
             }
         }
     }
+}
+
+/// A list by its name; else the one list whose name differs only in case
+/// (KoboToolbox's own samples write `select_one sex` over a list `Sex`).
+fn choice_list<'c>(lists: &'c HashMap<String, Vec<Choice>>, name: &str) -> Option<&'c Vec<Choice>> {
+    lists.get(name).or_else(|| {
+        let mut same = lists.iter().filter(|(other, _)| other.eq_ignore_ascii_case(name));
+        match (same.next(), same.next()) {
+            (Some((_, list)), None) => Some(list),
+            _ => None,
+        }
+    })
+}
+
+/// Spellings of the types, old and new, as pyxform reads them.
+const TEXT: [&str; 4] = ["text", "string", "q string", "add text prompt"];
+const INTEGER: [&str; 4] = ["integer", "int", "q int", "add integer prompt"];
+const DECIMAL: [&str; 3] = ["decimal", "q decimal", "add decimal prompt"];
+const DATE: [&str; 3] = ["date", "q date", "add date prompt"];
+const NOTE: [&str; 3] = ["note", "q note", "add note prompt"];
+const BEGIN_GROUP: [&str; 2] = ["begin_group", "begin group"];
+const END_GROUP: [&str; 2] = ["end_group", "end group"];
+const BEGIN_REPEAT: [&str; 4] = ["begin_repeat", "begin repeat", "begin lgroup", "begin looped group"];
+const END_REPEAT: [&str; 4] = ["end_repeat", "end repeat", "end lgroup", "end looped group"];
+const SELECT_ONE: [&str; 7] =
+    ["select_one ", "select1 ", "select one from ", "select one using ", "select one ", "add select one prompt using ", "q select1 "];
+const SELECT_MULTIPLE: [&str; 9] = [
+    "select_multiple ",
+    "select all that apply from ",
+    "select all that apply ",
+    "select multiple from ",
+    "select multiple using ",
+    "select multiple ",
+    "add select multiple prompt using ",
+    "q select ",
+    "select ",
+];
+/// Types that describe the submission (who, when, which device): Walkbook
+/// records the volunteer, the phone and the time with every record itself.
+const METADATA: [&str; 30] = [
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "device id",
+    "subscriberid",
+    "subscriber id",
+    "simserial",
+    "sim id",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "imei",
+    "start time",
+    "end time",
+    "get start time",
+    "get end time",
+    "get today",
+    "get device id",
+    "get sim id",
+    "get phone number",
+    "get subscriber id",
+    "uri:deviceid",
+    "uri:subscriberid",
+    "uri:simserial",
+    "uri:phonenumber",
+    "uri:username",
+    "uri:email",
+];
+/// Types Walkbook cannot ask, with why (matched on the type's start).
+const REFUSED: [(&[&str], &str); 11] = [
+    (
+        &["calculate", "q calculate", "add calculate prompt"],
+        "calculations are not supported: Walkbook stores only what the volunteer answers",
+    ),
+    (
+        &[
+            "image",
+            "photo",
+            "q picture",
+            "q image",
+            "audio",
+            "video",
+            "file",
+            "q audio",
+            "q video",
+            "add image prompt",
+            "add photo prompt",
+            "add audio prompt",
+            "add video prompt",
+            "add file prompt",
+            "background-audio",
+            "background-video",
+        ],
+        "photos, recordings and files are not supported",
+    ),
+    (
+        &[
+            "geopoint",
+            "geotrace",
+            "geoshape",
+            "gps",
+            "location",
+            "q geopoint",
+            "q location",
+            "q geoshape",
+            "q geotrace",
+            "add location prompt",
+            "background-geopoint",
+            "osm",
+        ],
+        "locations are not supported: a record is tied to its door",
+    ),
+    (&["barcode", "q barcode", "add barcode prompt"], "barcode scanning is not supported"),
+    (
+        &["time", "datetime", "date time", "q date time", "q datetime", "add date time prompt", "add datetime prompt"],
+        "times are not supported (dates are): the phone stamps each record's time itself",
+    ),
+    (
+        &[
+            "select_one_from_file",
+            "select_multiple_from_file",
+            "select one from file",
+            "select multiple from file",
+            "select_one_external",
+            "select one external",
+            "cascading select",
+            "cascading_select",
+        ],
+        "choices from a file (external selects) are not supported: put the choices in the choices sheet",
+    ),
+    (&["begin loop", "end loop", "begin_loop", "end_loop"], "loops over a choice list are not supported (repeats are)"),
+    (&["acknowledge", "q acknowledge", "add acknowledge prompt", "trigger"], "acknowledgements are not supported: use a yes/no choice"),
+    (&["phone number"], "it checks answers with a regular expression, which Walkbook's expressions cannot: use text"),
+    (&["hidden", "xml-external", "csv-external"], "it holds values nobody answers, which Walkbook does not store"),
+    (&["range", "rank"], "this kind of question is not supported: use integer or a choice list"),
+];
+
+/// What a survey row's type says, or why Walkbook cannot ask it. Keywords
+/// are read in any case; a list name keeps its case.
+fn row_type(type_text: &str) -> Result<RowType, String> {
+    let lower = type_text.to_lowercase();
+    let is = |spellings: &[&str]| spellings.contains(&lower.as_str());
+    if lower.ends_with(" or_other") || lower.ends_with(" or specify other") {
+        return Err("'or_other' is not supported: add an 'other' choice and a text question relevant to it".into());
+    }
+    if let Some((_, why)) =
+        REFUSED.iter().find(|(spellings, _)| spellings.iter().any(|s| lower == *s || lower.starts_with(&format!("{s} "))))
+    {
+        return Err(why.to_string());
+    }
+    let select = |prefixes: &[&str], multiple: bool| {
+        prefixes.iter().find(|p| lower.starts_with(*p)).map(|p| {
+            let list = type_text[p.len()..].trim();
+            if list.is_empty() || list.contains(' ') {
+                Err(format!("a choice question names one choice list after '{}'", p.trim()))
+            } else {
+                Ok(RowType::Select { multiple, list: list.to_string() })
+            }
+        })
+    };
+    Ok(match () {
+        _ if is(&TEXT) => RowType::Question(QuestionKind::Text),
+        _ if is(&INTEGER) => RowType::Question(QuestionKind::Integer),
+        _ if is(&DECIMAL) => RowType::Question(QuestionKind::Decimal),
+        _ if is(&DATE) => RowType::Question(QuestionKind::Date),
+        _ if is(&NOTE) => RowType::Question(QuestionKind::Note),
+        _ if is(&BEGIN_GROUP) => RowType::BeginGroup,
+        _ if is(&END_GROUP) => RowType::EndGroup,
+        _ if is(&BEGIN_REPEAT) => RowType::BeginRepeat,
+        _ if is(&END_REPEAT) => RowType::EndRepeat,
+        _ if is(&METADATA) => RowType::Metadata,
+        _ => {
+            if let Some(select) = select(&SELECT_ONE, false).or_else(|| select(&SELECT_MULTIPLE, true)) {
+                return select;
+            }
+            return Err("this type is not one Walkbook can ask".into());
+        }
+    })
 }
 
 /// A question's relevance: its own and every enclosing group's inside the

@@ -18,11 +18,15 @@ pub struct ErrorDetail {
     pub code: String,
     /// For a person: says what was wrong and, where it helps, what to do.
     pub message: String,
+    /// Each problem of an uploaded file, where it is (an XLSForm's sheet,
+    /// row and column); absent for other errors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 impl ErrorBody {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { error: ErrorDetail { code: code.into(), message: message.into() } }
+        Self { error: ErrorDetail { code: code.into(), message: message.into(), problems: Vec::new() } }
     }
 }
 

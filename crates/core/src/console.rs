@@ -69,6 +69,19 @@ pub struct CampaignSummary {
     pub doors: u32,
 }
 
+/// `POST /api/v1/coordinator/campaigns/{id}/forms/xlsform`: the form read
+/// from an XLSForm, what was left out of it and why, and the campaign's
+/// revision once stored (none on a dry run).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct XlsFormImport {
+    pub form: crate::form::Form,
+    pub warnings: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u64>,
+}
+
 /// What changed after a campaign edit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -13,6 +13,9 @@ pub enum ApiError {
     /// The request was wrong: the client can tell the person what to fix.
     #[error("{message}")]
     Client { status: StatusCode, code: &'static str, message: String },
+    /// A file that cannot be used (422), with each of its problems.
+    #[error("{message}")]
+    FileProblems { code: &'static str, message: String, problems: Vec<String> },
     /// Not now: too many attempts (429) or the server is full (503). The
     /// client may retry after `retry_after_s` seconds.
     #[error("{message}")]
@@ -91,6 +94,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
             ApiError::Client { status, code, message } => (status, Json(ErrorBody::new(code, message))).into_response(),
+            ApiError::FileProblems { code, message, problems } => {
+                let mut body = ErrorBody::new(code, message);
+                body.error.problems = problems;
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+            }
             ApiError::Busy { status, code, message, retry_after_s } => {
                 (status, [(axum::http::header::RETRY_AFTER, retry_after_s.to_string())], Json(ErrorBody::new(code, message)))
                     .into_response()

@@ -5,6 +5,7 @@
 //! array is refused even where serde would read it as a struct's fields in
 //! order (`[null, null]` for `{"name": null, ...}`), and every refusal is an
 //! `ApiError` in the error shape. `TextBody`: UTF-8 text (a CSV file).
+//! `SpreadsheetBody`: the bytes of an `.xlsx` file.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -28,6 +29,31 @@ async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes,
         let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "invalid_body" };
         ApiError::Client { status, code, message: rejection.body_text() }
     })
+}
+
+/// The media type of an `.xlsx` workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A spreadsheet file's bytes: sent as `.xlsx` (or the older `.xls`, or
+/// bytes a browser could not type).
+pub struct SpreadsheetBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for SpreadsheetBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let mime =
+            request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).and_then(|value| value.split(';').next());
+        let mime = mime.map(|m| m.trim().to_ascii_lowercase()).unwrap_or_default();
+        if ![XLSX, "application/vnd.ms-excel", "application/octet-stream"].contains(&mime.as_str()) {
+            return Err(ApiError::Client {
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                code: "unsupported_media_type",
+                message: format!("Send the spreadsheet as it is, with Content-Type: {XLSX}."),
+            });
+        }
+        read_body(request, state).await.map(SpreadsheetBody)
+    }
 }
 
 /// A body of UTF-8 text.

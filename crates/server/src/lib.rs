@@ -7,6 +7,7 @@ pub mod config;
 pub mod coordinators;
 pub mod db;
 pub mod error;
+pub mod forms;
 pub mod ingest;
 pub mod json;
 pub mod net;
@@ -88,7 +89,12 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             // A 200,000-door territory is several megabytes of CSV.
             put(console::put_territory).layer(DefaultBodyLimit::max(walkbook_core::limits::MAX_TERRITORY_CSV_BYTES)),
         ),
-        ("/api/v1/coordinator/campaigns/{campaign}/forms", post(console::post_form)),
+        ("/api/v1/coordinator/campaigns/{campaign}/forms", post(routes::forms::post_form)),
+        (
+            "/api/v1/coordinator/campaigns/{campaign}/forms/xlsform",
+            post(routes::forms::post_xlsform).layer(DefaultBodyLimit::max(walkbook_core::limits::MAX_XLSFORM_BYTES)),
+        ),
+        ("/api/v1/coordinator/campaigns/{campaign}/forms/{form}/xlsform", get(routes::forms::get_xlsform)),
         ("/api/v1/coordinator/campaigns/{campaign}/settings", patch(console::patch_settings)),
         ("/api/v1/coordinator/campaigns/{campaign}/volunteers", get(console::list_volunteers).post(console::invite_volunteer)),
         ("/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}", delete(console::revoke_volunteer)),

@@ -4,8 +4,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::demo::DEMO_CAMPAIGN_ID;
+use walkbook_core::lang::Lang;
 use walkbook_server::campaigns::{ensure_demo_campaign, invite, store_campaign, CampaignCache};
 use walkbook_server::config::Config;
+use walkbook_server::error::ApiError;
+use walkbook_server::forms::import_xlsform;
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
 #[derive(Parser)]
@@ -78,6 +81,32 @@ enum Command {
         /// The bundle's JSON file.
         file: PathBuf,
     },
+    /// Add the next version of a form from an XLSForm (.xlsx), as the
+    /// console's "Import XLSForm" does; prints what was left out and why.
+    LoadXlsform {
+        #[arg(long, default_value = DEMO_CAMPAIGN_ID)]
+        campaign: String,
+        /// The form it becomes the next version of (e.g. `household`).
+        #[arg(long)]
+        form_id: String,
+        /// Read and check only; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        file: PathBuf,
+    },
+    /// Read XLSForm files without storing anything (no database needed):
+    /// prints, for each, whether it would import, with what warnings, or why not.
+    CheckXlsform {
+        /// The campaign languages texts are mapped onto (repeat; default: zh-Hans and en).
+        #[arg(long = "language", value_parser = parse_lang)]
+        languages: Vec<Lang>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+fn parse_lang(tag: &str) -> Result<Lang, String> {
+    Lang::from_tag(tag).ok_or_else(|| format!("'{tag}' is not one of zh-Hans, zh-Hant, en, ko"))
 }
 
 #[derive(Subcommand)]
@@ -105,6 +134,11 @@ async fn main() {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let cli = Cli::parse();
+    if let Command::CheckXlsform { languages, files } = &cli.command {
+        let languages = if languages.is_empty() { vec![Lang::ZhHans, Lang::En] } else { languages.clone() };
+        check_xlsforms(&languages, files);
+        return;
+    }
     let result = async {
         let db = db::open(&cli.db).await.map_err(|e| format!("cannot open the database {}: {e}", shown(&cli.db)))?;
         ensure_demo_campaign(&db).await.map_err(|e| format!("cannot store the demo campaign: {e}"))?;
@@ -169,6 +203,26 @@ async fn main() {
                 ));
                 Ok(())
             }
+            Command::LoadXlsform { campaign, form_id, dry_run, file } => {
+                let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                let index = CampaignCache::default().get(&db, &campaign).await.map_err(|e| e.to_string())?;
+                let imported = import_xlsform(&db, &index.bundle, &form_id, bytes, dry_run).await.map_err(|e| match e {
+                    ApiError::FileProblems { problems, .. } => format!("nothing was imported:\n  {}", problems.join("\n  ")),
+                    other => other.to_string(),
+                })?;
+                let mut text = match imported.revision {
+                    Some(revision) => {
+                        format!("Stored form {form_id} version {} in {campaign} (revision {revision}).\n", imported.form.version)
+                    }
+                    None => format!("Form {form_id} would be version {} in {campaign} (dry run: nothing stored).\n", imported.form.version),
+                };
+                for warning in &imported.warnings {
+                    text.push_str(&format!("  warning: {warning}\n"));
+                }
+                print(&text);
+                Ok(())
+            }
+            Command::CheckXlsform { .. } => unreachable!("answered before the database is opened"),
         }
     }
     .await;
@@ -176,6 +230,34 @@ async fn main() {
         eprintln!("walkbook-server: {message}");
         std::process::exit(1);
     }
+}
+
+/// One line per file: imported (with its questions), imported with
+/// warnings, or refused with every problem.
+fn check_xlsforms(languages: &[Lang], files: &[PathBuf]) {
+    let mut text = String::new();
+    for file in files {
+        let name = file.display();
+        let line = match std::fs::read(file) {
+            Err(e) => format!("{name}: cannot be read: {e}"),
+            Ok(bytes) => match walkbook_xlsform::import(&bytes, &walkbook_xlsform::Target { form_id: "check", version: 1, languages }) {
+                Ok(imported) if imported.warnings.is_empty() => format!("{name}: imported, {} questions", imported.form.questions.len()),
+                Ok(imported) => format!(
+                    "{name}: imported with warnings, {} questions\n  warning: {}",
+                    imported.form.questions.len(),
+                    imported.warnings.join("\n  warning: ")
+                ),
+                Err(walkbook_xlsform::ImportError::Problems(problems)) => {
+                    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                    format!("{name}: refused\n  {}", problems.join("\n  "))
+                }
+                Err(error) => format!("{name}: refused\n  {error}"),
+            },
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    print(&text);
 }
 
 /// Writes to standard output. A reader that went away (`| head`) ends the

@@ -15,13 +15,15 @@ use walkbook_core::api::{ErrorBody, Health};
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::console::{
     AlertView, AssignRequest, CampaignChanged, CampaignSummary, CoordinatorView, CoverageReport, CreateCampaign, InviteRequest,
-    InviteResponse, LoginRequest, SettingsUpdate, VolunteerSummary,
+    InviteResponse, LoginRequest, SettingsUpdate, VolunteerSummary, XlsFormImport,
 };
 use walkbook_core::form::Form;
-use walkbook_core::limits::{MAX_ID_CHARS, MAX_TERRITORY_CSV_BYTES};
+use walkbook_core::limits::{MAX_ID_CHARS, MAX_TERRITORY_CSV_BYTES, MAX_XLSFORM_BYTES};
 use walkbook_core::sync::{JoinRequest, JoinResponse, PullResponse, PushRequest, PushResponse};
 
+use crate::json::XLSX;
 use crate::routes::console::{ExportQuery, EXPORTS};
+use crate::routes::forms::XlsFormQuery;
 use crate::routes::sync::PullQuery;
 
 /// Who may call an operation.
@@ -37,12 +39,15 @@ enum Body {
     Empty,
     Json(Value),
     Csv,
+    /// An `.xlsx` file's bytes.
+    Spreadsheet,
 }
 
 /// What a successful answer carries.
 enum Answer {
     Json(Value),
     Csv,
+    Spreadsheet,
     Nothing,
 }
 
@@ -245,6 +250,28 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             )
         },
         Operation {
+            query: Some(schema::<XlsFormQuery>(g)),
+            refusals: &[(409, CHANGED)],
+            ..op(
+                "post",
+                "/api/v1/coordinator/campaigns/{campaign}/forms/xlsform",
+                "Add the next version of a form from an XLSForm (.xlsx): survey, choices and settings sheets. Answers the \
+                 form and what was left out (warnings); dry_run=true stores nothing. What Walkbook cannot ask is refused, \
+                 each problem named by sheet, row and column, and nothing is stored.",
+                Coordinator,
+                Body::Spreadsheet,
+                Answer::Json(schema::<XlsFormImport>(g)),
+            )
+        },
+        op(
+            "get",
+            "/api/v1/coordinator/campaigns/{campaign}/forms/{form}/xlsform",
+            "The form's current version as an XLSForm (.xlsx) that imports back to the same form",
+            Coordinator,
+            Body::Empty,
+            Answer::Spreadsheet,
+        ),
+        Operation {
             refusals: &[(409, CHANGED)],
             ..op(
                 "patch",
@@ -387,12 +414,25 @@ fn describe(operation: &Operation, error: &Value) -> Value {
             let schema = json!({ "type": "string", "maxLength": MAX_TERRITORY_CSV_BYTES });
             Some(json!({ "required": true, "content": { "text/csv": { "schema": schema } } }))
         }
+        Body::Spreadsheet => {
+            refusals.extend([
+                (400, "The file is not a spreadsheet that can be read (damaged, empty, another format, unpacks too large)"),
+                (413, "The file is larger than 10 MB"),
+                (415, "The body is not sent as an .xlsx file"),
+                (422, "The XLSForm has problems: error.problems names each by sheet, row and column"),
+            ]);
+            let schema = json!({ "type": "string", "format": "binary", "maxLength": MAX_XLSFORM_BYTES });
+            Some(json!({ "required": true, "content": { XLSX: { "schema": schema } } }))
+        }
     };
     refusals.extend(operation.refusals.iter().copied());
     let mut responses = Map::new();
     let success = match &operation.answer {
         Answer::Json(schema) => json!({ "description": "Done", "content": { "application/json": { "schema": schema } } }),
         Answer::Csv => json!({ "description": "The file", "content": { "text/csv": { "schema": { "type": "string" } } } }),
+        Answer::Spreadsheet => {
+            json!({ "description": "The file", "content": { XLSX: { "schema": { "type": "string", "format": "binary" } } } })
+        }
         Answer::Nothing => json!({ "description": "Done" }),
     };
     responses.insert(operation.status.to_string(), success);

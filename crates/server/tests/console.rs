@@ -2,52 +2,11 @@
 //! set-up from CSV, invites, coverage, alerts, exports, revocation, and the
 //! role check on every endpoint.
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::json;
-use tower::ServiceExt;
-use walkbook_server::coordinators::add_coordinator;
 
 mod common;
-use common::{call, get, post, server, Server};
-
-/// Signs in a new coordinator running `campaigns`; returns their cookie.
-async fn coordinator(server: &Server, campaigns: &[&str]) -> String {
-    let campaigns: Vec<String> = campaigns.iter().map(ToString::to_string).collect();
-    let (_, code) = add_coordinator(&server.db, "Secretary Liu", &campaigns).await.unwrap();
-    let (status, cookie, body) = call(server, post("/api/v1/coordinator/login", None, json!({ "code": code }).to_string())).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let cookie = cookie.unwrap();
-    assert!(cookie.starts_with("walkbook_coordinator=") && cookie.contains("HttpOnly"), "{cookie}");
-    // A login link works once.
-    let (again, _, _) = call(server, post("/api/v1/coordinator/login", None, json!({ "code": code }).to_string())).await;
-    assert_eq!(again, StatusCode::UNAUTHORIZED);
-    cookie.split(';').next().unwrap().to_string()
-}
-
-fn request(method: &str, uri: &str, cookie: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
-    Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::HOST, "walkbook.example")
-        .body(body.into())
-        .unwrap()
-}
-
-async fn text(server: &Server, request: Request<Body>) -> (StatusCode, String) {
-    let response = server.app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    (status, String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap())
-}
-
-async fn volunteer_cookie(server: &Server, code: &str) -> String {
-    let (status, cookie, body) = call(server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    cookie.unwrap().split(';').next().unwrap().to_string()
-}
+use common::{call, coordinator, get, post, request, server, text, volunteer_cookie};
 
 const TERRITORY: &str = "building,entrance,floor,door\nBlock A,1,1,101\nBlock A,1,1,102\nBlock A,1,2,201\nBlock A,1,2,202\n";
 
@@ -222,6 +181,7 @@ async fn volunteers_get_403_on_every_coordinator_endpoint() {
             .replace("{campaign}", "demo-xingfu")
             .replace("{volunteer}", "vol-x")
             .replace("{alert}", "1")
+            .replace("{form}", "household")
             .replace("{file}", "doors.csv");
         for method in operations.as_object().unwrap().keys() {
             let method = method.to_uppercase();
@@ -233,7 +193,7 @@ async fn volunteers_get_403_on_every_coordinator_endpoint() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 16, "every coordinator operation but login");
+    assert_eq!(checked, 18, "every coordinator operation but login");
 }
 
 /// Two edits from the same revision: the second is refused, not lost.

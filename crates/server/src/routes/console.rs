@@ -18,7 +18,7 @@ use walkbook_core::console::{
     InviteRequest, InviteResponse, LoginRequest, SettingsUpdate, VolunteerSummary,
 };
 use walkbook_core::dates::{day_of_date, iso_8601, LocalTime};
-use walkbook_core::form::{Answer, CompiledForm, Form};
+use walkbook_core::form::Answer;
 use walkbook_core::people::{follow_ups, is_fever, register, CheckState, Half};
 use walkbook_core::record::{latest_record, Record, RecordKind};
 
@@ -85,7 +85,7 @@ fn summary(index: &CampaignIndex) -> CampaignSummary {
     }
 }
 
-fn changed(revision: u64, bundle: &CampaignBundle) -> Json<CampaignChanged> {
+pub(crate) fn changed(revision: u64, bundle: &CampaignBundle) -> Json<CampaignChanged> {
     Json(CampaignChanged { revision, buildings: bundle.campaign.buildings.len() as u32, doors: bundle.doors.len() as u32 })
 }
 
@@ -170,33 +170,6 @@ pub async fn put_territory(
     let mut bundle = index.bundle.clone();
     bundle.campaign.buildings = buildings;
     bundle.doors = doors;
-    let revision = store_campaign(&state.db, &bundle).await?;
-    Ok(changed(revision, &bundle))
-}
-
-/// `POST /api/v1/coordinator/campaigns/{campaign}/forms`: a form, or a new
-/// version of one (older versions stay, so their records stay readable).
-pub async fn post_form(
-    State(state): State<AppState>,
-    coordinator: Coordinator,
-    Path(campaign_id): Path<String>,
-    JsonBody(form): JsonBody<Form>,
-) -> Result<Json<CampaignChanged>, ApiError> {
-    let index = coordinator.campaign(&state, &campaign_id).await?;
-    if let Err(errors) = CompiledForm::compile(form.clone()) {
-        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        return Err(ApiError::unprocessable("invalid_form", format!("The form cannot be used: {}.", messages.join("; "))));
-    }
-    if let Some(current) = index.bundle.campaign.current_form(&form.id) {
-        if form.version <= current.version {
-            return Err(ApiError::unprocessable(
-                "invalid_form",
-                format!("Form '{}' is at version {}: upload it as version {} or later.", form.id, current.version, current.version + 1),
-            ));
-        }
-    }
-    let mut bundle = index.bundle.clone();
-    bundle.campaign.forms.push(form);
     let revision = store_campaign(&state.db, &bundle).await?;
     Ok(changed(revision, &bundle))
 }

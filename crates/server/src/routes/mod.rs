@@ -2,6 +2,7 @@
 
 pub mod campaigns;
 pub mod console;
+pub mod forms;
 pub mod health;
 pub mod join;
 pub mod sync;

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tower::ServiceExt;
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::demo::demo_campaign;
 use walkbook_server::campaigns::{insert_campaign, CampaignCache};
 use walkbook_server::config::Config;
+use walkbook_server::coordinators::add_coordinator;
 use walkbook_server::{db, pwa::Pwa, router, AppState};
 
 pub struct Server {
@@ -81,4 +82,47 @@ pub fn post(uri: &str, cookie: Option<&str>, body: impl Into<Body>) -> Request<B
 
 pub fn get(uri: &str, cookie: &str) -> Request<Body> {
     Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap()
+}
+
+/// Signs in a new coordinator running `campaigns`; returns their cookie.
+pub async fn coordinator(server: &Server, campaigns: &[&str]) -> String {
+    let campaigns: Vec<String> = campaigns.iter().map(ToString::to_string).collect();
+    let (_, code) = add_coordinator(&server.db, "Secretary Liu", &campaigns).await.unwrap();
+    let (status, cookie, body) = call(server, post("/api/v1/coordinator/login", None, json!({ "code": code }).to_string())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cookie = cookie.unwrap();
+    assert!(cookie.starts_with("walkbook_coordinator=") && cookie.contains("HttpOnly"), "{cookie}");
+    // A login link works once.
+    let (again, _, _) = call(server, post("/api/v1/coordinator/login", None, json!({ "code": code }).to_string())).await;
+    assert_eq!(again, StatusCode::UNAUTHORIZED);
+    cookie.split(';').next().unwrap().to_string()
+}
+
+pub fn request(method: &str, uri: &str, cookie: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::HOST, "walkbook.example")
+        .body(body.into())
+        .unwrap()
+}
+
+pub async fn text(server: &Server, request: Request<Body>) -> (StatusCode, String) {
+    let (status, _, bytes) = bytes(server, request).await;
+    (status, String::from_utf8(bytes).unwrap())
+}
+
+/// The status, headers and body bytes of an answer (a file).
+pub async fn bytes(server: &Server, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = server.app.clone().oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+pub async fn volunteer_cookie(server: &Server, code: &str) -> String {
+    let (status, cookie, body) = call(server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    cookie.unwrap().split(';').next().unwrap().to_string()
 }

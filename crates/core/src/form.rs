@@ -139,6 +139,45 @@ impl Answer {
     }
 }
 
+/// The ids of the questions `forms` ask, as export columns: the newest
+/// version's in its order, then those only older versions asked. `within`
+/// names a repeat group to list its questions instead of the top level's.
+/// Notes and repeat groups are never answered, so have no column.
+pub fn answer_columns<'a>(forms: impl IntoIterator<Item = &'a Form>, within: Option<&str>) -> Vec<String> {
+    let mut forms: Vec<&Form> = forms.into_iter().collect();
+    forms.sort_by_key(|form| std::cmp::Reverse(form.version));
+    let mut columns: Vec<String> = Vec::new();
+    for form in forms {
+        let questions = match within {
+            None => form.questions.as_slice(),
+            Some(group) => match form.questions.iter().find(|q| q.id == group).map(|q| &q.kind) {
+                Some(QuestionKind::Repeat { questions }) => questions.as_slice(),
+                _ => &[],
+            },
+        };
+        for question in questions.iter().filter(|q| !matches!(q.kind, QuestionKind::Note | QuestionKind::Repeat { .. })) {
+            if !columns.contains(&question.id) {
+                columns.push(question.id.clone());
+            }
+        }
+    }
+    columns
+}
+
+impl Answer {
+    /// The answer as one spreadsheet cell: choices joined by spaces (as
+    /// XLSForm tools export them), yes/no as `yes`/`no`.
+    pub fn cell(&self) -> String {
+        match self {
+            Answer::Text(text) => text.clone(),
+            Answer::Number(n) => n.to_string(),
+            Answer::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+            Answer::Choices(values) => values.join(" "),
+            Answer::Group(entries) => entries.len().to_string(),
+        }
+    }
+}
+
 /// Why a form definition cannot be used; names the question and the problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormError {

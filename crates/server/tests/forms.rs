@@ -10,7 +10,8 @@ use walkbook_core::lang::Lang;
 use walkbook_xlsform::Target;
 
 mod common;
-use common::{bytes, call, coordinator, get, request, server, text, volunteer_cookie, Server};
+use common::{bytes, call, coordinator, get, post, request, server, text, volunteer_cookie, Server};
+use serde_json::json;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const IMPORT: &str = "/api/v1/coordinator/campaigns/demo-xingfu/forms/xlsform";
@@ -23,6 +24,14 @@ async fn bundle(server: &Server, cookie: &str) -> CampaignBundle {
     let (status, _, body) = call(server, get("/api/v1/coordinator/campaigns/demo-xingfu", cookie)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     serde_json::from_value(body).unwrap()
+}
+
+/// The cells of the CSV line containing `needle`, by column name (no cell here holds a comma).
+fn cells<'a>(csv: &'a str, needle: &str) -> std::collections::HashMap<&'a str, &'a str> {
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header = lines.next().unwrap().split(',');
+    let line = lines.find(|line| line.contains(needle)).unwrap_or_else(|| panic!("no line with {needle}: {csv}"));
+    header.zip(line.split(',')).collect()
 }
 
 #[tokio::test]
@@ -42,7 +51,8 @@ async fn an_xlsform_is_previewed_then_stored_reaches_phones_and_exports_back() {
     assert_eq!(bundle(&server, &cookie).await, before, "the dry run changed nothing");
 
     // A phone that joined before the import.
-    let (_, code) = walkbook_server::campaigns::invite(&server.db, &server.campaigns, DEMO_CAMPAIGN_ID, "Wang", &[], 60_000).await.unwrap();
+    let (volunteer_id, code) =
+        walkbook_server::campaigns::invite(&server.db, &server.campaigns, DEMO_CAMPAIGN_ID, "Wang", &[], 60_000).await.unwrap();
     let phone = volunteer_cookie(&server, &code).await;
 
     let store = request("POST", &format!("{IMPORT}?form_id=household"), &cookie, XLSX, household_xlsform());
@@ -64,6 +74,28 @@ async fn an_xlsform_is_previewed_then_stored_reaches_phones_and_exports_back() {
     assert_eq!(status, StatusCode::OK, "{pulled}");
     let pulled: CampaignBundle = serde_json::from_value(pulled["campaign"].clone()).expect("the pull carries the new campaign");
     assert_eq!(pulled.campaign.current_form("household"), Some(&form));
+
+    // The phone fills the new form in; the exports carry its answers.
+    let record = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "campaign_id": DEMO_CAMPAIGN_ID, "door_id": "xfl-01-1-101",
+        "form_id": "household", "form_version": form.version, "outcome": { "kind": "answered" },
+        "answers": {
+            "household_size": 2, "has_pets": "yes", "pet_kind": "cat",
+            "people": [{ "id": "p1", "answers": { "name": "Chen Jing", "age": 34, "vaccinated": "yes" } }]
+        },
+        "volunteer_id": volunteer_id, "device_id": "phone-1", "device_seq": 1, "device_time": 1_795_824_000_000i64
+    });
+    let push = json!({ "device_id": "phone-1", "records": [record] }).to_string();
+    let (status, _, pushed) = call(&server, post("/api/v1/sync/push", Some(&phone), push)).await;
+    assert_eq!((status, pushed["results"][0]["status"].as_str()), (StatusCode::OK, Some("stored")), "{pushed}");
+    let export = |file: &str| get(&format!("/api/v1/coordinator/campaigns/demo-xingfu/exports/{file}"), &cookie);
+    let (_, doors) = text(&server, export("doors.csv")).await;
+    let door = cells(&doors, "xfl-01-1-101");
+    assert_eq!((door["household_size"], door["has_pets"], door["pet_kind"]), ("2", "yes", "cat"), "{doors}");
+    assert_eq!(door["returned"], "", "a column of an older version stays, empty for this record");
+    let (_, people) = text(&server, export("people.csv")).await;
+    let chen = cells(&people, "Chen Jing");
+    assert_eq!((chen["name"], chen["age"], chen["vaccinated"]), ("Chen Jing", "34", "yes"), "{people}");
 
     let (status, headers, file) = bytes(&server, get("/api/v1/coordinator/campaigns/demo-xingfu/forms/household/xlsform", &cookie)).await;
     assert_eq!(status, StatusCode::OK);

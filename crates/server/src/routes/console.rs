@@ -18,7 +18,7 @@ use walkbook_core::console::{
     InviteRequest, InviteResponse, LoginRequest, SettingsUpdate, VolunteerSummary,
 };
 use walkbook_core::dates::{day_of_date, iso_8601, LocalTime};
-use walkbook_core::form::Answer;
+use walkbook_core::form::{answer_columns, Answer};
 use walkbook_core::people::{follow_ups, is_fever, register, CheckState, Half};
 use walkbook_core::record::{latest_record, Record, RecordKind};
 
@@ -513,7 +513,13 @@ pub async fn export(
     let mut csv = Csv::new();
     match file.as_str() {
         "doors.csv" => {
-            csv.row(&["building", "entrance", "floor", "door", "door_id", "status", "outcome", "visited_at", "volunteer", "record_id"]);
+            let form_ids: std::collections::HashSet<&str> =
+                index.bundle.campaign.buildings.iter().filter(|b| in_building(&b.id)).map(|b| b.form_id.as_str()).collect();
+            let answers = answer_columns(index.bundle.campaign.forms.iter().filter(|f| form_ids.contains(f.id.as_str())), None);
+            let mut header =
+                vec!["building", "entrance", "floor", "door", "door_id", "status", "outcome", "visited_at", "volunteer", "record_id"];
+            header.extend(answers.iter().map(String::as_str));
+            csv.row(&header);
             let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();
             for record in records.iter().filter(|r| in_range(LocalTime::at(r.device_time, offset).day)) {
                 by_door.entry(record.door_id.as_str()).or_default().push(record);
@@ -525,25 +531,35 @@ pub async fn export(
                     walkbook_core::record::DoorState::Revisit => "revisit",
                     walkbook_core::record::DoorState::Final => "final",
                 };
-                csv.row(&[
-                    &building_name(&door.building_id),
-                    door.entrance.as_deref().unwrap_or(""),
-                    &door.floor.to_string(),
-                    &door.label,
-                    &door.id,
-                    state,
-                    latest.map_or("", |r| r.outcome.code()),
-                    &latest.map(|r| iso_8601(r.device_time, offset)).unwrap_or_default(),
-                    latest.map_or("", |r| r.volunteer_id.as_str()),
-                    latest.map_or("", |r| r.id.as_str()),
-                ]);
+                let mut row = vec![
+                    building_name(&door.building_id),
+                    door.entrance.clone().unwrap_or_default(),
+                    door.floor.to_string(),
+                    door.label.clone(),
+                    door.id.clone(),
+                    state.to_string(),
+                    latest.map_or("", |r| r.outcome.code()).to_string(),
+                    latest.map(|r| iso_8601(r.device_time, offset)).unwrap_or_default(),
+                    latest.map_or("", |r| r.volunteer_id.as_str()).to_string(),
+                    latest.map_or("", |r| r.id.as_str()).to_string(),
+                ];
+                row.extend(answers.iter().map(|id| latest.and_then(|r| r.answers.get(id)).map(Answer::cell).unwrap_or_default()));
+                csv.row(&row.iter().map(String::as_str).collect::<Vec<_>>());
             }
         }
         "people.csv" => {
-            const FIELDS: [&str; 9] =
-                ["name", "relation", "age_band", "tenure", "phone", "returned_from", "returned_on", "health_code", "quarantine_until"];
+            // The register's usual fields first (stable for the street office's sheets), then whatever else the forms ask of a person.
+            let mut fields: Vec<String> =
+                ["name", "relation", "age_band", "tenure", "phone", "returned_from", "returned_on", "health_code", "quarantine_until"]
+                    .map(String::from)
+                    .to_vec();
+            for field in answer_columns(&index.bundle.campaign.forms, Some(walkbook_core::people::ROSTER)) {
+                if !fields.contains(&field) {
+                    fields.push(field);
+                }
+            }
             let mut header = vec!["building", "floor", "door", "person_id"];
-            header.extend(FIELDS);
+            header.extend(fields.iter().map(String::as_str));
             header.push("registered_at");
             csv.row(&header);
             for person in register(&records) {
@@ -552,19 +568,7 @@ pub async fn export(
                     continue;
                 }
                 let mut row = vec![building_name(&door.building_id), door.floor.to_string(), door.label.clone(), person.id.clone()];
-                row.extend(FIELDS.iter().map(|field| match person.answers.get(*field) {
-                    Some(Answer::Text(text)) => text.clone(),
-                    Some(Answer::Number(n)) => n.to_string(),
-                    Some(Answer::Bool(b)) => {
-                        if *b {
-                            "yes".into()
-                        } else {
-                            "no".into()
-                        }
-                    }
-                    Some(Answer::Choices(values)) => values.join(" "),
-                    Some(Answer::Group(_)) | None => String::new(),
-                }));
+                row.extend(fields.iter().map(|field| person.answers.get(field).map(Answer::cell).unwrap_or_default()));
                 row.push(iso_8601(person.registered_at, offset));
                 csv.row(&row.iter().map(String::as_str).collect::<Vec<_>>());
             }

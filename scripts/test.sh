@@ -14,7 +14,7 @@ started=$SECONDS
 step "setup"
 scripts/setup.sh
 
-step "native tests: crates/core, crates/server"
+step "native tests: crates/core, crates/xlsform, crates/server"
 cargo test --workspace --exclude walkbook-app
 
 step "server tests on PostgreSQL"

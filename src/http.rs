@@ -12,8 +12,9 @@ const REQUEST_TIMEOUT_MS: u32 = 20_000;
 pub enum HttpError {
     /// No answer: offline, or the server is down.
     Unreachable,
-    /// The server answered with an error: its status and message.
-    Status { status: u16, message: String },
+    /// The server answered with an error: its status and message, and the
+    /// problems of an uploaded file, one by one, when it lists them.
+    Status { status: u16, message: String, problems: Vec<String> },
     /// A success whose body is not what was expected.
     Unreadable(String),
 }
@@ -41,12 +42,17 @@ pub async fn send_json<T: serde::Serialize, R: serde::de::DeserializeOwned>(meth
 
 /// A request with a body (`method` POST, PUT, PATCH or DELETE).
 pub async fn send<R: serde::de::DeserializeOwned>(method: &str, url: &str, content_type: &str, body: String) -> Result<R, HttpError> {
+    send_body(method, url, content_type, &JsValue::from_str(&body)).await
+}
+
+/// A request whose body is any fetch body: text, or a chosen file's bytes.
+pub async fn send_body<R: serde::de::DeserializeOwned>(method: &str, url: &str, content_type: &str, body: &JsValue) -> Result<R, HttpError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| HttpError::Unreachable)?;
     let _ = headers.set("content-type", content_type);
     init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&body));
+    init.set_body(body);
     fetch_json(url, init).await
 }
 
@@ -62,12 +68,12 @@ async fn fetch_json<R: serde::de::DeserializeOwned>(url: &str, init: web_sys::Re
     if response.ok() {
         return serde_wasm_bindgen::from_value(value?).map_err(|e| HttpError::Unreadable(format!("unreadable answer: {e}")));
     }
-    let message = value
+    let (message, problems) = value
         .ok()
         .and_then(|value| serde_wasm_bindgen::from_value::<ErrorBody>(value).ok())
-        .map(|body| body.error.message)
-        .unwrap_or_else(|| format!("HTTP {}", response.status()));
-    Err(HttpError::Status { status: response.status(), message })
+        .map(|body| (body.error.message, body.error.problems))
+        .unwrap_or_else(|| (format!("HTTP {}", response.status()), Vec::new()));
+    Err(HttpError::Status { status: response.status(), message, problems })
 }
 
 fn json_text<T: serde::Serialize>(value: &T) -> Result<String, HttpError> {

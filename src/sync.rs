@@ -455,7 +455,7 @@ impl From<HttpError> for SyncFailure {
     fn from(error: HttpError) -> SyncFailure {
         match error {
             HttpError::Unreachable => SyncFailure::Unreachable,
-            HttpError::Status { status: 401, message } => SyncFailure::SignedOut(message),
+            HttpError::Status { status: 401, message, .. } => SyncFailure::SignedOut(message),
             HttpError::Status { message, .. } | HttpError::Unreadable(message) => SyncFailure::Server(message),
         }
     }

@@ -11,6 +11,7 @@ use super::alerts::AlertsSection;
 use super::coverage::CoverageSection;
 use super::setup::{ExportsSection, SetupSection};
 use super::volunteers::VolunteersSection;
+use super::xlsform::XlsFormSection;
 use super::HttpProblem;
 use crate::http::get_json;
 use crate::i18n::{use_i18n, Text};
@@ -65,6 +66,7 @@ pub fn ConsoleCampaignScreen() -> impl IntoView {
         <AlertsSection/>
         <VolunteersSection/>
         <SetupSection/>
+        <XlsFormSection/>
         <ExportsSection/>
     }
 }

@@ -11,6 +11,7 @@ mod campaign;
 mod coverage;
 mod setup;
 mod volunteers;
+mod xlsform;
 
 pub use campaign::ConsoleCampaignScreen;
 

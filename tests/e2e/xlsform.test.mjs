@@ -59,7 +59,7 @@ test("an XLSForm is previewed, stored, filled in offline and exported", async (t
   await joinInApp(page, server, inviteVolunteer(server, "Xiao Wang"));
   await page.goto(server.url + "/");
   await context.setOffline(true);
-  await page.locator('.building-link[href$="xfl-01"]').click();
+  await page.locator('.building-link[href="/b/xfl-01/f/1"]').click();
   await page.locator('.door-tile[data-door="xfl-01-1-101"]').click();
   await page.locator('#door-sheet[data-door="xfl-01-1-101"]').waitFor();
   await page.locator('[data-outcome="answered"]').click();

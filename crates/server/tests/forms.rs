@@ -117,7 +117,7 @@ async fn bad_uploads_are_refused_by_what_is_wrong_and_change_nothing() {
     let (status, body) = text(&server, upload(&household, "text/csv", household_xlsform())).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
 
-    let (status, body) = text(&server, upload(&household, XLSX, vec![b'x'; 11 * 1024 * 1024])).await;
+    let (status, body) = text(&server, upload(&household, XLSX, vec![b'x'; 50 * 1024 * 1024])).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
 
     let mut corrupt = household_xlsform();

@@ -17,7 +17,17 @@ use crate::expression::translate;
 use crate::workbook::{Row, Sheet};
 use crate::{Imported, Problem, Target};
 
+/// Reads the sheets into a form; every problem at once, in sheet order
+/// (survey, choices, settings) and row order.
 pub fn import(sheets: &[Sheet], target: &Target) -> Result<Imported, Vec<Problem>> {
+    read(sheets, target).map_err(|mut problems| {
+        let rank = |sheet: &str| ["survey", "choices", "settings"].iter().position(|s| sheet.eq_ignore_ascii_case(s)).unwrap_or(3);
+        problems.sort_by_key(|p| (rank(&p.sheet), p.row));
+        problems
+    })
+}
+
+fn read(sheets: &[Sheet], target: &Target) -> Result<Imported, Vec<Problem>> {
     let mut warnings = Vec::new();
     let mut problems = Vec::new();
     let find = |name: &str| sheets.iter().find(|s| s.name.trim().eq_ignore_ascii_case(name));

@@ -52,7 +52,9 @@ pub fn XlsFormSection() -> impl IntoView {
     };
     let current_forms = move || {
         let bundle = console.bundle.get()?;
+        // Each form once (its versions are not next to each other in the list).
         let mut ids: Vec<String> = bundle.campaign.forms.iter().map(|f| f.id.clone()).collect();
+        ids.sort();
         ids.dedup();
         Some(ids.into_iter().filter_map(move |id| bundle.campaign.current_form(&id).map(|f| (f.id.clone(), f.version))).collect::<Vec<_>>())
     };

@@ -46,7 +46,12 @@ pub async fn send<R: serde::de::DeserializeOwned>(method: &str, url: &str, conte
 }
 
 /// A request whose body is any fetch body: text, or a chosen file's bytes.
-pub async fn send_body<R: serde::de::DeserializeOwned>(method: &str, url: &str, content_type: &str, body: &JsValue) -> Result<R, HttpError> {
+pub async fn send_body<R: serde::de::DeserializeOwned>(
+    method: &str,
+    url: &str,
+    content_type: &str,
+    body: &JsValue,
+) -> Result<R, HttpError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| HttpError::Unreachable)?;

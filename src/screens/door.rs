@@ -13,7 +13,7 @@ use walkbook_core::territory::Door;
 use crate::campaign::use_campaign;
 use crate::door_status::{local_today, short_time, status_of, DoorStatus};
 use crate::i18n::{outcome_text, use_i18n, Text};
-use crate::screens::questionnaire::Questionnaire;
+use crate::screens::questionnaire::{apply_answer, Questionnaire};
 use crate::screens::{state_icon, state_text, CampaignGate, StoreError};
 use crate::store::{app_store, idb::IdbError, Draft, NewRecord};
 use crate::sync::use_sync;
@@ -117,15 +117,8 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
     let on_answer = {
         let door = door.clone();
         let campaign_id = campaign.id.clone();
-        Callback::new(move |(question_id, answer): (String, Option<Answer>)| {
-            answers.update(|a| match answer {
-                Some(answer) => {
-                    a.insert(question_id, answer);
-                }
-                None => {
-                    a.remove(&question_id);
-                }
-            });
+        Callback::new(move |change: (String, Option<Answer>)| {
+            answers.update(|a| apply_answer(a, change));
             let draft = Draft {
                 campaign_id: campaign_id.clone(),
                 door_id: door.id.clone(),

@@ -56,6 +56,18 @@ pub fn Questionnaire(
         .collect_view()
 }
 
+/// Puts one change from `Questionnaire::on_answer` into `answers`.
+pub fn apply_answer(answers: &mut Answers, (question_id, answer): (String, Option<Answer>)) {
+    match answer {
+        Some(answer) => {
+            answers.insert(question_id, answer);
+        }
+        None => {
+            answers.remove(&question_id);
+        }
+    }
+}
+
 /// A repeat group as cards, one per entry, with "add" and "remove". Each
 /// card keeps its entry's answers in its own signal; every change sends the
 /// whole group up as one answer. Entry ids are made here and never change.
@@ -147,15 +159,8 @@ fn RosterEntry(
                 .collect::<Vec<_>>()
         })
     });
-    let on_answer = Callback::new(move |(question_id, answer): (String, Option<Answer>)| {
-        entry_answers.update(|answers| match answer {
-            Some(answer) => {
-                answers.insert(question_id, answer);
-            }
-            None => {
-                answers.remove(&question_id);
-            }
-        });
+    let on_answer = Callback::new(move |change: (String, Option<Answer>)| {
+        entry_answers.update(|answers| apply_answer(answers, change));
         on_change.run(());
     });
     let red_code = move || entry_answers.with(|a| a.get(walkbook_core::people::HEALTH_CODE) == Some(&Answer::Text("red".into())));

@@ -5,19 +5,12 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { test } from "node:test";
-import { launchPhone, serverCommand, startServer, waitUntilOfflineReady } from "./harness.mjs";
+import { serverCommand, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
 
 const csv = (text) => ({ name: "territory.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
 
 test("a coordinator sets up a campaign and watches a volunteer's records arrive", async (t) => {
-  const server = await startServer();
-  const desk = await launchPhone({ locale: "en-US", viewport: { width: 1024, height: 900 }, isMobile: false, hasTouch: false, acceptDownloads: true });
-  const phone = await launchPhone({ locale: "en-US" });
-  t.after(async () => {
-    await desk.close();
-    await phone.close();
-    await server.stop();
-  });
+  const { server, desk, phone } = await serverDeskAndPhone(t, { acceptDownloads: true });
   const coordinator = desk.page;
 
   // Sign in with the link the command line printed.

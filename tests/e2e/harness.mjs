@@ -109,6 +109,20 @@ export async function launchPhone(options = {}) {
   };
 }
 
+/** A server, a coordinator's desk (a wide, mouse-driven browser) and a
+ *  volunteer's phone for test `t`, all ended after it. */
+export async function serverDeskAndPhone(t, deskOptions = {}) {
+  const server = await startServer();
+  const desk = await launchPhone({ locale: "en-US", viewport: { width: 1024, height: 900 }, isMobile: false, hasTouch: false, ...deskOptions });
+  const phone = await launchPhone({ locale: "en-US" });
+  t.after(async () => {
+    await desk.close();
+    await phone.close();
+    await server.stop();
+  });
+  return { server, desk, phone };
+}
+
 /** Collects console errors and CSP violations reported in the page. */
 export function watchPage(page) {
   const problems = [];

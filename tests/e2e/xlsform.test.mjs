@@ -7,20 +7,13 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { inviteVolunteer, joinInApp, launchPhone, root, serverCommand, startServer, waitUntilOfflineReady } from "./harness.mjs";
+import { inviteVolunteer, joinInApp, root, serverCommand, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const spreadsheet = (file) => ({ name: path.basename(file), mimeType: XLSX, buffer: fs.readFileSync(path.join(root, file)) });
 
 test("an XLSForm is previewed, stored, filled in offline and exported", async (t) => {
-  const server = await startServer();
-  const desk = await launchPhone({ locale: "en-US", viewport: { width: 1024, height: 900 }, isMobile: false, hasTouch: false });
-  const phone = await launchPhone({ locale: "en-US" });
-  t.after(async () => {
-    await desk.close();
-    await phone.close();
-    await server.stop();
-  });
+  const { server, desk, phone } = await serverDeskAndPhone(t);
   const coordinator = desk.page;
   const link = serverCommand(server, "coordinator", "add", "--name", "Secretary Liu", "--campaign", "demo-xingfu", "--public-url", server.url)
     .match(/Login link[^:]*: (\S+)/)[1];

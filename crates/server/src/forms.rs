@@ -53,7 +53,8 @@ pub async fn import_xlsform(
     .await
     .map_err(|e| ApiError::Internal(format!("the XLSForm reader failed: {e}")))?;
     let imported = imported.map_err(|error| match error {
-        ImportError::Unreadable(why) => ApiError::bad_request("unreadable_spreadsheet", format!("The file cannot be read: {why}.")),
+        // Any bytes are a body of the documented shape: a file that is not a spreadsheet is refused by a rule.
+        ImportError::Unreadable(why) => ApiError::unprocessable("unreadable_spreadsheet", format!("The file cannot be read: {why}.")),
         ImportError::Problems(problems) => {
             let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
             let message = format!("Nothing was imported: the XLSForm has {} problem(s). {}.", problems.len(), problems.join("; "));

@@ -111,6 +111,16 @@ fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     schema.to_value()
 }
 
+/// A query's schema, whole (its properties become the operation's query
+/// parameters, so it cannot be a reference to a component).
+fn query_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    let mut schema = generator.root_schema_for::<T>();
+    for transform in generator.transforms_mut() {
+        transform.transform(&mut schema);
+    }
+    schema.to_value()
+}
+
 fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
     use Caller::{Anyone, Coordinator, Volunteer};
     let op = |method, path, summary, caller, body, answer: Answer| Operation {
@@ -168,7 +178,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             )
         },
         Operation {
-            query: Some(schema::<PullQuery>(g)),
+            query: Some(query_schema::<PullQuery>(g)),
             ..op(
                 "get",
                 "/api/v1/sync/pull",
@@ -250,7 +260,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             )
         },
         Operation {
-            query: Some(schema::<XlsFormQuery>(g)),
+            query: Some(query_schema::<XlsFormQuery>(g)),
             refusals: &[(409, CHANGED)],
             ..op(
                 "post",
@@ -339,7 +349,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             Answer::Json(schema::<Vec<AlertView>>(g)),
         ),
         Operation {
-            query: Some(schema::<ExportQuery>(g)),
+            query: Some(query_schema::<ExportQuery>(g)),
             refusals: &[(422, "A date or building cannot be used")],
             ..op(
                 "get",
@@ -416,13 +426,21 @@ fn describe(operation: &Operation, error: &Value) -> Value {
         }
         Body::Spreadsheet => {
             refusals.extend([
-                (400, "The file is not a spreadsheet that can be read (damaged, empty, another format, unpacks too large)"),
                 (413, "The file is larger than 10 MB"),
-                (415, "The body is not sent as an .xlsx file"),
-                (422, "The XLSForm has problems: error.problems names each by sheet, row and column"),
+                (415, "The body is not sent as a spreadsheet (.xlsx, .xls) or as untyped bytes"),
+                (
+                    422,
+                    "The file is not a spreadsheet that can be read (damaged, empty, another format, unpacks past 100 MB), \
+                     or the XLSForm has problems: error.problems names each by sheet, row and column",
+                ),
             ]);
+            // The same bytes may come typed as the older .xls or untyped (a browser that could not tell).
             let schema = json!({ "type": "string", "format": "binary", "maxLength": MAX_XLSFORM_BYTES });
-            Some(json!({ "required": true, "content": { XLSX: { "schema": schema } } }))
+            let content: Map<String, Value> = [XLSX, "application/vnd.ms-excel", "application/octet-stream"]
+                .iter()
+                .map(|t| (t.to_string(), json!({ "schema": schema })))
+                .collect();
+            Some(json!({ "required": true, "content": content }))
         }
     };
     refusals.extend(operation.refusals.iter().copied());

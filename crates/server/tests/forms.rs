@@ -123,11 +123,11 @@ async fn bad_uploads_are_refused_by_what_is_wrong_and_change_nothing() {
     let mut corrupt = household_xlsform();
     corrupt.truncate(corrupt.len() / 2);
     let (status, _, body) = call(&server, upload(&household, XLSX, corrupt)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("unreadable_spreadsheet")), "{body}");
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unreadable_spreadsheet")), "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("damaged"), "{body}");
 
     let (status, _, body) = call(&server, upload(&household, XLSX, Vec::new())).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("empty"), "{body}");
 
     // A well-formed workbook whose form Walkbook cannot ask: each problem is named where it is.

@@ -13,7 +13,7 @@ use super::campaign::use_console;
 use crate::door_status::local_today;
 use crate::http::{send_body, HttpError};
 use crate::i18n::{use_i18n, Text};
-use crate::screens::questionnaire::Questionnaire;
+use crate::screens::questionnaire::{apply_answer, Questionnaire};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -32,7 +32,11 @@ pub fn XlsFormSection() -> impl IntoView {
     let stored = RwSignal::new(None::<Result<XlsFormImport, HttpError>>);
     let send = move |dry_run: bool| {
         let id = form_id.get_untracked().trim().to_string();
-        let url = console.api(&format!("/forms/xlsform?form_id={}{}", js_sys::encode_uri_component(&id), if dry_run { "&dry_run=true" } else { "" }));
+        let url = console.api(&format!(
+            "/forms/xlsform?form_id={}{}",
+            js_sys::encode_uri_component(&id),
+            if dry_run { "&dry_run=true" } else { "" }
+        ));
         leptos::task::spawn_local(async move {
             let outcome = match chosen_spreadsheet() {
                 None => Err(HttpError::Unreadable(i18n.t(Text::ChooseFile).into())),
@@ -101,16 +105,7 @@ fn XlsFormPreview(imported: XlsFormImport, on_store: Callback<()>) -> impl IntoV
     let i18n = use_i18n();
     let compiled = CompiledForm::compile(imported.form.clone()).ok().map(Arc::new);
     let answers = RwSignal::new(Answers::new());
-    let on_answer = Callback::new(move |(id, answer): (String, Option<Answer>)| {
-        answers.update(|all| match answer {
-            Some(answer) => {
-                all.insert(id, answer);
-            }
-            None => {
-                all.remove(&id);
-            }
-        })
-    });
+    let on_answer = Callback::new(move |change: (String, Option<Answer>)| answers.update(|all| apply_answer(all, change)));
     let title = imported.form.title.clone();
     view! {
         <div id="xlsform-preview" data-version=imported.form.version>

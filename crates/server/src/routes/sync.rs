@@ -206,12 +206,16 @@ pub async fn report_outbox(conn: &mut sqlx::AnyConnection, session: &Session, ou
     .map(|_| ())
 }
 
+/// The largest whole number a phone's JavaScript holds exactly (2^53 - 1):
+/// no cursor, revision or time a phone sends is larger.
+const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PullQuery {
     /// Where the last pull ended (0: from the start).
     #[serde(default)]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = MAX_SAFE_INTEGER))]
     cursor: i64,
     /// Records in one page, at most 1,000 (the page also stops at 2 MB).
     #[schemars(range(min = 1, max = 1000))]
@@ -222,10 +226,35 @@ pub struct PullQuery {
     device_id: Option<String>,
     /// The revision of the campaign the phone holds: a newer one is sent.
     #[serde(default)]
+    #[schemars(range(max = MAX_SAFE_INTEGER))]
     campaign_revision: u64,
     /// The phone's outbox (see `OutboxReport`).
+    #[schemars(range(max = 4_294_967_295u32))]
     pending: Option<u32>,
+    #[schemars(range(min = 0, max = MAX_SAFE_INTEGER))]
     oldest_pending: Option<i64>,
+}
+
+impl PullQuery {
+    /// What is out of the documented range, if anything.
+    fn problem(&self) -> Option<String> {
+        if !(0..=MAX_SAFE_INTEGER).contains(&self.cursor) {
+            return Some(format!("cursor must be 0 to {MAX_SAFE_INTEGER}"));
+        }
+        if self.limit.is_some_and(|limit| !(1..=MAX_PULL_RECORDS).contains(&limit)) {
+            return Some(format!("limit must be 1 to {MAX_PULL_RECORDS}"));
+        }
+        if self.device_id.as_ref().is_some_and(|id| id.chars().count() > walkbook_core::limits::MAX_ID_CHARS) {
+            return Some(format!("device_id has more than {} characters", walkbook_core::limits::MAX_ID_CHARS));
+        }
+        if self.campaign_revision > MAX_SAFE_INTEGER as u64 {
+            return Some(format!("campaign_revision must be at most {MAX_SAFE_INTEGER}"));
+        }
+        if self.oldest_pending.is_some_and(|time| !(0..=MAX_SAFE_INTEGER).contains(&time)) {
+            return Some(format!("oldest_pending must be 0 to {MAX_SAFE_INTEGER}"));
+        }
+        None
+    }
 }
 
 /// `GET /api/v1/sync/pull?cursor=N[&limit=M][&campaign_revision=R]`: the
@@ -238,7 +267,10 @@ pub async fn pull(
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Json<PullResponse>, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::bad_request("invalid_query", rejection.body_text()))?;
-    let limit = query.limit.unwrap_or(MAX_PULL_RECORDS).clamp(1, MAX_PULL_RECORDS);
+    if let Some(problem) = query.problem() {
+        return Err(ApiError::bad_request("invalid_query", format!("The query cannot be used: {problem}.")));
+    }
+    let limit = query.limit.unwrap_or(MAX_PULL_RECORDS);
     let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
     let campaign = (index.bundle.campaign.revision > query.campaign_revision).then(|| index.bundle.clone());
     let outbox = query.pending.map(|pending| OutboxReport { pending, oldest_pending: query.oldest_pending });

@@ -20,6 +20,7 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     provide_service_worker();
     provide_storage_status();
+    crate::install::provide_install();
     let campaign = provide_campaign();
     provide_sync(campaign);
     view! {

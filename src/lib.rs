@@ -11,6 +11,7 @@ pub mod campaign;
 pub mod door_status;
 pub mod http;
 pub mod i18n;
+pub mod install;
 pub mod pwa;
 pub mod screens;
 pub mod store;

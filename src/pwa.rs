@@ -190,6 +190,17 @@ pub async fn request_persistent_storage() -> StorageReport {
     report
 }
 
+/// Whether the browser keeps this origin's storage under pressure and past
+/// Safari's seven days (`navigator.storage.persisted()`); `None` where the
+/// browser does not say.
+pub async fn storage_persisted() -> Option<bool> {
+    let navigator = window().navigator();
+    if !js_sys::Reflect::has(&navigator, &"storage".into()).unwrap_or(false) {
+        return None;
+    }
+    JsFuture::from(navigator.storage().persisted().ok()?).await.ok()?.as_bool()
+}
+
 /// Offers `text` as a file download (works offline: nothing leaves the phone).
 pub fn save_file(file_name: &str, mime: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;

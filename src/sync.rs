@@ -238,7 +238,12 @@ impl SyncClient {
         // What the outbox holds is reported with every request, so the
         // coordinator sees it even when records are refused.
         let outbox = store.outbox_summary().await?;
-        let report = OutboxReport { pending: outbox.pending, oldest_pending: outbox.oldest_pending };
+        let report = OutboxReport {
+            pending: outbox.pending,
+            oldest_pending: outbox.oldest_pending,
+            installed: Some(crate::install::is_installed()),
+            persisted: crate::pwa::storage_persisted().await,
+        };
         let envelope = push_envelope(&device.device_id, report)?;
         // Two pushes in flight: the server parses one while it commits the
         // other. Each answer is written back (its own outbox range) while
@@ -282,9 +287,14 @@ impl SyncClient {
         let mut revision = store.campaign(&joined.campaign_id).await?.map_or(0, |c| c.revision);
         loop {
             let oldest = report.oldest_pending.map(|at| format!("&oldest_pending={at}")).unwrap_or_default();
+            let flag = |name: &str, value: Option<bool>| value.map(|v| format!("&{name}={v}")).unwrap_or_default();
             let url = format!(
-                "/api/v1/sync/pull?cursor={}&device_id={}&campaign_revision={revision}&pending={}{oldest}",
-                meta.cursor, device.device_id, report.pending
+                "/api/v1/sync/pull?cursor={}&device_id={}&campaign_revision={revision}&pending={}{oldest}{}{}",
+                meta.cursor,
+                device.device_id,
+                report.pending,
+                flag("installed", report.installed),
+                flag("persisted", report.persisted)
             );
             let page: PullResponse = get_json(&url).await?;
             let brings_changes = page.campaign.is_some() || !page.records.is_empty();

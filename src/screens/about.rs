@@ -3,6 +3,7 @@ use walkbook_core::lang::Lang;
 
 use crate::i18n::{use_i18n, Text};
 use crate::pwa::{use_storage_status, Persistence};
+use crate::screens::install::HowToInstall;
 
 #[component]
 pub fn AboutScreen() -> impl IntoView {
@@ -16,6 +17,10 @@ pub fn AboutScreen() -> impl IntoView {
             </dl>
         </section>
         <LanguagePicker/>
+        <section class="card" id="about-install">
+            <h2>{move || i18n.t(Text::InstallTitle)}</h2>
+            <HowToInstall/>
+        </section>
         <StorageFacts/>
     }
 }

@@ -90,6 +90,7 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
     let context = use_campaign();
     let navigate = use_navigate();
     let sync = use_sync();
+    let install = crate::install::use_install();
     let campaign = context.campaign.get_untracked().expect("gated on a loaded campaign");
     let building = campaign.building(&data.door.building_id).cloned();
     let form =
@@ -180,6 +181,7 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
                     Ok(_) => {
                         context.changed();
                         sync.after_save();
+                        install.note_saved();
                         navigate(&back, Default::default());
                     }
                     Err(error) => save_state.set(SaveState::Failed(error)),

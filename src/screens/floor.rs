@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use walkbook_core::record::{doors_blocking_close, DoorState, FloorClosure, RecordKind};
 use walkbook_core::territory::Door;
 
+use crate::screens::install::InstallOffer;
 use crate::campaign::use_campaign;
 use crate::door_status::{short_time, status_of, DoorStatus};
 use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
@@ -104,6 +105,7 @@ fn FloorView() -> impl IntoView {
             {move || loaded().map(|data| view! { <FloorClosing data=data/> })}
             {move || building().map(|building| view! { <FloorNotice building=building floor=floor()/> })}
         </section>
+        <InstallOffer/>
         <nav class="floor-nav" aria-label=move || i18n.t(Text::Buildings)>
             {move || match neighbour(-1) {
                 Some(f) => view! {

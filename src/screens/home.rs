@@ -11,6 +11,7 @@ use crate::door_status::{building_coverage, statuses_by_door, DoorStatus};
 use crate::i18n::{use_i18n, Text};
 use crate::pwa::{use_service_worker, OfflineReadiness};
 use crate::screens::checks::checks_owed;
+use crate::screens::install::{InstallOffer, StorageAtRisk};
 use crate::screens::sync_panel::SyncPanel;
 use crate::screens::{CampaignGate, ProgressBar, StoreError};
 use crate::store::app_store;
@@ -73,6 +74,8 @@ fn CampaignHome() -> impl IntoView {
                 <a class="button" href="/find">{move || i18n.t(Text::FindDoor)}</a>
             </div>
         </section>
+        <StorageAtRisk/>
+        <InstallOffer/>
         <StoreError result=Signal::derive(move || coverage_by_building.get().and_then(|r| r.err()))/>
         <SyncPanel/>
         <section class="card">

@@ -8,6 +8,7 @@ pub mod find;
 pub mod floor;
 pub mod floor_notice;
 pub mod home;
+pub mod install;
 pub mod join;
 pub mod questionnaire;
 pub mod revisits;

@@ -148,6 +148,15 @@ pub struct VolunteerSummary {
     /// What their phone last reported of its outbox.
     pub unsent: Option<u32>,
     pub oldest_unsent: Option<i64>,
+    /// How their phone last said it keeps its data (absent: never said).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persisted: Option<bool>,
+    /// Unsent records in a browser tab without persistent storage: the
+    /// browser may delete them.
+    #[serde(default)]
+    pub at_risk: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

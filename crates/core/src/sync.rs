@@ -46,6 +46,20 @@ pub struct OutboxReport {
     pub pending: u32,
     /// Device time of the oldest unsent record.
     pub oldest_pending: Option<i64>,
+    /// The app runs installed (Home Screen, standalone), not in a browser tab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed: Option<bool>,
+    /// The browser granted persistent storage (`navigator.storage.persisted()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persisted: Option<bool>,
+}
+
+impl OutboxReport {
+    /// Unsent records the browser may delete: in a tab, without persistent
+    /// storage (Safari clears such a site's storage after seven days unused).
+    pub fn at_risk(&self) -> bool {
+        self.pending > 0 && self.installed == Some(false) && self.persisted == Some(false)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -76,14 +76,30 @@ fn VolunteerRow(volunteer: VolunteerSummary) -> impl IntoView {
         let oldest = volunteer.oldest_unsent.map(|at| format!(" ({})", short_time(at))).unwrap_or_default();
         format!("{n}{oldest}")
     });
+    // How the phone keeps its data, as it last said (nothing: an older app, or never synced).
+    let flag = |value: Option<bool>| value.map_or("unknown", |v| if v { "yes" } else { "no" });
+    let keeping = volunteer.installed.map(|installed| {
+        let installed_text = if installed { Text::InstalledApp } else { Text::BrowserTab };
+        let persisted_text = volunteer.persisted.map(|kept| if kept { Text::StorageKept } else { Text::StorageNotKept });
+        view! {
+            <span class="phone-keeping">
+                {move || i18n.t(installed_text)}
+                {persisted_text.map(|text| view! { " · " {move || i18n.t(text)} })}
+            </span>
+        }
+    });
+    let at_risk = volunteer.at_risk;
     view! {
-        <li class="volunteer-item" data-volunteer=id.clone() data-revoked=volunteer.revoked.to_string()>
+        <li class="volunteer-item" data-volunteer=id.clone() data-revoked=volunteer.revoked.to_string()
+            data-installed=flag(volunteer.installed) data-persisted=flag(volunteer.persisted) data-at-risk=at_risk.to_string()>
             <strong>{volunteer.name.clone()} " · " {move || i18n.t(state)}</strong>
             <span class="muted">
                 {move || i18n.t(Text::SyncLast)} " " {volunteer.last_sync.map(short_time).unwrap_or_else(|| "—".into())}
                 " · " {move || i18n.t(Text::RecordsToday)} " " <span class="records-today">{volunteer.records_today}</span>
                 {unsent.map(|unsent| view! { " · " {move || i18n.t(Text::Unsent)} " " <span class="unsent">{unsent}</span> })}
             </span>
+            {keeping}
+            {at_risk.then(|| view! { <span class="badge alert" role="status">{move || i18n.t(Text::DataAtRisk)}</span> })}
             <HttpProblem error=error/>
             {(!volunteer.revoked).then(|| view! {
                 <details>

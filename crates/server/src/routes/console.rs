@@ -21,6 +21,7 @@ use walkbook_core::dates::{day_of_date, iso_8601, LocalTime};
 use walkbook_core::form::{answer_columns, Answer};
 use walkbook_core::people::{follow_ups, is_fever, register, CheckState, Half};
 use walkbook_core::record::{latest_record, Record, RecordKind};
+use walkbook_core::sync::OutboxReport;
 
 use crate::auth::{expired_cookie, session_cookie, Coordinator, COORDINATOR_COOKIE, COORDINATOR_SESSION};
 use crate::campaigns::{check_buildings, invite, now_ms, set_assignments, store_campaign, CampaignIndex};
@@ -218,8 +219,9 @@ async fn volunteer_summaries(state: &AppState, index: &CampaignIndex, records: &
     for stored in records.iter().filter(|s| LocalTime::at(s.record.device_time, offset).day == today) {
         *today_by_volunteer.entry(stored.received_from.as_str()).or_default() += 1;
     }
-    let rows: Vec<(String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT v.id, v.name, v.revoked_at, v.last_seen_at, v.unsent_count, v.oldest_unsent_at, \
+    type Row = (String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT v.id, v.name, v.revoked_at, v.last_seen_at, v.unsent_count, v.oldest_unsent_at, v.installed, v.persisted, \
          CASE WHEN EXISTS (SELECT 1 FROM join_codes j WHERE j.volunteer_id = v.id AND j.used_at IS NOT NULL) THEN 1 ELSE 0 END \
          FROM volunteers v WHERE v.campaign_id = $1 ORDER BY v.created_at, v.id",
     )
@@ -235,7 +237,9 @@ async fn volunteer_summaries(state: &AppState, index: &CampaignIndex, records: &
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, revoked_at, last_seen_at, unsent, oldest, joined)| VolunteerSummary {
+        .map(|(id, name, revoked_at, last_seen_at, unsent, oldest, installed, persisted, joined)| {
+            let (installed, persisted) = (installed.map(|flag| flag != 0), persisted.map(|flag| flag != 0));
+            VolunteerSummary {
             buildings: assignments.iter().filter(|(v, _)| *v == id).map(|(_, b)| b.clone()).collect(),
             records_today: today_by_volunteer.get(id.as_str()).copied().unwrap_or(0),
             id,
@@ -245,7 +249,10 @@ async fn volunteer_summaries(state: &AppState, index: &CampaignIndex, records: &
             last_sync: last_seen_at,
             unsent: unsent.map(|n| n as u32),
             oldest_unsent: oldest,
-        })
+            at_risk: OutboxReport { pending: unsent.unwrap_or(0) as u32, oldest_pending: oldest, installed, persisted }.at_risk(),
+            installed,
+            persisted,
+        }})
         .collect())
 }
 

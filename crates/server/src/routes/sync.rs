@@ -192,14 +192,20 @@ pub async fn report_outbox(conn: &mut sqlx::AnyConnection, session: &Session, ou
         Some(report) => (Some(i64::from(report.pending)), report.oldest_pending),
         None => (None, None),
     };
+    // What the phone did not say (an older app) leaves what it said before.
+    let flag = |value: Option<bool>| value.map(i64::from);
+    let (installed, persisted) = (flag(outbox.and_then(|r| r.installed)), flag(outbox.and_then(|r| r.persisted)));
     sqlx::query(
         "UPDATE volunteers SET last_seen_at = $1, unsent_count = COALESCE($2, unsent_count), \
-         oldest_unsent_at = CASE WHEN $3 IS NULL THEN oldest_unsent_at ELSE $4 END WHERE id = $5",
+         oldest_unsent_at = CASE WHEN $3 IS NULL THEN oldest_unsent_at ELSE $4 END, \
+         installed = COALESCE($5, installed), persisted = COALESCE($6, persisted) WHERE id = $7",
     )
     .bind(now_ms())
     .bind(pending)
     .bind(pending)
     .bind(oldest)
+    .bind(installed)
+    .bind(persisted)
     .bind(&session.volunteer_id)
     .execute(conn)
     .await
@@ -233,6 +239,10 @@ pub struct PullQuery {
     pending: Option<u32>,
     #[schemars(range(min = 0, max = MAX_SAFE_INTEGER))]
     oldest_pending: Option<i64>,
+    /// The app runs installed, not in a browser tab.
+    installed: Option<bool>,
+    /// The browser granted persistent storage.
+    persisted: Option<bool>,
 }
 
 impl PullQuery {
@@ -273,7 +283,12 @@ pub async fn pull(
     let limit = query.limit.unwrap_or(MAX_PULL_RECORDS);
     let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
     let campaign = (index.bundle.campaign.revision > query.campaign_revision).then(|| index.bundle.clone());
-    let outbox = query.pending.map(|pending| OutboxReport { pending, oldest_pending: query.oldest_pending });
+    let outbox = query.pending.map(|pending| OutboxReport {
+        pending,
+        oldest_pending: query.oldest_pending,
+        installed: query.installed,
+        persisted: query.persisted,
+    });
     report_outbox(&mut *state.db.acquire().await?, &session, outbox).await?;
     // The newest record now bounds the page, so that a record committed
     // meanwhile is left for the next pull, not passed over by the cursor.

@@ -8,11 +8,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use walkbook_core::record::{doors_blocking_close, DoorState, FloorClosure, RecordKind};
 use walkbook_core::territory::Door;
 
-use crate::screens::install::InstallOffer;
 use crate::campaign::use_campaign;
 use crate::door_status::{short_time, status_of, DoorStatus};
 use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
 use crate::screens::floor_notice::FloorNotice;
+use crate::screens::install::InstallOffer;
 use crate::screens::{door_href, event_saver, state_class, state_icon, state_text, CampaignGate, StoreError};
 use crate::store::{app_store, idb::IdbError};
 

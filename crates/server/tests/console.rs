@@ -221,7 +221,8 @@ async fn a_campaign_edit_based_on_an_old_revision_is_refused() {
 async fn phones_say_whether_they_are_installed_and_their_storage_kept() {
     let server = server().await;
     let cookie = coordinator(&server, &["demo-xingfu"]).await;
-    let (_, code) = walkbook_server::campaigns::invite(&server.db, &server.campaigns, "demo-xingfu", "Tab phone", &[], 60_000).await.unwrap();
+    let (_, code) =
+        walkbook_server::campaigns::invite(&server.db, &server.campaigns, "demo-xingfu", "Tab phone", &[], 60_000).await.unwrap();
     let phone = volunteer_cookie(&server, &code).await;
     let volunteer = |list: &serde_json::Value| list.as_array().unwrap().iter().find(|v| v["name"] == "Tab phone").unwrap().clone();
     let volunteers = || get("/api/v1/coordinator/campaigns/demo-xingfu/volunteers", &cookie);
@@ -229,19 +230,27 @@ async fn phones_say_whether_they_are_installed_and_their_storage_kept() {
     let (_, _, list) = call(&server, volunteers()).await;
     assert_eq!(volunteer(&list).get("installed"), None, "nothing said yet");
 
-    let (status, _, _) = call(&server, get("/api/v1/sync/pull?pending=2&oldest_pending=1795824000000&installed=false&persisted=false", &phone)).await;
+    let (status, _, _) =
+        call(&server, get("/api/v1/sync/pull?pending=2&oldest_pending=1795824000000&installed=false&persisted=false", &phone)).await;
     assert_eq!(status, StatusCode::OK);
     let (_, _, list) = call(&server, volunteers()).await;
     let at_risk = volunteer(&list);
-    assert_eq!((at_risk["installed"].as_bool(), at_risk["persisted"].as_bool(), at_risk["at_risk"].as_bool()), (Some(false), Some(false), Some(true)));
+    assert_eq!(
+        (at_risk["installed"].as_bool(), at_risk["persisted"].as_bool(), at_risk["at_risk"].as_bool()),
+        (Some(false), Some(false), Some(true))
+    );
 
     // Installed (the browser then keeps its storage): no longer at risk. A push says it too.
-    let push = json!({ "device_id": "phone-x", "records": [], "outbox": { "pending": 2, "installed": true, "persisted": true } }).to_string();
+    let push =
+        json!({ "device_id": "phone-x", "records": [], "outbox": { "pending": 2, "installed": true, "persisted": true } }).to_string();
     let (status, _, body) = call(&server, post("/api/v1/sync/push", Some(&phone), push)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, _, list) = call(&server, volunteers()).await;
     let installed = volunteer(&list);
-    assert_eq!((installed["installed"].as_bool(), installed["persisted"].as_bool(), installed["at_risk"].as_bool()), (Some(true), Some(true), Some(false)));
+    assert_eq!(
+        (installed["installed"].as_bool(), installed["persisted"].as_bool(), installed["at_risk"].as_bool()),
+        (Some(true), Some(true), Some(false))
+    );
 
     // An older app that says nothing of it leaves what was said.
     let (status, _, _) = call(&server, get("/api/v1/sync/pull?pending=0", &phone)).await;

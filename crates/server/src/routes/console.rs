@@ -240,19 +240,20 @@ async fn volunteer_summaries(state: &AppState, index: &CampaignIndex, records: &
         .map(|(id, name, revoked_at, last_seen_at, unsent, oldest, installed, persisted, joined)| {
             let (installed, persisted) = (installed.map(|flag| flag != 0), persisted.map(|flag| flag != 0));
             VolunteerSummary {
-            buildings: assignments.iter().filter(|(v, _)| *v == id).map(|(_, b)| b.clone()).collect(),
-            records_today: today_by_volunteer.get(id.as_str()).copied().unwrap_or(0),
-            id,
-            name,
-            joined: joined != 0,
-            revoked: revoked_at.is_some(),
-            last_sync: last_seen_at,
-            unsent: unsent.map(|n| n as u32),
-            oldest_unsent: oldest,
-            at_risk: OutboxReport { pending: unsent.unwrap_or(0) as u32, oldest_pending: oldest, installed, persisted }.at_risk(),
-            installed,
-            persisted,
-        }})
+                buildings: assignments.iter().filter(|(v, _)| *v == id).map(|(_, b)| b.clone()).collect(),
+                records_today: today_by_volunteer.get(id.as_str()).copied().unwrap_or(0),
+                id,
+                name,
+                joined: joined != 0,
+                revoked: revoked_at.is_some(),
+                last_sync: last_seen_at,
+                unsent: unsent.map(|n| n as u32),
+                oldest_unsent: oldest,
+                at_risk: OutboxReport { pending: unsent.unwrap_or(0) as u32, oldest_pending: oldest, installed, persisted }.at_risk(),
+                installed,
+                persisted,
+            }
+        })
         .collect())
 }
 

@@ -8,6 +8,9 @@
 #   wasm-bindgen     exactly the version in Cargo.lock (they must match)
 #   trunk            the PWA's build tool
 #   chromium         headless browser for the tests, with chromedriver
+#   webkit, firefox  the two other engines the offline loop is tested on:
+#                    Debian's WebKitGTK driver (with xvfb) and Firefox ESR,
+#                    with geckodriver from crates.io
 #   postgresql       the server's tests run against it too (not as a service:
 #                    scripts/postgres.sh starts a throwaway cluster)
 #   npm packages     from package-lock.json: playwright-core (drives Chromium)
@@ -20,6 +23,7 @@ cd "$root"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.21.14
+GECKODRIVER_VERSION=0.36.0
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
 apt_updated=no
@@ -53,6 +57,12 @@ fi
 
 # --- Browser for tests -------------------------------------------------------
 apt_install chromium chromium-driver
+# WebKit (Safari's engine) and Gecko (Firefox), driven through WebDriver.
+apt_install webkit2gtk-driver xvfb xauth firefox-esr
+if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
+  say "installing geckodriver $GECKODRIVER_VERSION from crates.io: it drives Firefox in the tests (about 3 minutes)"
+  cargo install --quiet --locked geckodriver@"$GECKODRIVER_VERSION"
+fi
 # PostgreSQL for the server's tests against it (scripts/postgres.sh starts one).
 apt_install postgresql
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm

@@ -23,8 +23,10 @@ const notPersisted = () => {
   navigator.storage.persist = () => Promise.resolve(false);
   navigator.storage.persisted = () => Promise.resolve(false);
 };
-/** Safari has no install prompt (headless Chromium fires a real one: it is stopped before the app sees it). */
-const noInstallPrompt = () => window.addEventListener("beforeinstallprompt", (event) => event.stopImmediatePropagation(), true);
+/** Only the test offers the install prompt: headless Chromium fires real ones when it likes, which are
+ *  stopped before the app sees them (on Safari there are none at all). */
+const noBrowserPrompt = () =>
+  window.addEventListener("beforeinstallprompt", (event) => event.isTrusted && event.stopImmediatePropagation(), true);
 /** Chromium offers its install prompt (it does once the site is installable and used). */
 const offerInstallPrompt = (page) =>
   page.evaluate(() => {
@@ -45,6 +47,7 @@ test("Chromium: the install offer waits for the first save, prompts, and is gone
     await server.stop();
   });
   const { page, context } = phone;
+  await context.addInitScript(noBrowserPrompt);
   await page.goto(server.url + "/");
   await waitUntilOfflineReady(page);
   await joinInApp(page, server, inviteVolunteer(server));
@@ -84,7 +87,7 @@ test("iPhone Safari: in a tab the guide and the at-risk warning show, with the u
   });
   const { page, context } = phone;
   await context.addInitScript(notPersisted);
-  await context.addInitScript(noInstallPrompt);
+  await context.addInitScript(noBrowserPrompt);
   await page.goto(server.url + "/");
   await waitUntilOfflineReady(page);
   await joinInApp(page, server, inviteVolunteer(server));

@@ -9,6 +9,7 @@ import os from "node:os";
 import { inviteVolunteer, joinInApp, launchPhone, serverRecords, startServer, waitUntilOfflineReady } from "../tests/e2e/harness.mjs";
 import { pouchdbReplication } from "./pouchdb.mjs";
 import { serverIngest } from "./ingest.mjs";
+import { territoryImport } from "./territory.mjs";
 import { measureSizes, sizesTable } from "./sizes.mjs";
 
 const benchDist = process.env.WALKBOOK_BENCH_DIST ?? "dist-bench";
@@ -157,6 +158,7 @@ try {
 
   // 5. Server ingest, synchronous=FULL, from a second process on loopback.
   for (const row of await serverIngest(server)) rows.push(row);
+  for (const row of await territoryImport(server)) rows.push(row);
 } finally {
   await phone.close().catch(() => {}); // already closed unless a step failed
   await server.stop();

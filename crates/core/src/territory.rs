@@ -47,8 +47,13 @@ pub struct Door {
 
 /// Groups doors into buildings' floor lists; keeps buildings' counts true.
 pub fn summarise_floors(buildings: &mut [Building], doors: &[Door]) {
+    // One pass over the doors (a district has hundreds of thousands).
+    let mut floors_of: std::collections::HashMap<&str, Vec<i32>> = std::collections::HashMap::new();
+    for door in doors {
+        floors_of.entry(door.building_id.as_str()).or_default().push(door.floor);
+    }
     for building in buildings.iter_mut() {
-        let mut floors: Vec<i32> = doors.iter().filter(|d| d.building_id == building.id).map(|d| d.floor).collect();
+        let mut floors = floors_of.remove(building.id.as_str()).unwrap_or_default();
         building.door_count = floors.len() as u32;
         floors.sort_unstable();
         floors.dedup();

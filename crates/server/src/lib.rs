@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod json;
 pub mod net;
 pub mod openapi;
+pub mod phones;
 pub mod pwa;
 pub mod routes;
 pub mod throttle;
@@ -39,14 +40,18 @@ pub struct AppState {
     pub config: Arc<config::Config>,
     /// Join and coordinator-login attempts.
     pub sign_ins: Arc<throttle::Throttle>,
+    /// What phones said of themselves, written in batches.
+    pub phones: Arc<phones::PhoneReports>,
 }
 
 impl AppState {
-    /// The state of a running endpoint; starts the record writer (so it must
-    /// run inside the Tokio runtime).
+    /// The state of a running endpoint; starts the record writer and the
+    /// phone reports' writer (so it must run inside the Tokio runtime).
     pub fn new(db: db::Db, pwa: Pwa, config: config::Config) -> AppState {
         let ingest = ingest::Ingest::start(db.clone());
-        AppState { db, pwa: Arc::new(pwa), campaigns: Arc::default(), ingest, config: Arc::new(config), sign_ins: Arc::default() }
+        let phones = Arc::new(phones::PhoneReports::default());
+        phones.keep_flushing(db.clone());
+        AppState { db, pwa: Arc::new(pwa), campaigns: Arc::default(), ingest, config: Arc::new(config), sign_ins: Arc::default(), phones }
     }
 }
 

@@ -627,12 +627,7 @@ async fn a_batch_the_database_refuses_fails_alone_in_its_group() {
             local_volunteer_id: None,
             token_hash: String::new(),
         };
-        CheckedBatch {
-            session,
-            index: index.clone(),
-            outbox: None,
-            records: vec![(record, Ok(StoredForm { hash: body.len().to_string(), body }))],
-        }
+        CheckedBatch { session, index: index.clone(), records: vec![(record, Ok(StoredForm { hash: body.len().to_string(), body }))] }
     };
     // A record that got past the checks but that the database refuses (no
     // such campaign: a foreign key), grouped with good ones.

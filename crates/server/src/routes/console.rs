@@ -212,6 +212,8 @@ pub async fn list_volunteers(
 }
 
 async fn volunteer_summaries(state: &AppState, index: &CampaignIndex, records: &[Stored]) -> Result<Vec<VolunteerSummary>, ApiError> {
+    // What phones said since the last batch was written, first.
+    state.phones.flush(&state.db).await?;
     let campaign = &index.bundle.campaign;
     let offset = campaign.settings.utc_offset_minutes;
     let today = LocalTime::at(now_ms(), offset).day;

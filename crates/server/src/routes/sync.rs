@@ -66,7 +66,8 @@ pub async fn push(
             (record, checked)
         })
         .collect();
-    let results = state.ingest.store(CheckedBatch { session, index, outbox, records }).await?;
+    state.phones.note(&session.volunteer_id, outbox);
+    let results = state.ingest.store(CheckedBatch { session, index, records }).await?;
     Ok(Json(PushResponse { results }))
 }
 
@@ -185,33 +186,6 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
     }
 }
 
-/// Remembers when the volunteer's phone last reached the server and what
-/// its outbox held (for the coordinator's coverage page).
-pub async fn report_outbox(conn: &mut sqlx::AnyConnection, session: &Session, outbox: Option<OutboxReport>) -> Result<(), sqlx::Error> {
-    let (pending, oldest) = match outbox {
-        Some(report) => (Some(i64::from(report.pending)), report.oldest_pending),
-        None => (None, None),
-    };
-    // What the phone did not say (an older app) leaves what it said before.
-    let flag = |value: Option<bool>| value.map(i64::from);
-    let (installed, persisted) = (flag(outbox.and_then(|r| r.installed)), flag(outbox.and_then(|r| r.persisted)));
-    sqlx::query(
-        "UPDATE volunteers SET last_seen_at = $1, unsent_count = COALESCE($2, unsent_count), \
-         oldest_unsent_at = CASE WHEN $3 IS NULL THEN oldest_unsent_at ELSE $4 END, \
-         installed = COALESCE($5, installed), persisted = COALESCE($6, persisted) WHERE id = $7",
-    )
-    .bind(now_ms())
-    .bind(pending)
-    .bind(pending)
-    .bind(oldest)
-    .bind(installed)
-    .bind(persisted)
-    .bind(&session.volunteer_id)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
 /// The largest whole number a phone's JavaScript holds exactly (2^53 - 1):
 /// no cursor, revision or time a phone sends is larger.
 const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
@@ -289,7 +263,7 @@ pub async fn pull(
         installed: query.installed,
         persisted: query.persisted,
     });
-    report_outbox(&mut *state.db.acquire().await?, &session, outbox).await?;
+    state.phones.note(&session.volunteer_id, outbox);
     // The newest record now bounds the page, so that a record committed
     // meanwhile is left for the next pull, not passed over by the cursor.
     let (newest,): (Option<i64>,) =

@@ -233,7 +233,12 @@ async fn phones_say_whether_they_are_installed_and_their_storage_kept() {
     let (status, _, _) =
         call(&server, get("/api/v1/sync/pull?pending=2&oldest_pending=1795824000000&installed=false&persisted=false", &phone)).await;
     assert_eq!(status, StatusCode::OK);
+    // A pull writes nothing: what the phone said is kept and written in a batch, or when the list is read.
+    let last_seen =
+        || sqlx::query_scalar::<_, Option<i64>>("SELECT last_seen_at FROM volunteers WHERE name = 'Tab phone'").fetch_one(&server.db);
+    assert_eq!(last_seen().await.unwrap(), None);
     let (_, _, list) = call(&server, volunteers()).await;
+    assert!(last_seen().await.unwrap().is_some());
     let at_risk = volunteer(&list);
     assert_eq!(
         (at_risk["installed"].as_bool(), at_risk["persisted"].as_bool(), at_risk["at_risk"].as_bool()),

@@ -17,6 +17,8 @@ pub struct Config {
     /// Believe the last `X-Forwarded-For` hop (set only behind a proxy that
     /// writes it; otherwise any client could claim any address).
     pub trust_proxy: bool,
+    /// How often what phones said of themselves is written (see `phones.rs`).
+    pub phone_reports_every: std::time::Duration,
 }
 
 impl Config {
@@ -26,7 +28,7 @@ impl Config {
         let rest = public_url.strip_prefix("https://").or_else(|| public_url.strip_prefix("http://"));
         match rest {
             Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', '@', ' ']) => {
-                Ok(Config { public_url: public_url.to_string(), trust_proxy })
+                Ok(Config { public_url: public_url.to_string(), trust_proxy, phone_reports_every: crate::phones::FLUSH_EVERY })
             }
             _ => Err(format!("the public URL '{public_url}' is not an origin like https://walkbook.example.org")),
         }

@@ -50,7 +50,7 @@ impl AppState {
     pub fn new(db: db::Db, pwa: Pwa, config: config::Config) -> AppState {
         let ingest = ingest::Ingest::start(db.clone());
         let phones = Arc::new(phones::PhoneReports::default());
-        phones.keep_flushing(db.clone());
+        phones.keep_flushing(db.clone(), config.phone_reports_every);
         AppState { db, pwa: Arc::new(pwa), campaigns: Arc::default(), ingest, config: Arc::new(config), sign_ins: Arc::default(), phones }
     }
 }

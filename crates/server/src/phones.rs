@@ -79,11 +79,11 @@ impl PhoneReports {
         written
     }
 
-    /// Flushes every [`FLUSH_EVERY`] for as long as the server runs.
-    pub fn keep_flushing(self: &Arc<Self>, db: Db) {
+    /// Flushes `every` (normally [`FLUSH_EVERY`]) for as long as the server runs.
+    pub fn keep_flushing(self: &Arc<Self>, db: Db, every: Duration) {
         let reports = Arc::downgrade(self);
         tokio::spawn(async move {
-            let mut every = tokio::time::interval(FLUSH_EVERY);
+            let mut every = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 every.tick().await;

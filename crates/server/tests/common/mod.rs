@@ -27,7 +27,9 @@ pub struct Server {
 /// started PostgreSQL (`WALKBOOK_TEST_POSTGRES_URL`, see scripts/test.sh),
 /// a new database there.
 pub async fn server() -> Server {
-    server_with(Config::default()).await
+    // Phone reports are written only when the volunteers list reads them, so
+    // a test can tell a pull wrote nothing, however slow the machine.
+    server_with(Config { phone_reports_every: std::time::Duration::from_secs(3600), ..Config::default() }).await
 }
 
 /// A server as `server()`, reached at `config`'s public URL.

@@ -29,7 +29,9 @@ pub struct Server {
 pub async fn server() -> Server {
     // Phone reports are written only when the volunteers list reads them, so
     // a test can tell a pull wrote nothing, however slow the machine.
-    server_with(Config { phone_reports_every: std::time::Duration::from_secs(3600), ..Config::default() }).await
+    let mut config = Config::default();
+    config.phone_reports_every = std::time::Duration::from_secs(3600);
+    server_with(config).await
 }
 
 /// A server as `server()`, reached at `config`'s public URL.

@@ -29,7 +29,7 @@ use axum::Router;
 
 use crate::error::ApiError;
 use crate::pwa::Pwa;
-use crate::routes::console;
+use crate::routes::coordinator as console;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -84,30 +84,33 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(routes::sync::push).layer(DefaultBodyLimit::max(walkbook_core::sync::MAX_PUSH_BYTES)),
         ),
         ("/api/v1/sync/pull", get(routes::sync::pull)),
-        ("/api/v1/coordinator/login", post(console::login)),
-        ("/api/v1/coordinator/logout", post(console::logout)),
-        ("/api/v1/coordinator/me", get(console::me)),
-        ("/api/v1/coordinator/campaigns", get(console::list_campaigns).post(console::create_campaign)),
-        ("/api/v1/coordinator/campaigns/{campaign}", get(console::get_campaign)),
+        ("/api/v1/coordinator/login", post(console::session::login)),
+        ("/api/v1/coordinator/logout", post(console::session::logout)),
+        ("/api/v1/coordinator/me", get(console::session::me)),
+        ("/api/v1/coordinator/campaigns", get(console::campaigns::list_campaigns).post(console::campaigns::create_campaign)),
+        ("/api/v1/coordinator/campaigns/{campaign}", get(console::campaigns::get_campaign)),
         (
             "/api/v1/coordinator/campaigns/{campaign}/territory",
             // A 200,000-door territory is several megabytes of CSV.
-            put(console::put_territory).layer(DefaultBodyLimit::max(walkbook_core::limits::MAX_TERRITORY_CSV_BYTES)),
+            put(console::campaigns::put_territory).layer(DefaultBodyLimit::max(walkbook_core::limits::MAX_TERRITORY_CSV_BYTES)),
         ),
-        ("/api/v1/coordinator/campaigns/{campaign}/forms", post(routes::forms::post_form)),
+        ("/api/v1/coordinator/campaigns/{campaign}/forms", post(console::forms::post_form)),
         (
             "/api/v1/coordinator/campaigns/{campaign}/forms/xlsform",
-            post(routes::forms::post_xlsform).layer(DefaultBodyLimit::max(walkbook_core::limits::MAX_XLSFORM_BYTES)),
+            post(console::forms::post_xlsform).layer(DefaultBodyLimit::max(walkbook_core::limits::MAX_XLSFORM_BYTES)),
         ),
-        ("/api/v1/coordinator/campaigns/{campaign}/forms/{form}/xlsform", get(routes::forms::get_xlsform)),
-        ("/api/v1/coordinator/campaigns/{campaign}/settings", patch(console::patch_settings)),
-        ("/api/v1/coordinator/campaigns/{campaign}/volunteers", get(console::list_volunteers).post(console::invite_volunteer)),
-        ("/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}", delete(console::revoke_volunteer)),
-        ("/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}/buildings", put(console::assign_buildings)),
-        ("/api/v1/coordinator/campaigns/{campaign}/coverage", get(console::coverage)),
-        ("/api/v1/coordinator/campaigns/{campaign}/alerts", get(console::list_alerts)),
-        ("/api/v1/coordinator/campaigns/{campaign}/alerts/{alert}/handled", post(console::handle_alert)),
-        ("/api/v1/coordinator/campaigns/{campaign}/exports/{file}", get(console::export)),
+        ("/api/v1/coordinator/campaigns/{campaign}/forms/{form}/xlsform", get(console::forms::get_xlsform)),
+        ("/api/v1/coordinator/campaigns/{campaign}/settings", patch(console::campaigns::patch_settings)),
+        (
+            "/api/v1/coordinator/campaigns/{campaign}/volunteers",
+            get(console::volunteers::list_volunteers).post(console::volunteers::invite_volunteer),
+        ),
+        ("/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}", delete(console::volunteers::revoke_volunteer)),
+        ("/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}/buildings", put(console::volunteers::assign_buildings)),
+        ("/api/v1/coordinator/campaigns/{campaign}/coverage", get(console::coverage::coverage)),
+        ("/api/v1/coordinator/campaigns/{campaign}/alerts", get(console::alerts::list_alerts)),
+        ("/api/v1/coordinator/campaigns/{campaign}/alerts/{alert}/handled", post(console::alerts::handle_alert)),
+        ("/api/v1/coordinator/campaigns/{campaign}/exports/{file}", get(console::exports::export)),
     ]
 }
 

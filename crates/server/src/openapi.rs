@@ -22,8 +22,8 @@ use walkbook_core::limits::{MAX_ID_CHARS, MAX_TERRITORY_CSV_BYTES, MAX_XLSFORM_B
 use walkbook_core::sync::{JoinRequest, JoinResponse, PullResponse, PushRequest, PushResponse};
 
 use crate::json::XLSX;
-use crate::routes::console::{ExportQuery, EXPORTS};
-use crate::routes::forms::XlsFormQuery;
+use crate::routes::coordinator::exports::{ExportQuery, EXPORTS};
+use crate::routes::coordinator::forms::XlsFormQuery;
 use crate::routes::sync::PullQuery;
 
 /// Who may call an operation.

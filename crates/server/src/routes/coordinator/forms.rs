@@ -11,11 +11,11 @@ use serde::Deserialize;
 use walkbook_core::console::{CampaignChanged, XlsFormImport};
 use walkbook_core::form::Form;
 
+use super::campaigns::changed;
 use crate::auth::{shown_id, Coordinator};
 use crate::error::ApiError;
 use crate::forms::{add_form, import_xlsform};
 use crate::json::{JsonBody, SpreadsheetBody, XLSX};
-use crate::routes::console::changed;
 use crate::AppState;
 
 /// `POST /api/v1/coordinator/campaigns/{campaign}/forms`: a form, or a new

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::form::CompiledForm;
+use walkbook_core::record::Record;
 
 use crate::db::Db;
 use crate::error::ApiError;
@@ -20,6 +21,15 @@ pub struct CampaignIndex {
 }
 
 impl CampaignIndex {
+    /// The building a record is about: a floor record's own, else its door's
+    /// (`None` for a door no longer in the territory).
+    pub fn building_of<'a>(&'a self, record: &'a Record) -> Option<&'a str> {
+        match record.kind.floor() {
+            Some((building_id, _)) => Some(building_id),
+            None => self.doors.get(&record.door_id).map(String::as_str),
+        }
+    }
+
     pub fn new(bundle: CampaignBundle) -> CampaignIndex {
         let doors = bundle.doors.iter().map(|d| (d.id.clone(), d.building_id.clone())).collect();
         let forms = bundle
@@ -206,6 +216,46 @@ pub fn check_buildings(index: &CampaignIndex, buildings: &[String]) -> Result<()
         }
         None => Ok(()),
     }
+}
+
+/// Gives the records stored before they had a building column theirs (see
+/// migration 0008), a few thousand at a time. Done once: later records are
+/// stored with it.
+pub async fn fill_record_buildings(db: &Db) -> Result<(), sqlx::Error> {
+    const AT_A_TIME: i64 = 5000;
+    let campaigns: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT campaign_id FROM records WHERE building_id IS NULL").fetch_all(db).await?;
+    for (campaign_id,) in campaigns {
+        let Some((bundle,)): Option<(String,)> =
+            sqlx::query_as("SELECT bundle FROM campaigns WHERE id = $1").bind(&campaign_id).fetch_optional(db).await?
+        else {
+            continue;
+        };
+        let bundle: CampaignBundle = serde_json::from_str(&bundle).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let index = CampaignIndex::new(bundle);
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT seq, body FROM records WHERE campaign_id = $1 AND building_id IS NULL AND seq > $2 ORDER BY seq LIMIT $3",
+            )
+            .bind(&campaign_id)
+            .bind(after)
+            .bind(AT_A_TIME)
+            .fetch_all(db)
+            .await?;
+            let Some((last, _)) = rows.last() else { break };
+            after = *last;
+            let mut tx = crate::db::begin_write(db).await?;
+            for (seq, body) in &rows {
+                let record: Record = serde_json::from_str(body).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                if let Some(building_id) = index.building_of(&record) {
+                    sqlx::query("UPDATE records SET building_id = $1 WHERE seq = $2").bind(building_id).bind(seq).execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(())
 }
 
 /// The buildings a volunteer works. None assigned: the whole campaign.

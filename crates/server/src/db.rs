@@ -27,6 +27,7 @@ pub async fn open(target: &str) -> Result<Db, sqlx::Error> {
         let pool = AnyPoolOptions::new().max_connections(8).connect_with(options).await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         crate::campaigns::hash_plaintext_join_codes(&pool).await?;
+        crate::campaigns::fill_record_buildings(&pool).await?;
         Ok(pool)
     } else {
         open_sqlite(Path::new(target)).await
@@ -53,6 +54,7 @@ pub async fn open_sqlite(path: &Path) -> Result<Db, sqlx::Error> {
         .await?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     crate::campaigns::hash_plaintext_join_codes(&pool).await?;
+    crate::campaigns::fill_record_buildings(&pool).await?;
     Ok(pool)
 }
 
@@ -128,6 +130,7 @@ pub struct NewRecordRow<'a> {
     pub content_hash: &'a str,
     pub body: &'a str,
     pub received_at: i64,
+    pub building_id: Option<&'a str>,
 }
 
 /// Inserts records in one statement, in order, from one JSON parameter (an
@@ -135,14 +138,14 @@ pub struct NewRecordRow<'a> {
 /// costs most otherwise.
 pub async fn insert_records(tx: &mut sqlx::AnyConnection, postgres: bool, rows: &[NewRecordRow<'_>]) -> Result<(), sqlx::Error> {
     let sql = if postgres {
-        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at) \
-         SELECT r->>0, r->>1, r->>2, r->>3, (r->>4)::bigint, r->>5, r->>6, r->>7, (r->>8)::bigint \
+        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at, building_id) \
+         SELECT r->>0, r->>1, r->>2, r->>3, (r->>4)::bigint, r->>5, r->>6, r->>7, (r->>8)::bigint, r->>9 \
          FROM json_array_elements($1::json) WITH ORDINALITY AS rows (r, n) ORDER BY n"
     } else {
-        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at) \
+        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at, building_id) \
          SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), \
          json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), \
-         json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]') \
+         json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]') \
          FROM json_each($1) ORDER BY key"
     };
     let rows: Vec<serde_json::Value> = rows
@@ -157,7 +160,8 @@ pub async fn insert_records(tx: &mut sqlx::AnyConnection, postgres: bool, rows: 
                 r.received_from,
                 r.content_hash,
                 r.body,
-                r.received_at
+                r.received_at,
+                r.building_id
             ])
         })
         .collect();

@@ -258,6 +258,7 @@ async fn write_batch(
             content_hash: &stored.hash,
             body: &stored.body,
             received_at,
+            building_id: batch.index.building_of(record),
         })
         .collect();
     if !rows.is_empty() {

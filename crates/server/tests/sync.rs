@@ -520,6 +520,44 @@ async fn a_record_is_authorised_by_what_it_says_not_only_by_its_campaign() {
     assert_eq!(stored_count(&server).await, 3);
 }
 
+/// Records stored before records had a building column get theirs when the
+/// database is opened; a floor record gets its own building.
+#[tokio::test]
+async fn records_from_before_the_building_column_get_their_building() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let notice = Record {
+        door_id: String::new(),
+        kind: RecordKind::FloorNotice { building_id: "ht-tower".into(), floor: 3 },
+        ..record("demo-xingfu", "", 2)
+    };
+    call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[record("demo-xingfu", "xfl-01-1-101", 1), notice]))).await;
+    let buildings = || sqlx::query_scalar::<_, Option<String>>("SELECT building_id FROM records ORDER BY seq").fetch_all(&server.db);
+    assert_eq!(buildings().await.unwrap(), [Some("xfl-01".to_string()), Some("ht-tower".to_string())], "stored with it");
+    sqlx::query("UPDATE records SET building_id = NULL").execute(&server.db).await.unwrap();
+    walkbook_server::campaigns::fill_record_buildings(&server.db).await.unwrap();
+    assert_eq!(buildings().await.unwrap(), [Some("xfl-01".to_string()), Some("ht-tower".to_string())], "filled in");
+}
+
+/// A page for a volunteer assigned to a building is full of that building's
+/// records however many of others' came before them (the filter is in the
+/// query, not applied to a page already cut).
+#[tokio::test]
+async fn an_assigned_volunteers_page_is_not_emptied_by_other_buildings_records() {
+    let server = server().await;
+    let everywhere = join(&server, "demo-xingfu").await;
+    let others: Vec<Record> = (1..=30).map(|seq| record("demo-xingfu", "xfl-01-1-101", seq)).collect();
+    call(&server, post("/api/v1/sync/push", Some(&everywhere), push_body(&others))).await;
+    call(&server, post("/api/v1/sync/push", Some(&everywhere), push_body(&[record("demo-xingfu", "ht-0101", 31)]))).await;
+    let (_, code) = invite(&server.db, &server.campaigns, "demo-xingfu", "Tower only", &["ht-tower".to_string()], 60_000).await.unwrap();
+    let (_, cookie, _) = call(&server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
+    let tower_only = cookie.unwrap().split(';').next().unwrap().to_string();
+    let (_, _, page) = call(&server, get("/api/v1/sync/pull?cursor=0&limit=10", &tower_only)).await;
+    let doors: Vec<&str> = page["records"].as_array().unwrap().iter().map(|r| r["door_id"].as_str().unwrap()).collect();
+    assert_eq!(doors, ["ht-0101"], "{page}");
+    assert_eq!(page["more"], false);
+}
+
 #[tokio::test]
 async fn a_volunteer_assigned_to_buildings_stores_only_their_records() {
     let server = server().await;

@@ -238,22 +238,33 @@ pub struct AlertView {
 /// Coverage of every building and floor, the doors never visited and the
 /// revisits due, from the campaign's records (any order, any kinds).
 pub fn coverage_report(bundle: &CampaignBundle, records: &[Record]) -> (Coverage, Vec<BuildingCoverage>, Vec<DoorRef>, Vec<RevisitDue>) {
+    // Grouped once, so that the work grows with doors plus records, not
+    // with their product: by door, floor records by building, doors by landing.
     let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();
+    let mut floor_records: HashMap<&str, Vec<&Record>> = HashMap::new();
     for record in records {
-        by_door.entry(record.door_id.as_str()).or_default().push(record);
+        match record.kind.floor() {
+            Some((building_id, _)) => floor_records.entry(building_id).or_default().push(record),
+            None => by_door.entry(record.door_id.as_str()).or_default().push(record),
+        }
+    }
+    let mut landings: HashMap<(&str, i32), Vec<&crate::territory::Door>> = HashMap::new();
+    for door in &bundle.doors {
+        landings.entry((door.building_id.as_str(), door.floor)).or_default().push(door);
     }
     let mut total = Coverage::default();
     let mut buildings = Vec::new();
     let mut never_visited = Vec::new();
     let mut revisits = Vec::new();
     for building in &bundle.campaign.buildings {
-        let notices = floor_notices(&building.id, records);
-        let closures = floor_closures(&building.id, records);
+        let building_records = floor_records.get(building.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let notices = floor_notices(&building.id, building_records.iter().copied());
+        let closures = floor_closures(&building.id, building_records.iter().copied());
         let mut building_coverage = Coverage::default();
         let mut floors = Vec::new();
         for &floor in &building.floors {
             let mut coverage = Coverage::default();
-            let mut doors: Vec<_> = bundle.doors.iter().filter(|d| d.building_id == building.id && d.floor == floor).collect();
+            let mut doors: Vec<_> = landings.remove(&(building.id.as_str(), floor)).unwrap_or_default();
             doors.sort_by(|a, b| (&a.entrance, a.position, &a.label).cmp(&(&b.entrance, b.position, &b.label)));
             for door in doors {
                 let latest = latest_record(by_door.get(door.id.as_str()).into_iter().flatten().copied());

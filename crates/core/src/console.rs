@@ -237,7 +237,10 @@ pub struct AlertView {
 
 /// Coverage of every building and floor, the doors never visited and the
 /// revisits due, from the campaign's records (any order, any kinds).
-pub fn coverage_report(bundle: &CampaignBundle, records: &[Record]) -> (Coverage, Vec<BuildingCoverage>, Vec<DoorRef>, Vec<RevisitDue>) {
+pub fn coverage_report<'a>(
+    bundle: &CampaignBundle,
+    records: impl IntoIterator<Item = &'a Record>,
+) -> (Coverage, Vec<BuildingCoverage>, Vec<DoorRef>, Vec<RevisitDue>) {
     // Grouped once, so that the work grows with doors plus records, not
     // with their product: by door, floor records by building, doors by landing.
     let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();

@@ -406,7 +406,13 @@ mod tests {
             let mut records: Vec<Record> = (0..count)
                 .map(|i| {
                     let outcome = if next(2) == 0 { Outcome::NotHome } else { Outcome::Answered };
-                    record(&format!("r{i}"), if next(2) == 0 { "phone-a" } else { "phone-b" }, next(4), 1000 + 100 * next(3) as i64, outcome)
+                    record(
+                        &format!("r{i}"),
+                        if next(2) == 0 { "phone-a" } else { "phone-b" },
+                        next(4),
+                        1000 + 100 * next(3) as i64,
+                        outcome,
+                    )
                 })
                 .collect();
             for i in 0..count {

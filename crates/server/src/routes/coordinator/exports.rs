@@ -14,11 +14,11 @@ use walkbook_core::people::{is_fever, register, Half};
 use walkbook_core::record::{latest_record, Record, RecordKind};
 
 use crate::auth::Coordinator;
-use crate::campaigns::check_buildings;
+use crate::campaigns::{check_buildings, CampaignIndex};
 use crate::error::ApiError;
 use crate::AppState;
 
-use super::stored_records;
+use super::{off_the_runtime, stored_records};
 
 /// The exports there are.
 pub const EXPORTS: [&str; 3] = ["doors.csv", "people.csv", "checks.csv"];
@@ -56,16 +56,38 @@ pub async fn export(
     };
     let (from, to) = (day(&query.from, "from")?, day(&query.to, "to")?);
     check_buildings(&index, query.building.as_slice())?;
+    if !EXPORTS.contains(&file.as_str()) {
+        return Err(ApiError::not_found(format!("No export '{}': doors.csv, people.csv or checks.csv", crate::auth::shown_id(&file))));
+    }
+    let records: Vec<Record> = stored_records(&state, &campaign_id).await?.into_iter().map(|s| s.record).collect();
+    let csv = off_the_runtime({
+        let file = file.clone();
+        move || write_export(&index, &file, &query, (from, to), &records)
+    })
+    .await?;
+    tracing::info!(target: "audit", coordinator = %coordinator.id, campaign = %campaign_id, %file, "export");
+    let disposition = format!("attachment; filename=\"{campaign_id}-{file}\"");
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], csv))
+}
+
+/// The CSV `file` of `records`, filtered by the query's building and days.
+/// CPU work on a campaign's whole history: run off the async runtime.
+fn write_export(
+    index: &CampaignIndex,
+    file: &str,
+    query: &ExportQuery,
+    (from, to): (Option<i64>, Option<i64>),
+    records: &[Record],
+) -> String {
     let offset = index.bundle.campaign.settings.utc_offset_minutes;
     let in_range = |day: i64| from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t);
     let in_building = |building_id: &str| query.building.as_deref().is_none_or(|b| b == building_id);
-    let records: Vec<Record> = stored_records(&state, &campaign_id).await?.into_iter().map(|s| s.record).collect();
     let doors: HashMap<&str, &walkbook_core::territory::Door> = index.bundle.doors.iter().map(|d| (d.id.as_str(), d)).collect();
     let building_name = |id: &str| {
         index.bundle.campaign.building(id).map(|b| b.name.get(walkbook_core::lang::Lang::ZhHans).to_string()).unwrap_or_default()
     };
     let mut csv = Csv::new();
-    match file.as_str() {
+    match file {
         "doors.csv" => {
             let form_ids: std::collections::HashSet<&str> =
                 index.bundle.campaign.buildings.iter().filter(|b| in_building(&b.id)).map(|b| b.form_id.as_str()).collect();
@@ -116,7 +138,7 @@ pub async fn export(
             header.extend(fields.iter().map(String::as_str));
             header.push("registered_at");
             csv.row(&header);
-            for person in register(&records) {
+            for person in register(records) {
                 let Some(door) = doors.get(person.door_id.as_str()) else { continue };
                 if !in_building(&door.building_id) || !in_range(LocalTime::at(person.registered_at, offset).day) {
                     continue;
@@ -142,9 +164,9 @@ pub async fn export(
                 "volunteer",
                 "record_id",
             ]);
-            let people = register(&records);
+            let people = register(records);
             let threshold = index.bundle.campaign.settings.fever_threshold_c;
-            for record in &records {
+            for record in records {
                 let RecordKind::TemperatureCheck { person_id, slot, celsius } = &record.kind else { continue };
                 let Some(door) = doors.get(record.door_id.as_str()) else { continue };
                 if !in_building(&door.building_id) || !in_range(day_of_date(&slot.date).unwrap_or(0)) {
@@ -167,13 +189,9 @@ pub async fn export(
                 ]);
             }
         }
-        other => {
-            return Err(ApiError::not_found(format!("No export '{}': doors.csv, people.csv or checks.csv", crate::auth::shown_id(other))))
-        }
+        _ => unreachable!("the handler checked the file is one of EXPORTS"),
     }
-    tracing::info!(target: "audit", coordinator = %coordinator.id, campaign = %campaign_id, %file, "export");
-    let disposition = format!("attachment; filename=\"{campaign_id}-{file}\"");
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], csv.finish()))
+    csv.finish()
 }
 
 /// CSV as Excel reads it: a UTF-8 BOM (so Chinese shows), CRLF, quotes

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::campaign::CampaignBundle;
 use crate::labels::Labels;
 use crate::lang::Lang;
-use crate::record::{door_state, floor_closures, floor_notices, latest_record, Coverage, DoorState, Outcome, Record};
+use crate::record::{floor_closures, floor_notices, latest_record, Coverage, DoorState, Outcome, Record};
 
 /// `POST /api/v1/coordinator/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,7 +143,7 @@ pub struct VolunteerSummary {
     pub revoked: bool,
     /// When their phone last reached the server (push or pull).
     pub last_sync: Option<i64>,
-    /// Records they sent that were made today (campaign's local day).
+    /// Records received from them today (campaign's local day).
     pub records_today: u32,
     /// What their phone last reported of its outbox.
     pub unsent: Option<u32>,
@@ -235,20 +235,39 @@ pub struct AlertView {
     pub handled_at: Option<i64>,
 }
 
+/// The parts of the coverage page.
+pub type CoverageParts = (Coverage, Vec<BuildingCoverage>, Vec<DoorRef>, Vec<RevisitDue>);
+
 /// Coverage of every building and floor, the doors never visited and the
 /// revisits due, from the campaign's records (any order, any kinds).
-pub fn coverage_report<'a>(
-    bundle: &CampaignBundle,
-    records: impl IntoIterator<Item = &'a Record>,
-) -> (Coverage, Vec<BuildingCoverage>, Vec<DoorRef>, Vec<RevisitDue>) {
+pub fn coverage_report<'a>(bundle: &CampaignBundle, records: impl IntoIterator<Item = &'a Record>) -> CoverageParts {
     // Grouped once, so that the work grows with doors plus records, not
-    // with their product: by door, floor records by building, doors by landing.
+    // with their product.
     let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();
-    let mut floor_records: HashMap<&str, Vec<&Record>> = HashMap::new();
+    let mut floor_records = Vec::new();
     for record in records {
         match record.kind.floor() {
-            Some((building_id, _)) => floor_records.entry(building_id).or_default().push(record),
+            Some(_) => floor_records.push(record),
             None => by_door.entry(record.door_id.as_str()).or_default().push(record),
+        }
+    }
+    let latest: HashMap<&str, Outcome> =
+        by_door.into_iter().filter_map(|(door_id, records)| Some((door_id, latest_record(records)?.outcome.clone()))).collect();
+    coverage_of(bundle, &latest, floor_records)
+}
+
+/// Coverage as [`coverage_report`] gives it, from each visited door's
+/// outcome as the door-status rule picked it (the server keeps these as
+/// records arrive) and the floor records (notices, closures).
+pub fn coverage_of<'a, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
+    bundle: &CampaignBundle,
+    latest: &HashMap<K, Outcome>,
+    floor_records: impl IntoIterator<Item = &'a Record>,
+) -> CoverageParts {
+    let mut by_building: HashMap<&str, Vec<&Record>> = HashMap::new();
+    for record in floor_records {
+        if let Some((building_id, _)) = record.kind.floor() {
+            by_building.entry(building_id).or_default().push(record);
         }
     }
     let mut landings: HashMap<(&str, i32), Vec<&crate::territory::Door>> = HashMap::new();
@@ -260,7 +279,7 @@ pub fn coverage_report<'a>(
     let mut never_visited = Vec::new();
     let mut revisits = Vec::new();
     for building in &bundle.campaign.buildings {
-        let building_records = floor_records.get(building.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let building_records = by_building.get(building.id.as_str()).map(Vec::as_slice).unwrap_or_default();
         let notices = floor_notices(&building.id, building_records.iter().copied());
         let closures = floor_closures(&building.id, building_records.iter().copied());
         let mut building_coverage = Coverage::default();
@@ -270,13 +289,13 @@ pub fn coverage_report<'a>(
             let mut doors: Vec<_> = landings.remove(&(building.id.as_str(), floor)).unwrap_or_default();
             doors.sort_by(|a, b| (&a.entrance, a.position, &a.label).cmp(&(&b.entrance, b.position, &b.label)));
             for door in doors {
-                let latest = latest_record(by_door.get(door.id.as_str()).into_iter().flatten().copied());
-                let state = door_state(latest);
+                let outcome = latest.get(door.id.as_str());
+                let state = DoorState::of(outcome);
                 coverage.add(state);
                 let door_ref = || DoorRef { id: door.id.clone(), label: door.label.clone(), building_id: building.id.clone(), floor };
-                match (state, latest) {
+                match (state, outcome) {
                     (DoorState::Unvisited, _) => never_visited.push(door_ref()),
-                    (DoorState::Revisit, Some(latest)) => revisits.push(RevisitDue { door: door_ref(), outcome: latest.outcome.clone() }),
+                    (DoorState::Revisit, Some(outcome)) => revisits.push(RevisitDue { door: door_ref(), outcome: outcome.clone() }),
                     _ => {}
                 }
             }

@@ -232,10 +232,17 @@ pub enum DoorState {
 }
 
 pub fn door_state(latest: Option<&Record>) -> DoorState {
-    match latest {
-        None => DoorState::Unvisited,
-        Some(record) if record.outcome.is_final() => DoorState::Final,
-        Some(_) => DoorState::Revisit,
+    DoorState::of(latest.map(|record| &record.outcome))
+}
+
+impl DoorState {
+    /// The state a door's picked outcome gives it (none: never visited).
+    pub fn of(outcome: Option<&Outcome>) -> DoorState {
+        match outcome {
+            None => DoorState::Unvisited,
+            Some(outcome) if outcome.is_final() => DoorState::Final,
+            Some(_) => DoorState::Revisit,
+        }
     }
 }
 

@@ -28,6 +28,7 @@ pub async fn open(target: &str) -> Result<Db, sqlx::Error> {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         crate::campaigns::hash_plaintext_join_codes(&pool).await?;
         crate::campaigns::fill_record_buildings(&pool).await?;
+        crate::door_status::fill(&pool).await?;
         Ok(pool)
     } else {
         open_sqlite(Path::new(target)).await
@@ -55,6 +56,7 @@ pub async fn open_sqlite(path: &Path) -> Result<Db, sqlx::Error> {
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     crate::campaigns::hash_plaintext_join_codes(&pool).await?;
     crate::campaigns::fill_record_buildings(&pool).await?;
+    crate::door_status::fill(&pool).await?;
     Ok(pool)
 }
 

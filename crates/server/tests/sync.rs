@@ -520,6 +520,82 @@ async fn a_record_is_authorised_by_what_it_says_not_only_by_its_campaign() {
     assert_eq!(stored_count(&server).await, 3);
 }
 
+/// The door statuses the server keeps as records arrive are the ones the
+/// door-status rule gives over all of each door's records, whatever the
+/// order of arrival: edits, edits that arrive before what they replace, ties
+/// on time, two phones, batches of any size. Rebuilt from scratch (as for a
+/// database from before the table), they are the same.
+#[tokio::test]
+async fn kept_door_statuses_are_the_rule_over_all_records() {
+    let server = server().await;
+    let phones = [join_as(&server, "demo-xingfu", "phone-1").await, join_as(&server, "demo-xingfu", "phone-2").await];
+    let doors = ["ht-0101", "ht-0102", "ht-0103", "ht-0104", "ht-0105"];
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let mut made: Vec<(usize, Record)> = Vec::new();
+    let mut seq = [0u64; 2];
+    for _ in 0..80 {
+        let phone = next(2) as usize;
+        seq[phone] += 1;
+        let door = doors[next(doors.len() as u64) as usize];
+        let mut record = record("demo-xingfu", door, seq[phone]);
+        record.device_id = format!("phone-{}", phone + 1);
+        record.device_time += 60_000 * next(3) as i64;
+        record.outcome =
+            [Outcome::NotHome, Outcome::Vacant, Outcome::Refused, Outcome::ComeBack { at: 1_795_900_000_000 }][next(4) as usize].clone();
+        let same_door: Vec<&Record> = made.iter().map(|(_, r)| r).filter(|r| r.door_id == door).collect();
+        if !same_door.is_empty() && next(3) == 0 {
+            record.supersedes = Some(same_door[next(same_door.len() as u64) as usize].id.clone());
+        }
+        made.push((phone, record));
+    }
+    // Arrival in another order than making: some edits come before what they replace.
+    for i in (1..made.len()).rev() {
+        made.swap(i, next(i as u64 + 1) as usize);
+    }
+    let mut rest = made.as_slice();
+    while !rest.is_empty() {
+        let phone = rest[0].0;
+        let size = rest.iter().take(1 + next(7) as usize).take_while(|(p, _)| *p == phone).count();
+        let batch: Vec<Record> = rest[..size].iter().map(|(_, r)| r.clone()).collect();
+        let body = json!({ "device_id": format!("phone-{}", phone + 1), "records": batch }).to_string();
+        let (status, _, answer) = call(&server, post("/api/v1/sync/push", Some(&phones[phone]), body)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert!(answer["results"].as_array().unwrap().iter().all(|r| r["status"] == "stored"), "{answer}");
+        rest = &rest[size..];
+    }
+    let by_the_rule = || async {
+        let bodies: Vec<(String,)> = sqlx::query_as("SELECT body FROM records").fetch_all(&server.db).await.unwrap();
+        let records: Vec<Record> = bodies.iter().map(|(body,)| serde_json::from_str(body).unwrap()).collect();
+        let mut expected: HashMap<String, String> = HashMap::new();
+        for door in doors {
+            if let Some(latest) = walkbook_core::record::latest_record(records.iter().filter(|r| r.door_id == door)) {
+                expected.insert(door.to_string(), latest.id.clone());
+            }
+        }
+        expected
+    };
+    let kept = || async {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT s.door_id, r.id FROM door_status s JOIN records r ON r.seq = s.record_seq")
+                .fetch_all(&server.db)
+                .await
+                .unwrap();
+        rows.into_iter().collect::<HashMap<String, String>>()
+    };
+    let expected = by_the_rule().await;
+    assert_eq!(expected.len(), doors.len());
+    assert_eq!(kept().await, expected, "kept as records arrived");
+    sqlx::query("DELETE FROM door_status").execute(&server.db).await.unwrap();
+    walkbook_server::door_status::fill(&server.db).await.unwrap();
+    assert_eq!(kept().await, expected, "rebuilt from the records");
+}
+
 /// Records stored before records had a building column get theirs when the
 /// database is opened; a floor record gets its own building.
 #[tokio::test]

@@ -6,14 +6,13 @@ use axum::Json;
 use walkbook_core::console::{AlertView, DoorRef};
 use walkbook_core::dates::{day_of_date, LocalTime};
 use walkbook_core::people::{follow_ups, register, CheckState, Half};
-use walkbook_core::record::Record;
 
 use crate::auth::Coordinator;
 use crate::campaigns::{now_ms, CampaignIndex};
 use crate::error::ApiError;
 use crate::AppState;
 
-use super::stored_records;
+use super::campaign_records;
 
 fn door_ref(index: &CampaignIndex, door_id: &str) -> Option<DoorRef> {
     index.bundle.doors.iter().find(|d| d.id == door_id).map(|d| DoorRef {
@@ -32,7 +31,7 @@ pub async fn list_alerts(
     Path(campaign_id): Path<String>,
 ) -> Result<Json<Vec<AlertView>>, ApiError> {
     let index = coordinator.campaign(&state, &campaign_id).await?;
-    let records: Vec<Record> = stored_records(&state, &campaign_id).await?.into_iter().map(|s| s.record).collect();
+    let records = campaign_records(&state, &campaign_id).await?;
     let people = register(&records);
     let name_of = |person_id: &str| people.iter().find(|p| p.id == person_id).map(|p| p.name.clone()).unwrap_or_default();
     let mut alerts: Vec<AlertView> = crate::alerts::list(&state.db, &campaign_id)

@@ -18,7 +18,7 @@ use crate::campaigns::{check_buildings, CampaignIndex};
 use crate::error::ApiError;
 use crate::AppState;
 
-use super::{off_the_runtime, stored_records};
+use super::{campaign_records, off_the_runtime};
 
 /// The exports there are.
 pub const EXPORTS: [&str; 3] = ["doors.csv", "people.csv", "checks.csv"];
@@ -59,7 +59,7 @@ pub async fn export(
     if !EXPORTS.contains(&file.as_str()) {
         return Err(ApiError::not_found(format!("No export '{}': doors.csv, people.csv or checks.csv", crate::auth::shown_id(&file))));
     }
-    let records: Vec<Record> = stored_records(&state, &campaign_id).await?.into_iter().map(|s| s.record).collect();
+    let records = campaign_records(&state, &campaign_id).await?;
     let csv = off_the_runtime({
         let file = file.clone();
         move || write_export(&index, &file, &query, (from, to), &records)

@@ -18,25 +18,12 @@ use walkbook_core::record::Record;
 use crate::error::ApiError;
 use crate::AppState;
 
-/// A stored record with who sent it.
-struct Stored {
-    received_from: String,
-    record: Record,
-}
-
 /// Every record of the campaign, parsed off the async runtime.
-async fn stored_records(state: &AppState, campaign_id: &str) -> Result<Vec<Stored>, ApiError> {
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT received_from, body FROM records WHERE campaign_id = $1 ORDER BY seq")
-        .bind(campaign_id)
-        .fetch_all(&state.db)
-        .await?;
+async fn campaign_records(state: &AppState, campaign_id: &str) -> Result<Vec<Record>, ApiError> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT body FROM records WHERE campaign_id = $1 ORDER BY seq").bind(campaign_id).fetch_all(&state.db).await?;
     off_the_runtime(move || {
-        rows.into_iter()
-            .map(|(received_from, body)| {
-                let record = serde_json::from_str(&body).map_err(|e| ApiError::Internal(format!("stored record: {e}")))?;
-                Ok(Stored { received_from, record })
-            })
-            .collect()
+        rows.into_iter().map(|(body,)| serde_json::from_str(&body).map_err(|e| ApiError::Internal(format!("stored record: {e}")))).collect()
     })
     .await?
 }

@@ -15,8 +15,6 @@ use crate::error::ApiError;
 use crate::json::JsonBody;
 use crate::AppState;
 
-use super::{stored_records, Stored};
-
 /// `GET /api/v1/coordinator/campaigns/{campaign}/volunteers`.
 pub async fn list_volunteers(
     State(state): State<AppState>,
@@ -24,24 +22,24 @@ pub async fn list_volunteers(
     Path(campaign_id): Path<String>,
 ) -> Result<Json<Vec<VolunteerSummary>>, ApiError> {
     let index = coordinator.campaign(&state, &campaign_id).await?;
-    let records = stored_records(&state, &campaign_id).await?;
-    Ok(Json(volunteer_summaries(&state, &index, &records).await?))
+    Ok(Json(volunteer_summaries(&state, &index).await?))
 }
 
-pub(super) async fn volunteer_summaries(
-    state: &AppState,
-    index: &CampaignIndex,
-    records: &[Stored],
-) -> Result<Vec<VolunteerSummary>, ApiError> {
+pub(super) async fn volunteer_summaries(state: &AppState, index: &CampaignIndex) -> Result<Vec<VolunteerSummary>, ApiError> {
     // What phones said since the last batch was written, first.
     state.phones.flush(&state.db).await?;
     let campaign = &index.bundle.campaign;
-    let offset = campaign.settings.utc_offset_minutes;
-    let today = LocalTime::at(now_ms(), offset).day;
-    let mut today_by_volunteer: HashMap<&str, u32> = HashMap::new();
-    for stored in records.iter().filter(|s| LocalTime::at(s.record.device_time, offset).day == today) {
-        *today_by_volunteer.entry(stored.received_from.as_str()).or_default() += 1;
-    }
+    // Today's records by who sent them: counted by the database, from the
+    // start of the campaign's local day.
+    let offset_ms = i64::from(campaign.settings.utc_offset_minutes) * 60_000;
+    let today_starts = LocalTime::at(now_ms(), campaign.settings.utc_offset_minutes).day * 86_400_000 - offset_ms;
+    let today: Vec<(String, i64)> =
+        sqlx::query_as("SELECT received_from, COUNT(*) FROM records WHERE campaign_id = $1 AND received_at >= $2 GROUP BY received_from")
+            .bind(&campaign.id)
+            .bind(today_starts)
+            .fetch_all(&state.db)
+            .await?;
+    let today_by_volunteer: HashMap<&str, u32> = today.iter().map(|(volunteer, count)| (volunteer.as_str(), *count as u32)).collect();
     type Row = (String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT v.id, v.name, v.revoked_at, v.last_seen_at, v.unsent_count, v.oldest_unsent_at, v.installed, v.persisted, \
@@ -135,8 +133,7 @@ pub async fn revoke_volunteer(
     sqlx::query("DELETE FROM sessions WHERE volunteer_id = $1").bind(&volunteer_id).execute(&mut *tx).await?;
     tx.commit().await?;
     tracing::info!(target: "audit", coordinator = %coordinator.id, volunteer = %volunteer_id, campaign = %campaign_id, "volunteer revoked");
-    let records = stored_records(&state, &campaign_id).await?;
-    Ok(Json(volunteer_summaries(&state, &index, &records).await?))
+    Ok(Json(volunteer_summaries(&state, &index).await?))
 }
 
 /// `PUT /api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}/buildings`.
@@ -152,6 +149,5 @@ pub async fn assign_buildings(
     let mut tx = crate::db::begin_write(&state.db).await?;
     set_assignments(&mut tx, &volunteer_id, &request.buildings).await?;
     tx.commit().await?;
-    let records = stored_records(&state, &campaign_id).await?;
-    Ok(Json(volunteer_summaries(&state, &index, &records).await?))
+    Ok(Json(volunteer_summaries(&state, &index).await?))
 }

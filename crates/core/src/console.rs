@@ -209,10 +209,17 @@ pub struct RevisitDue {
 pub struct CoverageReport {
     pub coverage: Coverage,
     pub buildings: Vec<BuildingCoverage>,
-    /// Doors with no visit at all, by building, floor and label.
+    /// Doors with no visit at all, by building, floor and label: the first
+    /// [`MAX_COVERAGE_LIST`](crate::limits::MAX_COVERAGE_LIST) of them.
     pub never_visited: Vec<DoorRef>,
-    /// Doors whose latest visit asks for another (appointments first).
+    /// How many doors have no visit at all.
+    #[serde(default)]
+    pub never_visited_total: u32,
+    /// Doors whose latest visit asks for another (appointments first): the
+    /// first [`MAX_COVERAGE_LIST`](crate::limits::MAX_COVERAGE_LIST).
     pub revisits: Vec<RevisitDue>,
+    #[serde(default)]
+    pub revisits_total: u32,
     pub volunteers: Vec<VolunteerSummary>,
 }
 
@@ -238,6 +245,35 @@ pub struct AlertView {
 /// The parts of the coverage page.
 pub type CoverageParts = (Coverage, Vec<BuildingCoverage>, Vec<DoorRef>, Vec<RevisitDue>);
 
+/// Visited and final doors of one landing (a building's floor).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LandingCount {
+    pub visited: u32,
+    pub final_: u32,
+}
+
+/// Every door of the territory in the order the coverage page lists them:
+/// by building, floor, then entrance, position and label.
+pub fn doors_in_order(bundle: &CampaignBundle) -> Vec<(&crate::territory::Building, i32, Vec<&crate::territory::Door>)> {
+    let mut landings: HashMap<(&str, i32), Vec<&crate::territory::Door>> = HashMap::new();
+    for door in &bundle.doors {
+        landings.entry((door.building_id.as_str(), door.floor)).or_default().push(door);
+    }
+    let mut ordered = Vec::new();
+    for building in &bundle.campaign.buildings {
+        for &floor in &building.floors {
+            let mut doors = landings.remove(&(building.id.as_str(), floor)).unwrap_or_default();
+            doors.sort_by(|a, b| (&a.entrance, a.position, &a.label).cmp(&(&b.entrance, b.position, &b.label)));
+            ordered.push((building, floor, doors));
+        }
+    }
+    ordered
+}
+
+fn door_ref(building: &crate::territory::Building, floor: i32, door: &crate::territory::Door) -> DoorRef {
+    DoorRef { id: door.id.clone(), label: door.label.clone(), building_id: building.id.clone(), floor }
+}
+
 /// Coverage of every building and floor, the doors never visited and the
 /// revisits due, from the campaign's records (any order, any kinds).
 pub fn coverage_report<'a>(bundle: &CampaignBundle, records: impl IntoIterator<Item = &'a Record>) -> CoverageParts {
@@ -251,33 +287,58 @@ pub fn coverage_report<'a>(bundle: &CampaignBundle, records: impl IntoIterator<I
             None => by_door.entry(record.door_id.as_str()).or_default().push(record),
         }
     }
-    let latest: HashMap<&str, Outcome> =
-        by_door.into_iter().filter_map(|(door_id, records)| Some((door_id, latest_record(records)?.outcome.clone()))).collect();
-    coverage_of(bundle, &latest, floor_records)
+    let latest: HashMap<&str, &Outcome> =
+        by_door.into_iter().filter_map(|(door_id, records)| Some((door_id, &latest_record(records)?.outcome))).collect();
+    let ordered = doors_in_order(bundle);
+    let mut counts: HashMap<(&str, i32), LandingCount> = HashMap::new();
+    let mut never_visited = Vec::new();
+    let mut revisits = Vec::new();
+    for (building, floor, doors) in &ordered {
+        let count = counts.entry((building.id.as_str(), *floor)).or_default();
+        for door in doors {
+            let outcome = latest.get(door.id.as_str()).copied();
+            match DoorState::of(outcome) {
+                DoorState::Unvisited => never_visited.push(door_ref(building, *floor, door)),
+                DoorState::Revisit => {
+                    count.visited += 1;
+                    let outcome = outcome.expect("a revisit has an outcome").clone();
+                    revisits.push(RevisitDue { door: door_ref(building, *floor, door), outcome });
+                }
+                DoorState::Final => {
+                    count.visited += 1;
+                    count.final_ += 1;
+                }
+            }
+        }
+    }
+    let (total, buildings) = coverage_of(bundle, &counts, floor_records);
+    revisits.sort_by_key(|r| match r.outcome {
+        Outcome::ComeBack { at } => (0, at),
+        _ => (1, 0),
+    });
+    (total, buildings, never_visited, revisits)
 }
 
-/// Coverage as [`coverage_report`] gives it, from each visited door's
-/// outcome as the door-status rule picked it (the server keeps these as
-/// records arrive) and the floor records (notices, closures).
-pub fn coverage_of<'a, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
+/// Coverage of every building and floor from each landing's counts (the
+/// server keeps them as records arrive) and the floor records (notices,
+/// closures).
+pub fn coverage_of<'a>(
     bundle: &CampaignBundle,
-    latest: &HashMap<K, Outcome>,
+    counts: &HashMap<(&str, i32), LandingCount>,
     floor_records: impl IntoIterator<Item = &'a Record>,
-) -> CoverageParts {
+) -> (Coverage, Vec<BuildingCoverage>) {
     let mut by_building: HashMap<&str, Vec<&Record>> = HashMap::new();
     for record in floor_records {
         if let Some((building_id, _)) = record.kind.floor() {
             by_building.entry(building_id).or_default().push(record);
         }
     }
-    let mut landings: HashMap<(&str, i32), Vec<&crate::territory::Door>> = HashMap::new();
+    let mut doors_on: HashMap<(&str, i32), u32> = HashMap::new();
     for door in &bundle.doors {
-        landings.entry((door.building_id.as_str(), door.floor)).or_default().push(door);
+        *doors_on.entry((door.building_id.as_str(), door.floor)).or_default() += 1;
     }
     let mut total = Coverage::default();
     let mut buildings = Vec::new();
-    let mut never_visited = Vec::new();
-    let mut revisits = Vec::new();
     for building in &bundle.campaign.buildings {
         let building_records = by_building.get(building.id.as_str()).map(Vec::as_slice).unwrap_or_default();
         let notices = floor_notices(&building.id, building_records.iter().copied());
@@ -285,20 +346,9 @@ pub fn coverage_of<'a, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
         let mut building_coverage = Coverage::default();
         let mut floors = Vec::new();
         for &floor in &building.floors {
-            let mut coverage = Coverage::default();
-            let mut doors: Vec<_> = landings.remove(&(building.id.as_str(), floor)).unwrap_or_default();
-            doors.sort_by(|a, b| (&a.entrance, a.position, &a.label).cmp(&(&b.entrance, b.position, &b.label)));
-            for door in doors {
-                let outcome = latest.get(door.id.as_str());
-                let state = DoorState::of(outcome);
-                coverage.add(state);
-                let door_ref = || DoorRef { id: door.id.clone(), label: door.label.clone(), building_id: building.id.clone(), floor };
-                match (state, outcome) {
-                    (DoorState::Unvisited, _) => never_visited.push(door_ref()),
-                    (DoorState::Revisit, Some(outcome)) => revisits.push(RevisitDue { door: door_ref(), outcome: outcome.clone() }),
-                    _ => {}
-                }
-            }
+            let landing = (building.id.as_str(), floor);
+            let count = counts.get(&landing).copied().unwrap_or_default();
+            let coverage = Coverage { doors: doors_on.get(&landing).copied().unwrap_or(0), visited: count.visited, final_: count.final_ };
             building_coverage.merge(coverage);
             floors.push(FloorCoverage {
                 floor,
@@ -311,11 +361,7 @@ pub fn coverage_of<'a, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
         total.merge(building_coverage);
         buildings.push(BuildingCoverage { id: building.id.clone(), name: building.name.clone(), coverage: building_coverage, floors });
     }
-    revisits.sort_by_key(|r| match r.outcome {
-        Outcome::ComeBack { at } => (0, at),
-        _ => (1, 0),
-    });
-    (total, buildings, never_visited, revisits)
+    (total, buildings)
 }
 
 #[cfg(test)]

@@ -51,6 +51,10 @@ pub const MAX_XLSFORM_BYTES: usize = 10 * 1024 * 1024;
 /// small upload that would expand to gigabytes.
 pub const MAX_XLSFORM_UNPACKED_BYTES: u64 = 100 * 1024 * 1024;
 
+/// Doors listed by name on the coverage page (never visited; revisits due):
+/// a district has tens of thousands; the counts are always whole.
+pub const MAX_COVERAGE_LIST: usize = 100;
+
 /// Bytes of one record's canonical JSON. A record bigger than this is
 /// refused (the phone keeps it and shows why).
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;

@@ -16,11 +16,17 @@ pub struct CampaignIndex {
     pub bundle: CampaignBundle,
     /// Door id -> building id.
     pub doors: HashMap<String, String>,
+    /// Door id -> its place in `bundle.doors`.
+    door_at: HashMap<String, usize>,
     /// Every version of every form, compiled: `(form id, version)`.
     pub forms: HashMap<(String, u32), CompiledForm>,
 }
 
 impl CampaignIndex {
+    pub fn door(&self, door_id: &str) -> Option<&walkbook_core::territory::Door> {
+        self.door_at.get(door_id).map(|&at| &self.bundle.doors[at])
+    }
+
     /// The building a record is about: a floor record's own, else its door's
     /// (`None` for a door no longer in the territory).
     pub fn building_of<'a>(&'a self, record: &'a Record) -> Option<&'a str> {
@@ -41,7 +47,8 @@ impl CampaignIndex {
                 CompiledForm::compile(form.clone()).ok().map(|compiled| (key, compiled))
             })
             .collect();
-        CampaignIndex { bundle, doors, forms }
+        let door_at = bundle.doors.iter().enumerate().map(|(at, d)| (d.id.clone(), at)).collect();
+        CampaignIndex { bundle, doors, door_at, forms }
     }
 }
 

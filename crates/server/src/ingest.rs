@@ -274,7 +274,7 @@ async fn write_batch(
         .collect();
     visited.sort_unstable();
     visited.dedup();
-    crate::door_status::update(&mut *tx, postgres, &batch.session.campaign_id, &visited).await?;
+    crate::door_status::update(&mut *tx, postgres, &batch.index, &visited).await?;
     for (record, _) in &decided.stored {
         for alert in crate::alerts::raised_by(record, &batch.index) {
             crate::alerts::insert(&mut *tx, &alert, received_at).await?;

@@ -95,6 +95,7 @@ async fn a_coordinator_sets_up_a_campaign_and_follows_it() {
     assert_eq!(coverage["coverage"], json!({ "doors": 4, "visited": 2, "final_": 1 }));
     assert_eq!(coverage["buildings"][0]["floors"][0]["coverage"], json!({ "doors": 2, "visited": 2, "final_": 1 }));
     assert_eq!(coverage["never_visited"].as_array().unwrap().len(), 2);
+    assert_eq!((coverage["never_visited_total"].as_u64(), coverage["revisits_total"].as_u64()), (Some(2), Some(1)));
     assert_eq!(coverage["revisits"][0]["door"]["id"], doors[1].as_str());
     let floors = &coverage["buildings"][0]["floors"];
     assert_eq!((floors[0]["closed_at"].as_i64(), floors[1]["closed_at"].as_i64()), (None, Some(now)), "{floors}");

@@ -29,7 +29,7 @@ pub fn CoverageSection() -> impl IntoView {
             <HttpProblem error=error/>
             {move || report.get().and_then(Result::ok).map(|report| {
                 let total = report.coverage;
-                let never = report.never_visited.len();
+                let never = report.never_visited_total as usize;
                 view! {
                     <div id="coverage-total" data-final=total.final_ data-visited=total.visited data-doors=total.doors>
                         <ProgressBar coverage=Signal::derive(move || total)/>
@@ -62,7 +62,7 @@ pub fn CoverageSection() -> impl IntoView {
                         {report.never_visited.iter().take(NEVER_VISITED_SHOWN).map(|door| door.label.clone()).collect::<Vec<_>>().join(", ")}
                         {(never > NEVER_VISITED_SHOWN).then_some(" …")}
                     </p>
-                    <h3>{move || format!("{} ({})", i18n.t(Text::Revisits), report.revisits.len())}</h3>
+                    <h3>{move || format!("{} ({})", i18n.t(Text::Revisits), report.revisits_total)}</h3>
                 }
             })}
         </section>

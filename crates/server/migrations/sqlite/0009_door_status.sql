@@ -7,9 +7,16 @@
 CREATE TABLE door_status (
     campaign_id TEXT NOT NULL,
     door_id     TEXT NOT NULL,
+    -- The door's landing, for coverage counted by the database.
+    building_id TEXT NOT NULL,
+    floor       INTEGER NOT NULL,
     record_seq  INTEGER NOT NULL,
-    -- The picked record's outcome, as stored (JSON), and whether it is final.
+    -- The picked record's outcome, as stored (JSON), whether it is final,
+    -- and for "come back at" the time (revisits are listed soonest first).
     outcome     TEXT NOT NULL,
     is_final    INTEGER NOT NULL,
+    come_back_at INTEGER,
     PRIMARY KEY (campaign_id, door_id)
 );
+CREATE INDEX door_status_by_landing ON door_status (campaign_id, building_id, floor);
+CREATE INDEX door_status_revisits ON door_status (campaign_id, is_final, come_back_at);

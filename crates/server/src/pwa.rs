@@ -1,7 +1,7 @@
 //! Serves the built PWA (Trunk's `dist/`) from memory.
 //!
 //! Every file is read and compressed (brotli, gzip) once at start-up, so a
-//! request costs a lookup. Content-hashed files (`name-<16 hex>.ext`) are cached
+//! request costs a lookup. Content-hashed files (`name-<hex hash>.ext`) are cached
 //! by browsers for a year as immutable; everything else (index.html, the
 //! manifest, the service worker, icons) carries an ETag and is revalidated on
 //! every use, so a new build reaches phones on their next visit.
@@ -163,8 +163,11 @@ fn is_content_hashed(url: &str) -> bool {
     let name = url.rsplit('/').next().unwrap_or(url);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    // Trunk writes a 64-bit hash in hex without leading zeros: 16 digits
+    // mostly, 15 one time in 16, fewer than 12 about once in 65,000 builds.
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 fn last_segment_has_extension(path: &str) -> bool {
@@ -229,6 +232,8 @@ mod tests {
         assert!(is_content_hashed("/walkbook-app-3f2a9c0d11e4b5a6_bg.wasm"));
         assert!(is_content_hashed("/walkbook-app-3f2a9c0d11e4b5a6.js"));
         assert!(is_content_hashed("/main-0123456789abcdef.css"));
+        // A hash with a leading zero is written one digit shorter.
+        assert!(is_content_hashed("/walkbook-app-7d4216d8a5cf067_bg.wasm"));
         assert!(!is_content_hashed("/index.html"));
         assert!(!is_content_hashed("/sw.js"));
         assert!(!is_content_hashed("/icons/icon-192.png"));

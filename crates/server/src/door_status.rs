@@ -83,7 +83,7 @@ pub async fn update(tx: &mut sqlx::AnyConnection, postgres: bool, index: &Campai
 pub async fn coverage(db: &Db, index: &CampaignIndex, floor_records: &[Record]) -> Result<(CoverageParts, u32, u32), sqlx::Error> {
     let campaign_id = index.bundle.campaign.id.as_str();
     let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT building_id, floor, COUNT(*), SUM(is_final) FROM door_status WHERE campaign_id = $1 GROUP BY building_id, floor",
+        "SELECT building_id, floor, COUNT(*), CAST(SUM(is_final) AS BIGINT) FROM door_status WHERE campaign_id = $1 GROUP BY building_id, floor",
     )
     .bind(campaign_id)
     .fetch_all(db)

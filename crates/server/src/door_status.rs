@@ -15,64 +15,162 @@ use walkbook_core::record::{latest_record, Outcome, Record};
 use crate::campaigns::CampaignIndex;
 use crate::db::Db;
 
-/// Recomputes the status of `doors` of the index's campaign from their records.
-pub async fn update(tx: &mut sqlx::AnyConnection, postgres: bool, index: &CampaignIndex, doors: &[&str]) -> Result<(), sqlx::Error> {
-    if doors.is_empty() {
+/// What the table keeps of a door: its picked record (with what the rule
+/// orders by) and the ids its visits replace.
+#[derive(Clone, Debug)]
+struct Kept {
+    record: Option<Record>,
+    superseded: HashSet<String>,
+}
+
+/// Brings the status of the doors of `visits` (newly stored visit records of
+/// the index's campaign, in the order stored) up to date. A new record is
+/// compared with the door's picked one; only an edit of the picked record
+/// itself makes the door's records be read again, to pick among the rest.
+pub async fn update(tx: &mut sqlx::AnyConnection, postgres: bool, index: &CampaignIndex, visits: &[&Record]) -> Result<(), sqlx::Error> {
+    if visits.is_empty() {
         return Ok(());
     }
     let campaign_id = index.bundle.campaign.id.as_str();
-    let door_list = serde_json::to_string(doors).expect("ids always serialise");
-    let sql = if postgres {
-        "SELECT seq, door_id, body FROM records WHERE campaign_id = $1 AND door_id IN (SELECT json_array_elements_text($2::json))"
-    } else {
-        "SELECT seq, door_id, body FROM records WHERE campaign_id = $1 AND door_id IN (SELECT value FROM json_each($2))"
-    };
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(sql).bind(campaign_id).bind(&door_list).fetch_all(&mut *tx).await?;
-    let mut by_door: HashMap<&str, Vec<(i64, Record)>> = HashMap::new();
-    for (seq, door_id, body) in &rows {
-        let record: Record = serde_json::from_str(body).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        by_door.entry(door_id.as_str()).or_default().push((*seq, record));
+    let mut doors: Vec<&str> = visits.iter().map(|record| record.door_id.as_str()).collect();
+    doors.sort_unstable();
+    doors.dedup();
+    let mut kept = read_kept(tx, postgres, campaign_id, &doors).await?;
+    let mut reread: HashSet<&str> = HashSet::new();
+    for record in visits {
+        let door = kept.entry(record.door_id.clone()).or_insert_with(|| Kept { record: None, superseded: HashSet::new() });
+        if let Some(replaced) = &record.supersedes {
+            door.superseded.insert(replaced.clone());
+            if door.record.as_ref().is_some_and(|picked| &picked.id == replaced) {
+                // The picked record is edited: the next one is among all the door's records.
+                reread.insert(record.door_id.as_str());
+            }
+        }
+        if reread.contains(record.door_id.as_str()) || door.superseded.contains(&record.id) {
+            continue;
+        }
+        if door.record.as_ref().is_none_or(|picked| record.status_order(picked).is_gt()) {
+            door.record = Some((*record).clone());
+        }
     }
-    let statuses: Vec<serde_json::Value> = by_door
+    if !reread.is_empty() {
+        let reread: Vec<&str> = reread.into_iter().collect();
+        kept.extend(recompute(tx, postgres, campaign_id, &reread).await?);
+    }
+    write(tx, postgres, index, kept).await
+}
+
+/// What the table holds for `doors`.
+async fn read_kept(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    campaign_id: &str,
+    doors: &[&str],
+) -> Result<HashMap<String, Kept>, sqlx::Error> {
+    let door_list = serde_json::to_string(doors).expect("ids always serialise");
+    // The list of doors as the outer loop, each door by the primary key.
+    let sql = if postgres {
+        "SELECT s.door_id, r.body, s.superseded FROM json_array_elements_text($2::json) AS d (door) \
+         JOIN door_status s ON s.campaign_id = $1 AND s.door_id = d.door JOIN records r ON r.id = s.record_id"
+    } else {
+        "SELECT s.door_id, r.body, s.superseded FROM json_each($2) AS d CROSS JOIN door_status s ON s.campaign_id = $1 AND s.door_id = d.value \
+         JOIN records r ON r.id = s.record_id"
+    };
+    let rows: Vec<(String, String, String)> = sqlx::query_as(sql).bind(campaign_id).bind(&door_list).fetch_all(&mut *tx).await?;
+    rows.into_iter()
+        .map(|(door_id, body, superseded)| {
+            let record = serde_json::from_str(&body).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            let superseded = serde_json::from_str(&superseded).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok((door_id, Kept { record: Some(record), superseded }))
+        })
+        .collect()
+}
+
+/// The rule over all of each door's records.
+async fn recompute(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    campaign_id: &str,
+    doors: &[&str],
+) -> Result<HashMap<String, Kept>, sqlx::Error> {
+    let door_list = serde_json::to_string(doors).expect("ids always serialise");
+    // Door by door through the index on (campaign, door): SQLite's CROSS
+    // JOIN keeps the list of doors as the outer loop.
+    let sql = if postgres {
+        "SELECT r.door_id, r.body FROM json_array_elements_text($2::json) AS d (door) JOIN records r ON r.campaign_id = $1 AND r.door_id = d.door"
+    } else {
+        "SELECT r.door_id, r.body FROM json_each($2) AS d CROSS JOIN records r ON r.campaign_id = $1 AND r.door_id = d.value"
+    };
+    let rows: Vec<(String, String)> = sqlx::query_as(sql).bind(campaign_id).bind(&door_list).fetch_all(&mut *tx).await?;
+    let mut by_door: HashMap<String, Vec<Record>> = HashMap::new();
+    for (door_id, body) in rows {
+        let record: Record = serde_json::from_str(&body).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        if record.kind.is_visit() {
+            by_door.entry(door_id).or_default().push(record);
+        }
+    }
+    Ok(by_door
+        .into_iter()
+        .map(|(door_id, records)| {
+            let superseded = records.iter().filter_map(|record| record.supersedes.clone()).collect();
+            let record = latest_record(&records).cloned();
+            (door_id, Kept { record, superseded })
+        })
+        .collect())
+}
+
+async fn write(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    index: &CampaignIndex,
+    kept: HashMap<String, Kept>,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<serde_json::Value> = kept
         .iter()
-        .filter_map(|(door_id, records)| {
+        .filter_map(|(door_id, kept)| {
             let door = index.door(door_id)?;
-            let latest = latest_record(records.iter().map(|(_, record)| record))?;
-            let seq = records.iter().find(|(_, record)| record.id == latest.id).map(|(seq, _)| *seq)?;
+            let latest = kept.record.as_ref()?;
             let outcome = serde_json::to_string(&latest.outcome).expect("an outcome always serialises");
             let come_back_at = match latest.outcome {
                 Outcome::ComeBack { at } => Some(at),
                 _ => None,
             };
+            let mut superseded: Vec<&String> = kept.superseded.iter().collect();
+            superseded.sort_unstable();
+            let superseded = serde_json::to_string(&superseded).expect("ids always serialise");
             Some(serde_json::json!([
                 door_id,
                 door.building_id,
                 door.floor,
-                seq,
+                latest.id,
+                latest.device_time,
+                latest.device_id,
+                latest.device_seq,
+                superseded,
                 outcome,
                 i64::from(latest.outcome.is_final()),
                 come_back_at
             ]))
         })
         .collect();
-    if statuses.is_empty() {
+    if rows.is_empty() {
         return Ok(());
     }
+    let columns = "campaign_id, door_id, building_id, floor, record_id, device_time, device_id, device_seq, superseded, outcome, is_final, come_back_at";
+    let update = "ON CONFLICT (campaign_id, door_id) DO UPDATE SET record_id = excluded.record_id, device_time = excluded.device_time, \
+                  device_id = excluded.device_id, device_seq = excluded.device_seq, superseded = excluded.superseded, \
+                  outcome = excluded.outcome, is_final = excluded.is_final, come_back_at = excluded.come_back_at";
     let sql = if postgres {
-        "INSERT INTO door_status (campaign_id, door_id, building_id, floor, record_seq, outcome, is_final, come_back_at) \
-         SELECT $1, r->>0, r->>1, (r->>2)::bigint, (r->>3)::bigint, r->>4, (r->>5)::bigint, (r->>6)::bigint \
-         FROM json_array_elements($2::json) AS rows (r) \
-         ON CONFLICT (campaign_id, door_id) DO UPDATE SET record_seq = excluded.record_seq, outcome = excluded.outcome, \
-         is_final = excluded.is_final, come_back_at = excluded.come_back_at"
+        format!(
+            "INSERT INTO door_status ({columns}) SELECT $1, r->>0, r->>1, (r->>2)::bigint, r->>3, (r->>4)::bigint, r->>5, (r->>6)::bigint, \
+             r->>7, r->>8, (r->>9)::bigint, (r->>10)::bigint FROM json_array_elements($2::json) AS rows (r) {update}"
+        )
     } else {
-        "INSERT INTO door_status (campaign_id, door_id, building_id, floor, record_seq, outcome, is_final, come_back_at) \
-         SELECT $1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), \
-         json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]') FROM json_each($2) WHERE true \
-         ON CONFLICT (campaign_id, door_id) DO UPDATE SET record_seq = excluded.record_seq, outcome = excluded.outcome, \
-         is_final = excluded.is_final, come_back_at = excluded.come_back_at"
+        let values: Vec<String> = (0..11).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
+        format!("INSERT INTO door_status ({columns}) SELECT $1, {} FROM json_each($2) WHERE true {update}", values.join(", "))
     };
-    let statuses = serde_json::to_string(&statuses).expect("rows always serialise");
-    sqlx::query(sql).bind(campaign_id).bind(statuses).execute(&mut *tx).await.map(|_| ())
+    let rows = serde_json::to_string(&rows).expect("rows always serialise");
+    sqlx::query(&sql).bind(index.bundle.campaign.id.as_str()).bind(rows).execute(&mut *tx).await.map(|_| ())
 }
 
 /// The coverage page's parts for the index's campaign, counted by the
@@ -170,7 +268,8 @@ pub async fn fill(db: &Db) -> Result<(), sqlx::Error> {
         for chunk in doors.chunks(1000) {
             let chunk: Vec<&str> = chunk.iter().map(|(door,)| door.as_str()).collect();
             let mut tx = crate::db::begin_write(db).await?;
-            update(&mut *tx, postgres, &index, &chunk).await?;
+            let kept = recompute(&mut tx, postgres, &campaign_id, &chunk).await?;
+            write(&mut tx, postgres, &index, kept).await?;
             tx.commit().await?;
         }
     }

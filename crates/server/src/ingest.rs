@@ -265,16 +265,9 @@ async fn write_batch(
         crate::db::insert_records(&mut *tx, postgres, &rows).await?;
     }
     // The visited doors' statuses move with their records, in this transaction.
-    let mut visited: Vec<&str> = decided
-        .stored
-        .iter()
-        .map(|(record, _)| *record)
-        .filter(|r| r.kind.is_visit() && !r.door_id.is_empty())
-        .map(|r| r.door_id.as_str())
-        .collect();
-    visited.sort_unstable();
-    visited.dedup();
-    crate::door_status::update(&mut *tx, postgres, &batch.index, &visited).await?;
+    let visits: Vec<&Record> =
+        decided.stored.iter().map(|(record, _)| *record).filter(|r| r.kind.is_visit() && !r.door_id.is_empty()).collect();
+    crate::door_status::update(&mut *tx, postgres, &batch.index, &visits).await?;
     for (record, _) in &decided.stored {
         for alert in crate::alerts::raised_by(record, &batch.index) {
             crate::alerts::insert(&mut *tx, &alert, received_at).await?;

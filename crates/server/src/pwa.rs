@@ -165,9 +165,8 @@ fn is_content_hashed(url: &str) -> bool {
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     // Trunk writes a 64-bit hash in hex without leading zeros: 16 digits
     // mostly, 15 one time in 16, fewer than 12 about once in 65,000 builds.
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
 fn last_segment_has_extension(path: &str) -> bool {

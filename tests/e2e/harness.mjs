@@ -123,6 +123,16 @@ export async function serverDeskAndPhone(t, deskOptions = {}) {
   return { server, desk, phone };
 }
 
+/** Signs a new coordinator of the demo campaign in on `page` with the
+ *  login link the command line prints, and opens the campaign's console page. */
+export async function openDemoConsole(page, server) {
+  const link = serverCommand(server, "coordinator", "add", "--name", "Secretary Liu", "--campaign", "demo-xingfu", "--public-url", server.url)
+    .match(/Login link[^:]*: (\S+)/)[1];
+  await page.goto(link);
+  await page.locator("#console-who").waitFor();
+  await page.goto(server.url + "/coordinator/c/demo-xingfu");
+}
+
 /** Collects console errors and CSP violations reported in the page. */
 export function watchPage(page) {
   const problems = [];

@@ -7,7 +7,7 @@
 // navigator.storage.persisted().
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { inviteVolunteer, joinInApp, launchPhone, recordDoor, serverCommand, serverDeskAndPhone, startServer, waitUntilOfflineReady } from "./harness.mjs";
+import { inviteVolunteer, joinInApp, launchPhone, openDemoConsole, recordDoor, serverDeskAndPhone, startServer, waitUntilOfflineReady } from "./harness.mjs";
 
 const IPHONE_SAFARI =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1";
@@ -125,11 +125,7 @@ test("the coordinator's volunteers list shows how each phone keeps its data, as 
   await page.locator('#sync-panel[data-pending="0"]').waitFor({ timeout: 30_000 });
 
   const coordinator = desk.page;
-  const link = serverCommand(server, "coordinator", "add", "--name", "Secretary Liu", "--campaign", "demo-xingfu", "--public-url", server.url)
-    .match(/Login link[^:]*: (\S+)/)[1];
-  await coordinator.goto(link);
-  await coordinator.locator("#console-who").waitFor();
-  await coordinator.goto(server.url + "/coordinator/c/demo-xingfu");
+  await openDemoConsole(coordinator, server);
   const item = coordinator.locator('.volunteer-item[data-installed="no"][data-persisted="no"]').filter({ hasText: "Tab phone" });
   await item.waitFor();
   assert.match(await item.locator(".phone-keeping").textContent(), /Browser tab · Storage may be cleared/);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { inviteVolunteer, joinInApp, root, serverCommand, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
+import { inviteVolunteer, joinInApp, openDemoConsole, root, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const spreadsheet = (file) => ({ name: path.basename(file), mimeType: XLSX, buffer: fs.readFileSync(path.join(root, file)) });
@@ -15,11 +15,7 @@ const spreadsheet = (file) => ({ name: path.basename(file), mimeType: XLSX, buff
 test("an XLSForm is previewed, stored, filled in offline and exported", async (t) => {
   const { server, desk, phone } = await serverDeskAndPhone(t);
   const coordinator = desk.page;
-  const link = serverCommand(server, "coordinator", "add", "--name", "Secretary Liu", "--campaign", "demo-xingfu", "--public-url", server.url)
-    .match(/Login link[^:]*: (\S+)/)[1];
-  await coordinator.goto(link);
-  await coordinator.locator("#console-who").waitFor();
-  await coordinator.goto(server.url + "/coordinator/c/demo-xingfu");
+  await openDemoConsole(coordinator, server);
   await coordinator.locator("#xlsform-downloads [data-form=household]").waitFor();
 
   // A form Walkbook cannot ask is refused, each problem where it is; nothing is stored.

@@ -1,39 +1,92 @@
-// First-load transfer of a built PWA: raw, gzip and brotli sizes of the wasm,
-// JS and CSS (brotli at quality 11, window 22, as the server sends them).
-//   node bench/sizes.mjs [dist]      prints the table
+// First-load transfer of the built volunteer app: raw, gzip and brotli sizes
+// of index.html, the wasm, JS and CSS (brotli at quality 11, window 22, as the
+// server sends them). The console's build (dist/coordinator/) is not part of
+// it: a phone never fetches it.
+//   node bench/sizes.mjs [dist]            prints the table
+//   node bench/sizes.mjs --check [dist]    also fails above the budget, or if
+//                                          the console's strings are in the
+//                                          volunteer's wasm (the test suite)
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 
+/** The ceiling the test suite holds the volunteer's first load to, brotli.
+ *  Issue #12 asks for 150 KB; this build is at about 326 KB (see README,
+ *  "Sizes"), so the check guards against growth from here while the target
+ *  stays open. Lower it as the app shrinks, never raise it silently. */
+export const FIRST_LOAD_BUDGET_BYTES = 335 * 1024;
+
+/** Strings only the console shows: none may be in the volunteer's wasm. */
+const CONSOLE_ONLY_STRINGS = ["Coordinator console", "Import XLSForm", "Mark handled"];
+
+const brotliSize = (bytes) =>
+  zlib.brotliCompressSync(bytes, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 22 },
+  }).length;
+
 export function measureSizes(dist) {
-  const kinds = { ".wasm": "wasm", ".js": "js", ".css": "css" };
+  const kinds = { ".wasm": "wasm", ".js": "js", ".css": "css", ".html": "html" };
   const rows = [];
   for (const name of fs.readdirSync(dist)) {
     const kind = kinds[path.extname(name)];
     if (!kind || name === "sw.js") continue;
     const bytes = fs.readFileSync(path.join(dist, name));
-    const brotli = zlib.brotliCompressSync(bytes, {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 22 },
-    }).length;
-    rows.push({ kind, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length, brotli });
+    rows.push({ kind, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length, brotli: brotliSize(bytes) });
   }
   return rows.sort((a, b) => a.kind.localeCompare(b.kind));
 }
 
+const total = (rows) =>
+  rows.reduce((sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip, brotli: sum.brotli + row.brotli }), {
+    raw: 0,
+    gzip: 0,
+    brotli: 0,
+  });
+
 export function sizesTable(rows) {
   const kb = (n) => (n / 1024).toFixed(1) + " KB";
-  const total = rows.reduce(
-    (sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip, brotli: sum.brotli + row.brotli }),
-    { raw: 0, gzip: 0, brotli: 0 },
-  );
+  const sum = total(rows);
   return [
     "| asset | raw | gzip | brotli |",
     "|---|---:|---:|---:|",
     ...rows.map((row) => `| ${row.kind} | ${kb(row.raw)} | ${kb(row.gzip)} | ${kb(row.brotli)} |`),
-    `| **total (first load)** | ${kb(total.raw)} | ${kb(total.gzip)} | **${kb(total.brotli)}** |`,
+    `| **total (first load)** | ${kb(sum.raw)} | ${kb(sum.gzip)} | **${kb(sum.brotli)}** |`,
   ].join("\n");
 }
 
+/** What is wrong with the built `dist` as a phone's first load: [] when nothing. */
+export function firstLoadProblems(dist) {
+  const problems = [];
+  const brotli = total(measureSizes(dist)).brotli;
+  if (brotli > FIRST_LOAD_BUDGET_BYTES) {
+    problems.push(`first load is ${(brotli / 1024).toFixed(1)} KB brotli, over the budget of ${FIRST_LOAD_BUDGET_BYTES / 1024} KB`);
+  }
+  const wasm = fs.readdirSync(dist).filter((name) => name.endsWith(".wasm"));
+  if (wasm.length !== 1) problems.push(`expected one wasm at the root of ${dist}, found ${wasm.length}`);
+  for (const name of wasm) {
+    const bytes = fs.readFileSync(path.join(dist, name));
+    for (const text of CONSOLE_ONLY_STRINGS) {
+      if (bytes.includes(Buffer.from(text))) problems.push(`${name} carries the console's "${text}"`);
+    }
+  }
+  const console = path.join(dist, "coordinator");
+  if (!fs.existsSync(path.join(console, "index.html")) || !fs.readdirSync(console).some((name) => name.endsWith(".wasm"))) {
+    problems.push(`${console} holds no console build`);
+  }
+  const precache = fs.readFileSync(path.join(dist, "sw.js"), "utf8").match(/const PRECACHE = (\[.*\]);/)?.[1];
+  if (!precache) problems.push("sw.js has no precache list");
+  else if (JSON.parse(precache).some((url) => url.startsWith("/coordinator"))) problems.push("sw.js precaches console files");
+  return problems;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(sizesTable(measureSizes(process.argv[2] ?? "dist")));
+  const check = process.argv[2] === "--check";
+  const dist = process.argv[check ? 3 : 2] ?? "dist";
+  console.log(sizesTable(measureSizes(dist)));
+  if (check) {
+    const problems = firstLoadProblems(dist);
+    for (const problem of problems) console.error(`size check: ${problem}`);
+    if (problems.length > 0) process.exit(1);
+    console.log(`size check: within ${FIRST_LOAD_BUDGET_BYTES / 1024} KB brotli; no console file in the volunteer's build`);
+  }
 }

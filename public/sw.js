@@ -56,6 +56,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  // The coordinator console is another app, online only: never from this cache.
+  if (url.pathname === "/coordinator" || url.pathname.startsWith("/coordinator/")) return;
   if (request.mode === "navigate") {
     // Every client route is the same shell.
     event.respondWith(fromCacheElseNetwork(new Request("/index.html")));

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the PWA in release (Trunk, size-optimised, wasm-opt) into a dist
-# folder, and the server in release.
+# Builds the two client apps in release (Trunk, size-optimised, wasm-opt)
+# into a dist folder: the volunteer PWA at its root, the coordinator console
+# in its coordinator/ folder (built second: Trunk empties the folder it
+# builds into). Then the server, in release.
 #
 #   scripts/build.sh [--dist DIR] [--features LIST]      default: dist
 #
@@ -20,10 +22,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# The release wasm aborts on panic without formatting a message: no panic
-# machinery is shipped (build-std makes this possible; tests keep messages).
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
-fi
+# One set of flags on every machine (scripts/wasm-env.sh always builds std
+# from source with the same Debian toolchain): Leptos's views type-erased,
+# and no panic machinery shipped, a panic aborts without formatting a
+# message (tests keep messages).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
+case "$dist" in /*) ;; *) dist="$root/$dist" ;; esac
 scripts/wasm-env.sh trunk build --release --dist "$dist" "${features[@]}"
+(cd crates/console && ../../scripts/wasm-env.sh trunk build --release --dist "$dist/coordinator")
 cargo build --release -p walkbook-server

@@ -3,8 +3,8 @@
 # else. Idempotent: on a machine that has everything it checks and returns in
 # seconds. Downloads only registry packages (Debian, crates.io, npm).
 #
-#   wasm32 support   rustup's target where it can be added, else Debian's
-#                    rustc-web + rust-web-src + lld (std built from source)
+#   wasm32 support   Debian's rustc-web + rust-web-src + lld (std built from
+#                    source), on every machine: one toolchain, the same bytes
 #   wasm-bindgen     exactly the version in Cargo.lock (they must match)
 #   trunk            the PWA's build tool
 #   chromium         headless browser for the tests, with chromedriver
@@ -42,18 +42,9 @@ apt_install() { # package... (installs those not yet installed)
 }
 
 # --- Rust for wasm32 --------------------------------------------------------
-debian_wasm_packages=(rustc-web cargo-web rust-web-src lld-22)
-if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-  :
-elif dpkg-query -W -f='${Status}' rust-web-src 2>/dev/null | grep -q "install ok installed"; then
-  apt_install "${debian_wasm_packages[@]}"
-else
-  say "adding rustup's wasm32-unknown-unknown target (giving up after 60 s: some networks cannot reach it)"
-  if ! timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
-    say "rustup cannot download the wasm32 target here; using Debian's Rust with std built from source"
-    apt_install "${debian_wasm_packages[@]}"
-  fi
-fi
+# Also where rustup could add the wasm32 target: its prebuilt std would ship
+# other bytes than a machine that cannot (scripts/wasm-env.sh).
+apt_install rustc-web cargo-web rust-web-src lld-22
 
 # --- Browser for tests -------------------------------------------------------
 apt_install chromium chromium-driver

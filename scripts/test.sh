@@ -15,7 +15,7 @@ step "setup"
 scripts/setup.sh
 
 step "native tests: crates/core, crates/xlsform, crates/server"
-cargo test --workspace --exclude walkbook-app
+cargo test --workspace --exclude walkbook-app --exclude walkbook-console
 
 step "server tests on PostgreSQL"
 postgres_dir="$(mktemp -d)/postgres"
@@ -34,6 +34,9 @@ step "release build"
 next_label="update-check"
 WALKBOOK_BUILD_LABEL="$next_label" scripts/build.sh --dist dist-next
 scripts/build.sh --dist dist
+
+step "the volunteer's first load: size budget, no console file in it"
+node bench/sizes.mjs --check dist
 
 step "the API against its OpenAPI document (schemathesis: anonymous, volunteer, coordinator)"
 scripts/api-fuzz.sh 25

@@ -1,17 +1,16 @@
 //! The shell around every screen: top bar, update banner, routes.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::campaign::provide_campaign;
 use crate::campaign::use_campaign;
 use crate::i18n::{provide_i18n, use_i18n, Text};
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
-use crate::screens::console::{ConsoleCampaignScreen, ConsoleHomeScreen};
 use crate::screens::{
     about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen, join::JoinScreen,
-    revisits::RevisitsScreen,
+    revisits::RevisitsScreen, CampaignGate,
 };
 use crate::sync::provide_sync;
 
@@ -30,16 +29,17 @@ pub fn App() -> impl IntoView {
             <TopBar/>
             <main class="screen">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomeScreen/>
-                    <Route path=path!("/b/:building/f/:floor") view=FloorScreen/>
-                    <Route path=path!("/b/:building/f/:floor/d/:door") view=DoorScreen/>
-                    <Route path=path!("/revisits") view=RevisitsScreen/>
-                    <Route path=path!("/checks") view=ChecksScreen/>
-                    <Route path=path!("/find") view=FindScreen/>
                     <Route path=path!("/about") view=AboutScreen/>
                     <Route path=path!("/join") view=JoinScreen/>
-                    <Route path=path!("/coordinator") view=ConsoleHomeScreen/>
-                    <Route path=path!("/coordinator/c/:campaign") view=ConsoleCampaignScreen/>
+                    // Every screen of the campaign waits for it in one place.
+                    <ParentRoute path=path!("") view=CampaignGate>
+                        <Route path=path!("/") view=HomeScreen/>
+                        <Route path=path!("/b/:building/f/:floor") view=FloorScreen/>
+                        <Route path=path!("/b/:building/f/:floor/d/:door") view=DoorScreen/>
+                        <Route path=path!("/revisits") view=RevisitsScreen/>
+                        <Route path=path!("/checks") view=ChecksScreen/>
+                        <Route path=path!("/find") view=FindScreen/>
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use walkbook_core::campaign::{Campaign, CampaignBundle};
-use walkbook_core::demo::{demo_campaign, DEMO_CAMPAIGN_ID};
+use walkbook_core::demo::DEMO_CAMPAIGN_ID;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -94,20 +94,27 @@ async fn load_campaign(context: CampaignContext) -> Result<Campaign, String> {
     if let Some(campaign) = store.campaign(&campaign_id).await.map_err(|e| e.to_string())? {
         return Ok(campaign);
     }
-    let bundle = match fetch_demo_bundle().await {
+    // The server's copy (a coordinator may have changed it), else the copy
+    // shipped with the app as data and precached: a first start works
+    // without the server too.
+    let bundle = match fetch_bundle("/api/v1/demo/campaign").await {
         Some(bundle) => bundle,
-        None => demo_campaign(),
+        None => fetch_bundle(SHIPPED_DEMO).await.ok_or("the demo campaign shipped with the app is unreadable")?,
     };
     store.save_bundle(&bundle).await.map_err(|e| e.to_string())?;
     Ok(bundle.campaign)
 }
 
-/// The server's copy of the demo campaign, or `None` if it does not answer
-/// in time or answers something else.
-async fn fetch_demo_bundle() -> Option<CampaignBundle> {
+/// The demo campaign as the app ships it (`public/demo-campaign.json`, which
+/// a test in `walkbook-core` holds equal to `demo_campaign()`).
+const SHIPPED_DEMO: &str = "/demo-campaign.json";
+
+/// A campaign bundle from `url`, or `None` if it does not answer in time or
+/// answers something else.
+async fn fetch_bundle(url: &str) -> Option<CampaignBundle> {
     let init = web_sys::RequestInit::new();
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(SERVER_WAIT_MS)));
-    let response = JsFuture::from(window().fetch_with_str_and_init("/api/v1/demo/campaign", &init)).await.ok()?;
+    let response = JsFuture::from(window().fetch_with_str_and_init(url, &init)).await.ok()?;
     let response: web_sys::Response = response.dyn_into().ok()?;
     if !response.ok() {
         return None;

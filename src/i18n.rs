@@ -1,8 +1,10 @@
-//! Every string a volunteer sees, in the four languages of `Lang`.
+//! Every string a volunteer sees, in the four languages of `Lang`, and the
+//! language choice both apps share.
 //!
 //! `Text` is an enum and each variant has exactly four strings, in the order
 //! of `Lang::ALL` (zh-Hans, zh-Hant, en, ko): a missing translation does not
-//! compile.
+//! compile. The coordinator console keeps its own strings the same way
+//! (`walkbook-console`'s `ConsoleText`), so none of them ship to a phone.
 
 use leptos::prelude::*;
 use walkbook_core::lang::Lang;
@@ -36,7 +38,6 @@ pub enum Text {
     Visited,
     StillOpen,
     Buildings,
-    Doors,
     Revisits,
     FindDoor,
     FindPlaceholder,
@@ -66,7 +67,6 @@ pub enum Text {
     ComeBackTimeRequired,
     CloseFloor,
     FloorClosed,
-    FloorsAllFinal,
     FloorStillOpen,
     NoRevisits,
     Due,
@@ -110,11 +110,6 @@ pub enum Text {
     AtRiskTitle,
     AtRiskBody,
     NotSentYet,
-    InstalledApp,
-    BrowserTab,
-    StorageKept,
-    StorageNotKept,
-    DataAtRisk,
     AddEntry,
     RemovePerson,
     RedCode,
@@ -134,57 +129,20 @@ pub enum Text {
     NoticeMissing,
     NoticeEveryFloor,
     ExportUnsent,
-    ConsoleTitle,
-    ConsoleSignIn,
-    ConsoleCampaigns,
-    CreateCampaign,
-    CampaignId,
-    CampaignName,
-    Create,
-    Coverage,
-    NeverVisited,
-    Alerts,
-    NoAlerts,
-    MarkHandled,
-    HandledBy,
-    Volunteers,
-    Invite,
-    VolunteerName,
-    ValidDays,
-    JoinLink,
-    Revoke,
-    Revoked,
-    NotJoinedYet,
-    RecordsToday,
-    Unsent,
-    AssignBuildings,
-    AllBuildings,
-    Setup,
-    TerritoryCsv,
-    TerritoryHelp,
-    Import,
-    FormJson,
-    ImportXlsForm,
-    XlsFormHelp,
-    FormId,
-    Preview,
-    LeftOut,
-    AsAPhoneShowsIt,
-    StoreForm,
-    DownloadXlsForm,
-    Upload,
-    FeverThreshold,
-    Exports,
-    ExportDoors,
-    ExportPeople,
-    DateFrom,
-    DateTo,
-    Refresh,
-    ChangesSaved,
-    ChooseFile,
 }
 
-fn strings(text: Text) -> [&'static str; 4] {
+/// A set of strings in the four languages, in the order of `Lang::ALL`.
+pub trait Translated: Copy {
+    fn strings(self) -> [&'static str; 4];
+}
+
+impl Translated for Text {
+    fn strings(self) -> [&'static str; 4] {
+        volunteer_strings(self)
+    }
+}
+
+fn volunteer_strings(text: Text) -> [&'static str; 4] {
     use Text::*;
     match text {
         Tagline => ["每一户、每一层——没有信号也能登记。", "每一戶、每一層——沒有訊號也能登記。", "Every door, every floor — even with no signal.", "모든 집, 모든 층 — 신호가 없어도 기록합니다."],
@@ -211,7 +169,6 @@ fn strings(text: Text) -> [&'static str; 4] {
         Visited => ["已走访", "已走訪", "Visited", "방문함"],
         StillOpen => ["未完成", "未完成", "Still open", "미완료"],
         Buildings => ["楼栋", "樓棟", "Buildings", "건물"],
-        Doors => ["户", "戶", "doors", "세대"],
         Revisits => ["待回访", "待回訪", "Revisits", "재방문"],
         FindDoor => ["查找门牌", "查找門牌", "Find a door", "호수 찾기"],
         FindPlaceholder => ["输入门牌号，如 3-1-402", "輸入門牌號，如 3-1-402", "Type a door label, e.g. 3-1-402", "호수를 입력하세요 (예: 3-1-402)"],
@@ -241,7 +198,6 @@ fn strings(text: Text) -> [&'static str; 4] {
         ComeBackTimeRequired => ["请填写再来的时间", "請填寫再來的時間", "Give the time to come back", "다시 방문할 시간을 입력하세요"],
         CloseFloor => ["本层完成", "本層完成", "Close this floor", "이 층 완료"],
         FloorClosed => ["本层已完成", "本層已完成", "Floor closed", "이 층 완료됨"],
-        FloorsAllFinal => ["所有门户已完成的楼层", "所有門戶已完成的樓層", "Floors with every door final", "모든 집이 완료된 층"],
         FloorStillOpen => ["还有未完成的户：", "還有未完成的戶：", "Doors still open:", "미완료 세대:"],
         NoRevisits => ["没有待回访的户", "沒有待回訪的戶", "No doors to revisit", "재방문할 세대가 없습니다"],
         Due => ["约定时间", "約定時間", "Due", "예정"],
@@ -315,11 +271,6 @@ fn strings(text: Text) -> [&'static str; 4] {
             "Walkbook이 브라우저 탭에서 열려 있고, 브라우저가 데이터 보관을 약속하지 않았습니다. 보내지 않은 기록이 지워질 수 있습니다(Safari는 7일 동안 쓰지 않으면 지웁니다). Walkbook을 설치하면 지킬 수 있습니다.",
         ],
         NotSentYet => ["尚未上传：", "尚未上傳：", "Not sent yet:", "아직 보내지 않음:"],
-        InstalledApp => ["已安装", "已安裝", "Installed app", "설치된 앱"],
-        BrowserTab => ["浏览器标签页", "瀏覽器分頁", "Browser tab", "브라우저 탭"],
-        StorageKept => ["数据受保护", "資料受保護", "Storage kept", "저장소 보존됨"],
-        StorageNotKept => ["数据可能被清除", "資料可能被清除", "Storage may be cleared", "저장소가 지워질 수 있음"],
-        DataAtRisk => ["数据有风险", "資料有風險", "Data at risk", "데이터 위험"],
         AddEntry => ["再添加一项", "再添加一項", "Add another", "하나 더 추가"],
         RemovePerson => ["删除", "刪除", "Remove", "삭제"],
         RedCode => ["红码", "紅碼", "Red code", "빨간 코드"],
@@ -339,65 +290,12 @@ fn strings(text: Text) -> [&'static str; 4] {
         NoticeMissing => ["尚未张贴告示的楼层", "尚未張貼告示的樓層", "Floors still without the notice", "안내문이 없는 층"],
         NoticeEveryFloor => ["每层都已张贴告示", "每層都已張貼告示", "Notice posted on every floor", "모든 층에 안내문 게시됨"],
         ExportUnsent => ["保存未上传记录的副本", "保存未上傳記錄的副本", "Save a copy of unsent records", "미전송 기록 사본 저장"],
-        ConsoleTitle => ["协调员控制台", "協調員控制台", "Coordinator console", "코디네이터 콘솔"],
-        ConsoleSignIn => ["请打开收到的登录链接。", "請打開收到的登入連結。", "Open the login link you were given.", "받은 로그인 링크를 여세요."],
-        ConsoleCampaigns => ["活动", "活動", "Campaigns", "캠페인"],
-        CreateCampaign => ["新建活动", "新建活動", "Create a campaign", "캠페인 만들기"],
-        CampaignId => ["活动编号（小写字母、数字、短横线）", "活動編號（小寫字母、數字、短橫線）", "Campaign id (lowercase letters, digits, dashes)", "캠페인 ID (소문자, 숫자, 대시)"],
-        CampaignName => ["名称", "名稱", "Name", "이름"],
-        Create => ["创建", "建立", "Create", "만들기"],
-        Coverage => ["覆盖情况", "覆蓋情況", "Coverage", "진행 현황"],
-        NeverVisited => ["从未走访的门户", "從未走訪的門戶", "Doors never visited", "방문하지 않은 집"],
-        Alerts => ["警报", "警報", "Alerts", "경보"],
-        NoAlerts => ["没有警报", "沒有警報", "No alerts", "경보 없음"],
-        MarkHandled => ["标记为已处理", "標記為已處理", "Mark handled", "처리 완료로 표시"],
-        HandledBy => ["已处理", "已處理", "Handled by", "처리자"],
-        Volunteers => ["志愿者", "志願者", "Volunteers", "자원봉사자"],
-        Invite => ["邀请", "邀請", "Invite", "초대"],
-        VolunteerName => ["志愿者姓名", "志願者姓名", "Volunteer's name", "자원봉사자 이름"],
-        ValidDays => ["有效天数", "有效天數", "Valid for (days)", "유효 기간(일)"],
-        JoinLink => ["加入链接", "加入連結", "Join link", "참여 링크"],
-        Revoke => ["撤销", "撤銷", "Revoke", "취소"],
-        Revoked => ["已撤销", "已撤銷", "Revoked", "취소됨"],
-        NotJoinedYet => ["尚未加入", "尚未加入", "Not joined yet", "아직 참여 안 함"],
-        RecordsToday => ["今日记录", "今日記錄", "Records today", "오늘 기록"],
-        Unsent => ["手机上未上传", "手機上未上傳", "Unsent on the phone", "휴대폰의 미전송"],
-        AssignBuildings => ["分配楼栋", "分配樓棟", "Assign buildings", "건물 배정"],
-        AllBuildings => ["全部楼栋", "全部樓棟", "All buildings", "모든 건물"],
-        Setup => ["活动设置", "活動設定", "Campaign setup", "캠페인 설정"],
-        TerritoryCsv => ["楼栋和门户（CSV）", "樓棟和門戶（CSV）", "Territory (CSV)", "구역 (CSV)"],
-        TerritoryHelp => ["每行一户：building,entrance,floor,door；或每行一栋：building,floors,doors_per_floor", "每行一戶：building,entrance,floor,door；或每行一棟：building,floors,doors_per_floor", "A line per door: building,entrance,floor,door — or per building: building,floors,doors_per_floor", "한 줄에 한 집: building,entrance,floor,door — 또는 한 건물: building,floors,doors_per_floor"],
-        Import => ["导入", "匯入", "Import", "가져오기"],
-        FormJson => ["问卷（JSON）", "問卷（JSON）", "Questionnaire (JSON)", "설문 (JSON)"],
-        ImportXlsForm => ["导入 XLSForm 问卷", "匯入 XLSForm 問卷", "Import XLSForm", "XLSForm 가져오기"],
-        XlsFormHelp => [
-            "ODK、KoboToolbox 的 .xlsx 问卷：先预览，再保存为该问卷的新版本。",
-            "ODK、KoboToolbox 的 .xlsx 問卷：先預覽，再儲存為該問卷的新版本。",
-            "An .xlsx questionnaire from ODK or KoboToolbox: preview it, then store it as the form's next version.",
-            "ODK·KoboToolbox의 .xlsx 설문: 미리 본 뒤 설문의 새 버전으로 저장합니다.",
-        ],
-        FormId => ["问卷编号", "問卷編號", "Form id", "설문 ID"],
-        Preview => ["预览", "預覽", "Preview", "미리 보기"],
-        LeftOut => ["未导入的部分", "未匯入的部分", "Left out", "가져오지 않은 부분"],
-        AsAPhoneShowsIt => ["手机上的样子", "手機上的樣子", "As a phone shows it", "휴대폰에서 보이는 모습"],
-        StoreForm => ["保存问卷", "儲存問卷", "Store the form", "설문 저장"],
-        DownloadXlsForm => ["下载为 XLSForm", "下載為 XLSForm", "Download as XLSForm", "XLSForm으로 내려받기"],
-        Upload => ["上传", "上傳", "Upload", "업로드"],
-        FeverThreshold => ["发热线 °C", "發熱線 °C", "Fever threshold °C", "발열 기준 °C"],
-        Exports => ["导出", "匯出", "Exports", "내보내기"],
-        ExportDoors => ["门户走访结果", "門戶走訪結果", "Doors and outcomes", "세대별 결과"],
-        ExportPeople => ["人员登记", "人員登記", "People register", "주민 명부"],
-        DateFrom => ["开始日期", "開始日期", "From", "시작일"],
-        DateTo => ["结束日期", "結束日期", "To", "종료일"],
-        Refresh => ["刷新", "重新整理", "Refresh", "새로 고침"],
-        ChangesSaved => ["已保存：手机下次同步时更新", "已儲存：手機下次同步時更新", "Saved: phones update on their next sync", "저장됨: 휴대폰은 다음 동기화 때 업데이트됩니다"],
-        ChooseFile => ["请先选择文件", "請先選擇檔案", "Choose a file first", "먼저 파일을 선택하세요"],
     }
 }
 
-pub fn translate(lang: Lang, text: Text) -> &'static str {
+pub fn translate(lang: Lang, text: impl Translated) -> &'static str {
     let index = Lang::ALL.iter().position(|l| *l == lang).expect("Lang::ALL lists every language");
-    strings(text)[index]
+    text.strings()[index]
 }
 
 /// "Floor 12" in each language's own word order.
@@ -430,7 +328,7 @@ pub struct I18n {
 }
 
 impl I18n {
-    pub fn t(self, text: Text) -> &'static str {
+    pub fn t(self, text: impl Translated) -> &'static str {
         translate(self.lang.get(), text)
     }
 

@@ -26,7 +26,7 @@ pub fn AboutScreen() -> impl IntoView {
 }
 
 #[component]
-fn LanguagePicker() -> impl IntoView {
+pub fn LanguagePicker() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card">

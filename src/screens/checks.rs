@@ -12,7 +12,7 @@ use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
 use crate::i18n::{floor_name, use_i18n, Text};
-use crate::screens::{CampaignGate, StoreError};
+use crate::screens::StoreError;
 use crate::store::{app_store, idb::IdbError};
 
 /// The readings a phone thermometer can give; anything else is a typo.
@@ -35,15 +35,6 @@ struct ChecksData {
 
 #[component]
 pub fn ChecksScreen() -> impl IntoView {
-    view! {
-        <CampaignGate>
-            <CheckList/>
-        </CampaignGate>
-    }
-}
-
-#[component]
-fn CheckList() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let data = LocalResource::new(move || {

@@ -14,7 +14,7 @@ use crate::campaign::use_campaign;
 use crate::door_status::{local_today, short_time, status_of, DoorStatus};
 use crate::i18n::{outcome_text, use_i18n, Text};
 use crate::screens::questionnaire::{apply_answer, Questionnaire};
-use crate::screens::{state_icon, state_text, CampaignGate, StoreError};
+use crate::screens::{state_icon, state_text, StoreError};
 use crate::store::{app_store, idb::IdbError, Draft, NewRecord};
 use crate::sync::use_sync;
 
@@ -50,15 +50,6 @@ enum SaveState {
 
 #[component]
 pub fn DoorScreen() -> impl IntoView {
-    view! {
-        <CampaignGate>
-            <DoorLoader/>
-        </CampaignGate>
-    }
-}
-
-#[component]
-fn DoorLoader() -> impl IntoView {
     let context = use_campaign();
     let params = use_params_map();
     let door_id = move || params.read().get("door").unwrap_or_default();

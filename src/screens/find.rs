@@ -4,22 +4,13 @@ use leptos::prelude::*;
 
 use crate::campaign::use_campaign;
 use crate::i18n::{use_i18n, Text};
-use crate::screens::{CampaignGate, DoorLink, StoreError};
+use crate::screens::{DoorLink, StoreError};
 use crate::store::app_store;
 
 const MAX_RESULTS: u32 = 30;
 
 #[component]
 pub fn FindScreen() -> impl IntoView {
-    view! {
-        <CampaignGate>
-            <FindDoor/>
-        </CampaignGate>
-    }
-}
-
-#[component]
-fn FindDoor() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let typed = RwSignal::new(String::new());

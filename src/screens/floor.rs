@@ -13,7 +13,7 @@ use crate::door_status::{short_time, status_of, DoorStatus};
 use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
 use crate::screens::floor_notice::FloorNotice;
 use crate::screens::install::InstallOffer;
-use crate::screens::{door_href, event_saver, state_class, state_icon, state_text, CampaignGate, StoreError};
+use crate::screens::{door_href, event_saver, state_class, state_icon, state_text, StoreError};
 use crate::store::{app_store, idb::IdbError};
 
 /// Everything the floor view shows, read in one go from the store.
@@ -25,15 +25,6 @@ struct FloorData {
 
 #[component]
 pub fn FloorScreen() -> impl IntoView {
-    view! {
-        <CampaignGate>
-            <FloorView/>
-        </CampaignGate>
-    }
-}
-
-#[component]
-fn FloorView() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let params = use_params_map();
@@ -91,16 +82,14 @@ fn FloorView() -> impl IntoView {
             {move || saved_label().map(|label| view! {
                 <p class="notice" id="saved-notice" role="status">"✓ " {move || i18n.t(Text::Saved)} " · " {label}</p>
             })}
+            // Keyed by what a tile shows: after a sync acknowledges records
+            // only their tiles are redrawn, not the floor.
             <ul class="door-grid" id="door-grid">
-                {move || {
-                    loaded()
-                        .map(|data| {
-                            data.doors
-                                .into_iter()
-                                .map(|(door, status)| view! { <DoorTile door=door status=status/> })
-                                .collect_view()
-                        })
-                }}
+                <For
+                    each=move || loaded().map(|data| data.doors).unwrap_or_default()
+                    key=|(door, status)| (door.id.clone(), status.latest.as_ref().map(|record| record.id.clone()), status.on_server)
+                    children=|(door, status)| view! { <DoorTile door=door status=status/> }
+                />
             </ul>
             {move || loaded().map(|data| view! { <FloorClosing data=data/> })}
             {move || building().map(|building| view! { <FloorNotice building=building floor=floor()/> })}

@@ -13,20 +13,11 @@ use crate::pwa::{use_service_worker, OfflineReadiness};
 use crate::screens::checks::checks_owed;
 use crate::screens::install::{InstallOffer, StorageAtRisk};
 use crate::screens::sync_panel::SyncPanel;
-use crate::screens::{CampaignGate, ProgressBar, StoreError};
+use crate::screens::{ProgressBar, StoreError};
 use crate::store::app_store;
 
 #[component]
 pub fn HomeScreen() -> impl IntoView {
-    view! {
-        <CampaignGate>
-            <CampaignHome/>
-        </CampaignGate>
-    }
-}
-
-#[component]
-fn CampaignHome() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let campaign_id = move || context.campaign_id();

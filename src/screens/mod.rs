@@ -2,7 +2,6 @@
 
 pub mod about;
 pub mod checks;
-pub mod console;
 pub mod door;
 pub mod find;
 pub mod floor;
@@ -15,6 +14,7 @@ pub mod revisits;
 pub mod sync_panel;
 
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
 use walkbook_core::record::{Coverage, DoorState, RecordKind};
 use walkbook_core::territory::Door;
 
@@ -23,9 +23,10 @@ use crate::i18n::{floor_name, use_i18n, Text};
 use crate::store::idb::IdbError;
 use crate::store::{app_store, NewRecord};
 
-/// Shows its children once the campaign is loaded from the phone's store.
+/// The parent of every screen that shows the campaign: its child route
+/// (`Outlet`) appears once the campaign is loaded from the phone's store.
 #[component]
-pub fn CampaignGate(children: ChildrenFn) -> impl IntoView {
+pub fn CampaignGate() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     view! {
@@ -42,7 +43,7 @@ pub fn CampaignGate(children: ChildrenFn) -> impl IntoView {
                 }
             }
         >
-            {children()}
+            <Outlet/>
         </Show>
     }
 }

@@ -7,7 +7,7 @@ use walkbook_core::territory::Door;
 use crate::campaign::use_campaign;
 use crate::door_status::{short_time, statuses_by_door};
 use crate::i18n::{outcome_text, use_i18n, Text};
-use crate::screens::{CampaignGate, DoorLink, StoreError};
+use crate::screens::{DoorLink, StoreError};
 use crate::store::{app_store, idb::IdbError};
 
 #[derive(Clone, PartialEq)]
@@ -18,15 +18,6 @@ struct Revisit {
 
 #[component]
 pub fn RevisitsScreen() -> impl IntoView {
-    view! {
-        <CampaignGate>
-            <RevisitList/>
-        </CampaignGate>
-    }
-}
-
-#[component]
-fn RevisitList() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let campaign_id = move || context.campaign_id();

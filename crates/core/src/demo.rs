@@ -323,6 +323,20 @@ mod tests {
     use super::*;
     use crate::form::{Answer, Answers, CompiledForm, Entry, ProblemKind};
 
+    /// The volunteer app ships the demo as data (`public/demo-campaign.json`,
+    /// precached), not as code; the file must be this campaign. After a
+    /// change here: `WALKBOOK_WRITE_DEMO=1 cargo test -p walkbook-core demo`.
+    #[test]
+    fn the_demo_shipped_with_the_app_is_this_campaign() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/demo-campaign.json");
+        let expected = serde_json::to_string(&demo_campaign()).unwrap() + "\n";
+        if std::env::var_os("WALKBOOK_WRITE_DEMO").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(shipped == expected, "{} is not demo_campaign(): WALKBOOK_WRITE_DEMO=1 cargo test -p walkbook-core demo", path.display());
+    }
+
     #[test]
     fn demo_has_the_documented_shape() {
         let bundle = demo_campaign();

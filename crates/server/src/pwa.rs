@@ -1,4 +1,6 @@
-//! Serves the built PWA (Trunk's `dist/`) from memory.
+//! Serves the built apps (Trunk's `dist/`) from memory: the volunteer PWA at
+//! the root, and the coordinator console, a second build, under
+//! `/coordinator/` (`dist/coordinator/`).
 //!
 //! Every file is read and compressed (brotli, gzip) once at start-up, so a
 //! request costs a lookup. Content-hashed files (`name-<hex hash>.ext`) are cached
@@ -29,9 +31,13 @@ pub struct Asset {
 pub struct Pwa {
     assets: HashMap<String, Asset>,
     /// The Content-Security-Policy for every response, with the hashes of the
-    /// inline scripts index.html carries (Trunk's loader).
+    /// inline scripts both apps' index.html carry (Trunk's loaders).
     content_security_policy: HeaderValue,
 }
+
+/// Where the console's own build is served from; its client routes all start so.
+const CONSOLE_PREFIX: &str = "/coordinator";
+const CONSOLE_INDEX: &str = "/coordinator/index.html";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -45,12 +51,15 @@ impl Pwa {
     pub fn load(dist: &Path) -> Result<Pwa, LoadError> {
         let mut files = Vec::new();
         collect_files(dist, dist, &mut files)?;
-        let index = files
+        if !files.iter().any(|(url, _)| url == "/index.html") {
+            return Err(LoadError::NoIndex(dist.to_path_buf()));
+        }
+        let shells: String = files
             .iter()
-            .find(|(url, _)| url == "/index.html")
-            .map(|(_, bytes)| bytes.clone())
-            .ok_or_else(|| LoadError::NoIndex(dist.to_path_buf()))?;
-        let content_security_policy = content_security_policy(&String::from_utf8_lossy(&index));
+            .filter(|(url, _)| url == "/index.html" || url == CONSOLE_INDEX)
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .collect();
+        let content_security_policy = content_security_policy(&shells);
         let assets = std::thread::scope(|scope| {
             let workers: Vec<_> =
                 files.into_iter().map(|(url, bytes)| scope.spawn(move || (url.clone(), Asset::new(&url, bytes)))).collect();
@@ -64,14 +73,18 @@ impl Pwa {
     }
 
     /// Answers a GET for `path`. Paths that look like client routes (no file
-    /// extension) get index.html so that a reload on `/about` still works.
+    /// extension) get their app's index.html so that a reload on `/about` or
+    /// `/coordinator/c/demo` still works.
     pub fn respond(&self, path: &str, request_headers: &HeaderMap) -> Response {
         let asset = match self.assets.get(path) {
-            Some(asset) => asset,
-            None if path == "/" || !last_segment_has_extension(path) => &self.assets["/index.html"],
-            None => return (StatusCode::NOT_FOUND, "Not found").into_response(),
+            Some(asset) => Some(asset),
+            None if path == "/" || !last_segment_has_extension(path) => self.assets.get(shell_of(path)),
+            None => None,
         };
-        asset.respond(request_headers)
+        match asset {
+            Some(asset) => asset.respond(request_headers),
+            None => (StatusCode::NOT_FOUND, "Not found").into_response(),
+        }
     }
 }
 
@@ -169,6 +182,16 @@ fn is_content_hashed(url: &str) -> bool {
         .is_some_and(|(_, hash)| (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
+/// The index.html of the app whose client route `path` is.
+fn shell_of(path: &str) -> &'static str {
+    let in_console = path.strip_prefix(CONSOLE_PREFIX).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if in_console {
+        CONSOLE_INDEX
+    } else {
+        "/index.html"
+    }
+}
+
 fn last_segment_has_extension(path: &str) -> bool {
     path.rsplit('/').next().is_some_and(|segment| segment.contains('.'))
 }
@@ -198,8 +221,8 @@ fn gzip_compress(bytes: &[u8]) -> Vec<u8> {
 /// The policy allows scripts from this origin, WebAssembly compilation, and
 /// exactly the inline scripts of index.html by hash: no 'unsafe-inline', no
 /// 'unsafe-eval'.
-fn content_security_policy(index_html: &str) -> HeaderValue {
-    let script_hashes: String = inline_scripts(index_html)
+fn content_security_policy(shells_html: &str) -> HeaderValue {
+    let script_hashes: String = inline_scripts(shells_html)
         .map(|script| {
             let digest = Sha256::digest(script.as_bytes());
             format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
@@ -237,6 +260,15 @@ mod tests {
         assert!(!is_content_hashed("/sw.js"));
         assert!(!is_content_hashed("/icons/icon-192.png"));
         assert!(!is_content_hashed("/manifest.webmanifest"));
+    }
+
+    #[test]
+    fn client_routes_get_their_own_apps_shell() {
+        assert_eq!(shell_of("/"), "/index.html");
+        assert_eq!(shell_of("/b/1/f/3"), "/index.html");
+        assert_eq!(shell_of("/coordinator"), CONSOLE_INDEX);
+        assert_eq!(shell_of("/coordinator/c/demo"), CONSOLE_INDEX);
+        assert_eq!(shell_of("/coordinators"), "/index.html");
     }
 
     #[test]

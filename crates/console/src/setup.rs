@@ -7,9 +7,10 @@ use walkbook_core::lang::Lang;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::campaign::use_console;
-use crate::http::{send, send_json, HttpError};
-use crate::i18n::{use_i18n, Text};
+use crate::campaign::use_console;
+use crate::text::ConsoleText;
+use walkbook_app::http::{send, send_json, HttpError};
+use walkbook_app::i18n::{use_i18n, Text};
 
 /// The text of the file chosen in `<input type=file id=input_id>`.
 async fn chosen_file(input_id: &str) -> Option<String> {
@@ -27,7 +28,7 @@ pub fn SetupSection() -> impl IntoView {
         let url = console.api(rest);
         leptos::task::spawn_local(async move {
             let Some(text) = chosen_file(input_id).await else {
-                result.set(Some(Err(HttpError::Unreadable(i18n.t(Text::ChooseFile).into()))));
+                result.set(Some(Err(HttpError::Unreadable(i18n.t(ConsoleText::ChooseFile).into()))));
                 return;
             };
             let outcome = send::<CampaignChanged>(method, &url, content_type, text).await;
@@ -67,19 +68,19 @@ pub fn SetupSection() -> impl IntoView {
     };
     view! {
         <section class="card" id="console-setup">
-            <h2>{move || i18n.t(Text::Setup)}</h2>
-            <label class="question-label" for="territory-file">{move || i18n.t(Text::TerritoryCsv)}</label>
-            <p class="hint">{move || i18n.t(Text::TerritoryHelp)}</p>
+            <h2>{move || i18n.t(ConsoleText::Setup)}</h2>
+            <label class="question-label" for="territory-file">{move || i18n.t(ConsoleText::TerritoryCsv)}</label>
+            <p class="hint">{move || i18n.t(ConsoleText::TerritoryHelp)}</p>
             <input id="territory-file" class="field" type="file" accept=".csv,text/csv"/>
             <button class="button wide" id="import-territory" on:click=move |_| upload("territory-file", "/territory", "PUT", "text/csv")>
-                {move || i18n.t(Text::Import)}
+                {move || i18n.t(ConsoleText::Import)}
             </button>
-            <label class="question-label" for="form-file">{move || i18n.t(Text::FormJson)}</label>
+            <label class="question-label" for="form-file">{move || i18n.t(ConsoleText::FormJson)}</label>
             <input id="form-file" class="field" type="file" accept=".json,application/json"/>
             <button class="button wide" id="upload-form" on:click=move |_| upload("form-file", "/forms", "POST", "application/json")>
-                {move || i18n.t(Text::Upload)}
+                {move || i18n.t(ConsoleText::Upload)}
             </button>
-            <label class="question-label" for="fever-threshold">{move || i18n.t(Text::FeverThreshold)}</label>
+            <label class="question-label" for="fever-threshold">{move || i18n.t(ConsoleText::FeverThreshold)}</label>
             <div class="reading-row">
                 <input id="fever-threshold" class="field" type="number" inputmode="decimal" step="0.1" min="35" max="40"
                     prop:value=current_threshold on:input=move |ev| threshold.set(event_target_value(&ev))/>
@@ -103,8 +104,8 @@ pub fn SetupSection() -> impl IntoView {
             {move || result.get().map(|outcome| match outcome {
                 Ok(changed) => view! {
                     <p class="notice" id="setup-result" role="status" data-revision=changed.revision>
-                        "✓ " {move || i18n.t(Text::ChangesSaved)}
-                        {format!(" · {} {} · {} {}", changed.buildings, i18n.t(Text::Buildings), changed.doors, i18n.t(Text::Doors))}
+                        "✓ " {move || i18n.t(ConsoleText::ChangesSaved)}
+                        {format!(" · {} {} · {} {}", changed.buildings, i18n.t(Text::Buildings), changed.doors, i18n.t(ConsoleText::Doors))}
                     </p>
                 }.into_any(),
                 Err(error) => view! { <p class="error" id="setup-result" role="alert">{error.to_string()}</p> }.into_any(),
@@ -131,23 +132,23 @@ pub fn ExportsSection() -> impl IntoView {
     };
     view! {
         <section class="card" id="console-exports">
-            <h2>{move || i18n.t(Text::Exports)}</h2>
+            <h2>{move || i18n.t(ConsoleText::Exports)}</h2>
             <label class="question-label" for="export-building">{move || i18n.t(Text::Buildings)}</label>
             <select id="export-building" class="field" on:change=move |ev| building.set(event_target_value(&ev))>
-                <option value="">{move || i18n.t(Text::AllBuildings)}</option>
+                <option value="">{move || i18n.t(ConsoleText::AllBuildings)}</option>
                 {move || console.bundle.get().map(|b| b.campaign.buildings).unwrap_or_default().into_iter().map(|b| view! {
                     <option value=b.id.clone()>{let name = b.name.clone(); move || name.get(i18n.lang.get()).to_string()}</option>
                 }).collect_view()}
             </select>
             <div class="action-row">
-                <label>{move || i18n.t(Text::DateFrom)}
+                <label>{move || i18n.t(ConsoleText::DateFrom)}
                     <input id="export-from" class="field" type="date" on:input=move |ev| from.set(event_target_value(&ev))/></label>
-                <label>{move || i18n.t(Text::DateTo)}
+                <label>{move || i18n.t(ConsoleText::DateTo)}
                     <input id="export-to" class="field" type="date" on:input=move |ev| to.set(event_target_value(&ev))/></label>
             </div>
             <div class="link-list">
-                <a class="button" id="export-doors" href=move || href("doors.csv") download>"⤓ " {move || i18n.t(Text::ExportDoors)}</a>
-                <a class="button" id="export-people" href=move || href("people.csv") download>"⤓ " {move || i18n.t(Text::ExportPeople)}</a>
+                <a class="button" id="export-doors" href=move || href("doors.csv") download>"⤓ " {move || i18n.t(ConsoleText::ExportDoors)}</a>
+                <a class="button" id="export-people" href=move || href("people.csv") download>"⤓ " {move || i18n.t(ConsoleText::ExportPeople)}</a>
                 <a class="button" id="export-checks" href=move || href("checks.csv") download>"⤓ " {move || i18n.t(Text::ChecksTitle)}</a>
             </div>
         </section>

@@ -1,26 +1,13 @@
-//! The coordinator console, inside the same PWA behind the coordinator role.
-//! Unlike the volunteer screens it works online only: it reads and changes
-//! the server's copy of a campaign (through `crate::http`), never the phone's.
-//!
-//! `/coordinator` signs in (a login link carries `#login=<code>`), lists the
-//! coordinator's campaigns and creates one; `/coordinator/c/:campaign` is one
-//! campaign: coverage, alerts, volunteers, set-up and exports.
-
-mod alerts;
-mod campaign;
-mod coverage;
-mod setup;
-mod volunteers;
-mod xlsform;
-
-pub use campaign::ConsoleCampaignScreen;
+//! `/coordinator`: signs in (a login link carries `#login=<code>`), lists
+//! the coordinator's campaigns and creates one.
 
 use leptos::prelude::*;
 use walkbook_core::console::{CampaignChanged, CampaignSummary, CoordinatorView, CreateCampaign, LoginRequest};
 use walkbook_core::labels::Labels;
 
-use crate::http::{get_json, post_json, HttpError};
-use crate::i18n::{use_i18n, Text};
+use crate::text::ConsoleText;
+use walkbook_app::http::{get_json, post_json, HttpError};
+use walkbook_app::i18n::use_i18n;
 
 /// A request's failure, said plainly (the server's message when it sent one).
 #[component]
@@ -63,21 +50,21 @@ pub fn ConsoleHomeScreen() -> impl IntoView {
     });
     view! {
         <section class="card console" id="console-home">
-            <h1>{move || i18n.t(Text::ConsoleTitle)}</h1>
+            <h1>{move || i18n.t(ConsoleText::ConsoleTitle)}</h1>
             {move || me.get().map(|result| match result {
                 Err(Unsigned::Failed(HttpError::Status { status: 401, .. })) => view! {
-                    <p class="hint" id="console-sign-in">{move || i18n.t(Text::ConsoleSignIn)}</p>
+                    <p class="hint" id="console-sign-in">{move || i18n.t(ConsoleText::ConsoleSignIn)}</p>
                 }.into_any(),
                 Err(Unsigned::LoginRefused(error) | Unsigned::Failed(error)) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 Ok((me, campaigns)) => view! {
                     <p class="muted" id="console-who">{me.name}</p>
-                    <h2>{move || i18n.t(Text::ConsoleCampaigns)}</h2>
+                    <h2>{move || i18n.t(ConsoleText::ConsoleCampaigns)}</h2>
                     <ul class="link-list" id="console-campaigns">
                         {campaigns.into_iter().map(|campaign| view! {
                             <li>
                                 <a class="list-link" href=format!("/coordinator/c/{}", campaign.id) data-campaign=campaign.id.clone()>
                                     <strong>{let name = campaign.name.clone(); move || name.get(i18n.lang.get()).to_string()}</strong>
-                                    <span>{format!("{} · {} {}", campaign.id, campaign.doors, i18n.t(Text::Doors))}</span>
+                                    <span>{format!("{} · {} {}", campaign.id, campaign.doors, i18n.t(ConsoleText::Doors))}</span>
                                 </a>
                             </li>
                         }).collect_view()}
@@ -118,12 +105,12 @@ fn CreateCampaignForm(on_created: Callback<()>) -> impl IntoView {
         });
     };
     view! {
-        <h2>{move || i18n.t(Text::CreateCampaign)}</h2>
-        <label class="question-label" for="new-campaign-id">{move || i18n.t(Text::CampaignId)}</label>
+        <h2>{move || i18n.t(ConsoleText::CreateCampaign)}</h2>
+        <label class="question-label" for="new-campaign-id">{move || i18n.t(ConsoleText::CampaignId)}</label>
         <input id="new-campaign-id" class="field" autocomplete="off" on:input=move |ev| id.set(event_target_value(&ev))/>
-        <label class="question-label" for="new-campaign-name">{move || i18n.t(Text::CampaignName)}</label>
+        <label class="question-label" for="new-campaign-name">{move || i18n.t(ConsoleText::CampaignName)}</label>
         <input id="new-campaign-name" class="field" on:input=move |ev| name.set(event_target_value(&ev))/>
         <HttpProblem error=error/>
-        <button class="button button-primary wide" id="create-campaign" on:click=create>{move || i18n.t(Text::Create)}</button>
+        <button class="button button-primary wide" id="create-campaign" on:click=create>{move || i18n.t(ConsoleText::Create)}</button>
     }
 }

@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 use walkbook_core::console::AlertView;
 
-use super::campaign::use_console;
-use super::HttpProblem;
-use crate::door_status::short_time;
-use crate::http::{get_json, send, HttpError};
-use crate::i18n::{use_i18n, Text};
+use crate::campaign::use_console;
+use crate::home::HttpProblem;
+use crate::text::ConsoleText;
+use walkbook_app::door_status::short_time;
+use walkbook_app::http::{get_json, send, HttpError};
+use walkbook_app::i18n::{use_i18n, Text};
 
 #[component]
 pub fn AlertsSection() -> impl IntoView {
@@ -31,12 +32,12 @@ pub fn AlertsSection() -> impl IntoView {
     };
     view! {
         <section class="card" id="console-alerts">
-            <h2>{move || i18n.t(Text::Alerts)}</h2>
+            <h2>{move || i18n.t(ConsoleText::Alerts)}</h2>
             <HttpProblem error=Signal::derive(move || alerts.get().and_then(Result::err))/>
             <HttpProblem error=action_error/>
             {move || alerts.get().and_then(Result::ok).map(|alerts| {
                 if alerts.is_empty() {
-                    return view! { <p class="hint">{move || i18n.t(Text::NoAlerts)}</p> }.into_any();
+                    return view! { <p class="hint">{move || i18n.t(ConsoleText::NoAlerts)}</p> }.into_any();
                 }
                 view! {
                     <ul class="link-list" id="alert-list">
@@ -56,11 +57,11 @@ pub fn AlertsSection() -> impl IntoView {
                                     <span class="muted">{alert.detail.clone()} " · " {short_time(alert.at)}</span>
                                     {match handled {
                                         Some(handled) => view! {
-                                            <span class="floor-closed">"✓ " {move || i18n.t(Text::HandledBy)} " " {handled.clone()}</span>
+                                            <span class="floor-closed">"✓ " {move || i18n.t(ConsoleText::HandledBy)} " " {handled.clone()}</span>
                                         }.into_any(),
                                         None => view! {
                                             <button class="button" data-action="handle" on:click=move |_| handle(id.clone())>
-                                                {move || i18n.t(Text::MarkHandled)}
+                                                {move || i18n.t(ConsoleText::MarkHandled)}
                                             </button>
                                         }.into_any(),
                                     }}

@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 use walkbook_core::console::{AssignRequest, InviteRequest, InviteResponse, VolunteerSummary};
 
-use super::campaign::use_console;
-use super::HttpProblem;
-use crate::door_status::short_time;
-use crate::http::{get_json, post_json, send, send_json, HttpError};
-use crate::i18n::{use_i18n, Text};
+use crate::campaign::use_console;
+use crate::home::HttpProblem;
+use crate::text::ConsoleText;
+use walkbook_app::door_status::short_time;
+use walkbook_app::http::{get_json, post_json, send, send_json, HttpError};
+use walkbook_app::i18n::{use_i18n, Text};
 
 #[component]
 pub fn VolunteersSection() -> impl IntoView {
@@ -22,7 +23,7 @@ pub fn VolunteersSection() -> impl IntoView {
     });
     view! {
         <section class="card" id="console-volunteers">
-            <h2>{move || i18n.t(Text::Volunteers)}</h2>
+            <h2>{move || i18n.t(ConsoleText::Volunteers)}</h2>
             <HttpProblem error=Signal::derive(move || volunteers.get().and_then(Result::err))/>
             <ul class="link-list" id="volunteer-list">
                 {move || volunteers.get().and_then(Result::ok).map(|list| {
@@ -65,12 +66,15 @@ fn VolunteerRow(volunteer: VolunteerSummary) -> impl IntoView {
             });
         }
     };
-    let state = if volunteer.revoked {
-        Text::Revoked
-    } else if volunteer.joined {
-        Text::Joined
-    } else {
-        Text::NotJoinedYet
+    let (revoked, joined) = (volunteer.revoked, volunteer.joined);
+    let state = move || {
+        if revoked {
+            i18n.t(ConsoleText::Revoked)
+        } else if joined {
+            i18n.t(Text::Joined)
+        } else {
+            i18n.t(ConsoleText::NotJoinedYet)
+        }
     };
     let unsent = volunteer.unsent.map(|n| {
         let oldest = volunteer.oldest_unsent.map(|at| format!(" ({})", short_time(at))).unwrap_or_default();
@@ -79,8 +83,8 @@ fn VolunteerRow(volunteer: VolunteerSummary) -> impl IntoView {
     // How the phone keeps its data, as it last said (nothing: an older app, or never synced).
     let flag = |value: Option<bool>| value.map_or("unknown", |v| if v { "yes" } else { "no" });
     let keeping = volunteer.installed.map(|installed| {
-        let installed_text = if installed { Text::InstalledApp } else { Text::BrowserTab };
-        let persisted_text = volunteer.persisted.map(|kept| if kept { Text::StorageKept } else { Text::StorageNotKept });
+        let installed_text = if installed { ConsoleText::InstalledApp } else { ConsoleText::BrowserTab };
+        let persisted_text = volunteer.persisted.map(|kept| if kept { ConsoleText::StorageKept } else { ConsoleText::StorageNotKept });
         view! {
             <span class="phone-keeping">
                 {move || i18n.t(installed_text)}
@@ -92,22 +96,22 @@ fn VolunteerRow(volunteer: VolunteerSummary) -> impl IntoView {
     view! {
         <li class="volunteer-item" data-volunteer=id.clone() data-revoked=volunteer.revoked.to_string()
             data-installed=flag(volunteer.installed) data-persisted=flag(volunteer.persisted) data-at-risk=at_risk.to_string()>
-            <strong>{volunteer.name.clone()} " · " {move || i18n.t(state)}</strong>
+            <strong>{volunteer.name.clone()} " · " {state}</strong>
             <span class="muted">
                 {move || i18n.t(Text::SyncLast)} " " {volunteer.last_sync.map(short_time).unwrap_or_else(|| "—".into())}
-                " · " {move || i18n.t(Text::RecordsToday)} " " <span class="records-today">{volunteer.records_today}</span>
-                {unsent.map(|unsent| view! { " · " {move || i18n.t(Text::Unsent)} " " <span class="unsent">{unsent}</span> })}
+                " · " {move || i18n.t(ConsoleText::RecordsToday)} " " <span class="records-today">{volunteer.records_today}</span>
+                {unsent.map(|unsent| view! { " · " {move || i18n.t(ConsoleText::Unsent)} " " <span class="unsent">{unsent}</span> })}
             </span>
             {keeping}
-            {at_risk.then(|| view! { <span class="badge alert" role="status">{move || i18n.t(Text::DataAtRisk)}</span> })}
+            {at_risk.then(|| view! { <span class="badge alert" role="status">{move || i18n.t(ConsoleText::DataAtRisk)}</span> })}
             <HttpProblem error=error/>
             {(!volunteer.revoked).then(|| view! {
                 <details>
-                    <summary class="button">{move || i18n.t(Text::AssignBuildings)}</summary>
+                    <summary class="button">{move || i18n.t(ConsoleText::AssignBuildings)}</summary>
                     <BuildingPicker selected=selected/>
                     <button class="button button-primary" data-action="assign" on:click=assign>{move || i18n.t(Text::Save)}</button>
                 </details>
-                <button class="button quiet" data-action="revoke" on:click=revoke>{move || i18n.t(Text::Revoke)}</button>
+                <button class="button quiet" data-action="revoke" on:click=revoke>{move || i18n.t(ConsoleText::Revoke)}</button>
             })}
         </li>
     }
@@ -120,7 +124,7 @@ fn BuildingPicker(selected: RwSignal<Vec<String>>) -> impl IntoView {
     let console = use_console();
     let buildings = move || console.bundle.get().map(|b| b.campaign.buildings).unwrap_or_default();
     view! {
-        <p class="hint">{move || i18n.t(Text::AllBuildings)} ": —"</p>
+        <p class="hint">{move || i18n.t(ConsoleText::AllBuildings)} ": —"</p>
         <div class="building-picker">
             {move || buildings().into_iter().map(|building| {
                 let id = building.id.clone();
@@ -165,21 +169,21 @@ fn InviteForm() -> impl IntoView {
         });
     };
     view! {
-        <h3>{move || i18n.t(Text::Invite)}</h3>
-        <label class="question-label" for="invite-name">{move || i18n.t(Text::VolunteerName)}</label>
+        <h3>{move || i18n.t(ConsoleText::Invite)}</h3>
+        <label class="question-label" for="invite-name">{move || i18n.t(ConsoleText::VolunteerName)}</label>
         <input id="invite-name" class="field" on:input=move |ev| name.set(event_target_value(&ev))/>
-        <label class="question-label" for="invite-days">{move || i18n.t(Text::ValidDays)}</label>
+        <label class="question-label" for="invite-days">{move || i18n.t(ConsoleText::ValidDays)}</label>
         <input id="invite-days" class="field" type="number" inputmode="numeric" min="1" max="60" prop:value=move || valid_days.get().to_string()
             on:input=move |ev| valid_days.set(event_target_value(&ev).parse().unwrap_or(0))/>
         <details>
-            <summary class="button">{move || i18n.t(Text::AssignBuildings)}</summary>
+            <summary class="button">{move || i18n.t(ConsoleText::AssignBuildings)}</summary>
             <BuildingPicker selected=buildings/>
         </details>
         <HttpProblem error=error/>
-        <button class="button button-primary wide" id="invite-volunteer" on:click=invite>{move || i18n.t(Text::Invite)}</button>
+        <button class="button button-primary wide" id="invite-volunteer" on:click=invite>{move || i18n.t(ConsoleText::Invite)}</button>
         {move || invitation.get().map(|invitation| view! {
             <div class="invitation" id="invitation">
-                <p>{move || i18n.t(Text::JoinLink)} ": " <a id="invitation-link" href=invitation.link.clone()>{invitation.link.clone()}</a></p>
+                <p>{move || i18n.t(ConsoleText::JoinLink)} ": " <a id="invitation-link" rel="external" href=invitation.link.clone()>{invitation.link.clone()}</a></p>
                 // The server's SVG: paths only, no script or style.
                 <div class="qr" inner_html=invitation.qr_svg.clone()></div>
             </div>

@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 use walkbook_core::console::CoverageReport;
 
-use super::campaign::use_console;
-use super::HttpProblem;
-use crate::http::get_json;
-use crate::i18n::{floor_name, use_i18n, Text};
-use crate::screens::ProgressBar;
+use crate::campaign::use_console;
+use crate::home::HttpProblem;
+use crate::text::ConsoleText;
+use walkbook_app::http::get_json;
+use walkbook_app::i18n::{floor_name, use_i18n, Text};
+use walkbook_app::screens::ProgressBar;
 
 /// Doors never visited are listed up to this many (the count is exact).
 const NEVER_VISITED_SHOWN: usize = 60;
@@ -25,7 +26,7 @@ pub fn CoverageSection() -> impl IntoView {
     let error = Signal::derive(move || report.get().and_then(Result::err));
     view! {
         <section class="card" id="console-coverage">
-            <h2>{move || i18n.t(Text::Coverage)}</h2>
+            <h2>{move || i18n.t(ConsoleText::Coverage)}</h2>
             <HttpProblem error=error/>
             {move || report.get().and_then(Result::ok).map(|report| {
                 let total = report.coverage;
@@ -46,7 +47,7 @@ pub fn CoverageSection() -> impl IntoView {
                                     <strong>{let name = building.name.clone(); move || name.get(i18n.lang.get()).to_string()}</strong>
                                     <ProgressBar coverage=Signal::derive(move || coverage)/>
                                     <p class="muted">
-                                        {move || format!("{} {closed} / {floors} · {} {complete} / {floors}", i18n.t(Text::FloorClosed), i18n.t(Text::FloorsAllFinal))}
+                                        {move || format!("{} {closed} / {floors} · {} {complete} / {floors}", i18n.t(Text::FloorClosed), i18n.t(ConsoleText::FloorsAllFinal))}
                                         {(!missing_notice.is_empty()).then(|| {
                                             let missing = missing_notice.clone();
                                             move || format!(" · {}: {}", i18n.t(Text::NoticeMissing),
@@ -57,7 +58,7 @@ pub fn CoverageSection() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
-                    <h3>{move || format!("{} ({never})", i18n.t(Text::NeverVisited))}</h3>
+                    <h3>{move || format!("{} ({never})", i18n.t(ConsoleText::NeverVisited))}</h3>
                     <p class="muted" id="never-visited" data-count=never>
                         {report.never_visited.iter().take(NEVER_VISITED_SHOWN).map(|door| door.label.clone()).collect::<Vec<_>>().join(", ")}
                         {(never > NEVER_VISITED_SHOWN).then_some(" …")}

@@ -7,14 +7,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use walkbook_core::campaign::CampaignBundle;
 
-use super::alerts::AlertsSection;
-use super::coverage::CoverageSection;
-use super::setup::{ExportsSection, SetupSection};
-use super::volunteers::VolunteersSection;
-use super::xlsform::XlsFormSection;
-use super::HttpProblem;
-use crate::http::get_json;
-use crate::i18n::{use_i18n, Text};
+use crate::alerts::AlertsSection;
+use crate::coverage::CoverageSection;
+use crate::home::HttpProblem;
+use crate::setup::{ExportsSection, SetupSection};
+use crate::text::ConsoleText;
+use crate::volunteers::VolunteersSection;
+use crate::xlsform::XlsFormSection;
+use walkbook_app::http::get_json;
+use walkbook_app::i18n::use_i18n;
 
 /// What the sections share: the campaign's id and bundle, and a counter
 /// every change bumps so that all of them read again.
@@ -57,10 +58,10 @@ pub fn ConsoleCampaignScreen() -> impl IntoView {
     let title = move || bundle.get().map(|b| b.campaign.name.get(i18n.lang.get()).to_string()).unwrap_or_default();
     view! {
         <section class="card console">
-            <a class="back" href="/coordinator">"‹ " {move || i18n.t(Text::ConsoleTitle)}</a>
+            <a class="back" href="/coordinator">"‹ " {move || i18n.t(ConsoleText::ConsoleTitle)}</a>
             <h1 id="console-campaign-title">{title}</h1>
             <HttpProblem error=error/>
-            <button class="button" id="console-refresh" on:click=move |_| console.changed()>"⟳ " {move || i18n.t(Text::Refresh)}</button>
+            <button class="button" id="console-refresh" on:click=move |_| console.changed()>"⟳ " {move || i18n.t(ConsoleText::Refresh)}</button>
         </section>
         <CoverageSection/>
         <AlertsSection/>

@@ -9,11 +9,12 @@ use walkbook_core::console::XlsFormImport;
 use walkbook_core::form::{Answer, Answers, CompiledForm};
 use wasm_bindgen::JsCast;
 
-use super::campaign::use_console;
-use crate::door_status::local_today;
-use crate::http::{send_body, HttpError};
-use crate::i18n::{use_i18n, Text};
-use crate::screens::questionnaire::{apply_answer, Questionnaire};
+use crate::campaign::use_console;
+use crate::text::ConsoleText;
+use walkbook_app::door_status::local_today;
+use walkbook_app::http::{send_body, HttpError};
+use walkbook_app::i18n::use_i18n;
+use walkbook_app::screens::questionnaire::{apply_answer, Questionnaire};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -39,7 +40,7 @@ pub fn XlsFormSection() -> impl IntoView {
         ));
         leptos::task::spawn_local(async move {
             let outcome = match chosen_spreadsheet() {
-                None => Err(HttpError::Unreadable(i18n.t(Text::ChooseFile).into())),
+                None => Err(HttpError::Unreadable(i18n.t(ConsoleText::ChooseFile).into())),
                 Some(file) => send_body::<XlsFormImport>("POST", &url, XLSX, &file).await,
             };
             if dry_run {
@@ -64,16 +65,16 @@ pub fn XlsFormSection() -> impl IntoView {
     };
     view! {
         <section class="card" id="console-xlsform">
-            <h2>{move || i18n.t(Text::ImportXlsForm)}</h2>
-            <p class="hint">{move || i18n.t(Text::XlsFormHelp)}</p>
-            <label class="question-label" for="xlsform-form-id">{move || i18n.t(Text::FormId)}</label>
+            <h2>{move || i18n.t(ConsoleText::ImportXlsForm)}</h2>
+            <p class="hint">{move || i18n.t(ConsoleText::XlsFormHelp)}</p>
+            <label class="question-label" for="xlsform-form-id">{move || i18n.t(ConsoleText::FormId)}</label>
             <input id="xlsform-form-id" class="field" autocomplete="off" list="xlsform-form-ids" prop:value=move || form_id.get()
                 on:input=move |ev| form_id.set(event_target_value(&ev))/>
             <datalist id="xlsform-form-ids">
                 {move || current_forms().unwrap_or_default().into_iter().map(|(id, _)| view! { <option value=id/> }).collect_view()}
             </datalist>
             <input id="xlsform-file" class="field" type="file" accept=".xlsx,.xls,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>
-            <button class="button wide" id="preview-xlsform" on:click=move |_| send(true)>{move || i18n.t(Text::Preview)}</button>
+            <button class="button wide" id="preview-xlsform" on:click=move |_| send(true)>{move || i18n.t(ConsoleText::Preview)}</button>
             {move || preview.get().map(|outcome| match outcome {
                 Ok(imported) => view! { <XlsFormPreview imported=imported on_store=Callback::new(move |_| send(false))/> }.into_any(),
                 Err(error) => view! { <ImportProblems error=error/> }.into_any(),
@@ -81,12 +82,12 @@ pub fn XlsFormSection() -> impl IntoView {
             {move || stored.get().map(|outcome| match outcome {
                 Ok(imported) => view! {
                     <p class="notice" id="xlsform-stored" role="status" data-version=imported.form.version>
-                        "✓ " {move || i18n.t(Text::ChangesSaved)} {format!(" · {} v{}", imported.form.id, imported.form.version)}
+                        "✓ " {move || i18n.t(ConsoleText::ChangesSaved)} {format!(" · {} v{}", imported.form.id, imported.form.version)}
                     </p>
                 }.into_any(),
                 Err(error) => view! { <ImportProblems error=error/> }.into_any(),
             })}
-            <h3>{move || i18n.t(Text::DownloadXlsForm)}</h3>
+            <h3>{move || i18n.t(ConsoleText::DownloadXlsForm)}</h3>
             <div class="link-list" id="xlsform-downloads">
                 {move || current_forms().unwrap_or_default().into_iter().map(|(id, version)| view! {
                     <a class="button" data-form=id.clone() href=console.api(&format!("/forms/{id}/xlsform")) download>
@@ -110,10 +111,10 @@ fn XlsFormPreview(imported: XlsFormImport, on_store: Callback<()>) -> impl IntoV
     view! {
         <div id="xlsform-preview" data-version=imported.form.version>
             {(!imported.warnings.is_empty()).then(|| view! {
-                <p class="question-label">{move || i18n.t(Text::LeftOut)}</p>
+                <p class="question-label">{move || i18n.t(ConsoleText::LeftOut)}</p>
                 <ul id="xlsform-warnings">{imported.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
             })}
-            <p class="question-label">{move || i18n.t(Text::AsAPhoneShowsIt)}</p>
+            <p class="question-label">{move || i18n.t(ConsoleText::AsAPhoneShowsIt)}</p>
             <div class="phone-preview" lang=move || i18n.lang.get().tag()>
                 <h3>{move || title.get(i18n.lang.get()).to_string()}</h3>
                 {compiled.map(|form| view! {
@@ -122,7 +123,7 @@ fn XlsFormPreview(imported: XlsFormImport, on_store: Callback<()>) -> impl IntoV
                 })}
             </div>
             <button class="button button-primary wide" id="store-xlsform" on:click=move |_| on_store.run(())>
-                {move || format!("{} (v{})", i18n.t(Text::StoreForm), imported.form.version)}
+                {move || format!("{} (v{})", i18n.t(ConsoleText::StoreForm), imported.form.version)}
             </button>
         </div>
     }

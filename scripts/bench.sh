@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the shipped app and a bench build (the `bench` feature's exports),
-# then measures in headless Chromium against the real server and prints tables.
+# then measures in headless Chromium against the real server and prints tables,
+# and runs Lighthouse on the volunteer app.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -9,3 +10,10 @@ scripts/setup.sh
 scripts/build.sh --dist dist-bench --features bench
 scripts/build.sh --dist dist
 WALKBOOK_BENCH_DIST="$root/dist-bench" WALKBOOK_DIST="$root/dist" node bench/app.mjs
+# Lighthouse only here, in a folder of its own (never installed by the tests).
+lighthouse_lock_hash=$(sha256sum bench/lighthouse/package-lock.json | cut -d' ' -f1)
+if [ "$(cat bench/lighthouse/node_modules/.walkbook-lock-sha256 2>/dev/null)" != "$lighthouse_lock_hash" ]; then
+  npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error
+  echo "$lighthouse_lock_hash" > bench/lighthouse/node_modules/.walkbook-lock-sha256
+fi
+WALKBOOK_DIST="$root/dist" node bench/lighthouse.mjs

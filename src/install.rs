@@ -12,8 +12,8 @@
 
 use std::cell::RefCell;
 
+use gloo_events::{EventListener, EventListenerOptions};
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Set once a record was saved on this phone: the install offer waits for it.
@@ -75,20 +75,19 @@ pub fn provide_install() -> Install {
         offer_dismissed: RwSignal::new(false),
     };
     provide_context(install);
-    let on_prompt = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-        // Keep the browser's own mini-bar away: the app offers it when it suits the volunteer.
+    // Keep the browser's own mini-bar away: the app offers it when it suits the volunteer.
+    let options = EventListenerOptions::enable_prevent_default();
+    EventListener::new_with_options(&window(), "beforeinstallprompt", options, move |event| {
         event.prevent_default();
-        DEFERRED_PROMPT.with(|prompt| *prompt.borrow_mut() = Some(event));
+        DEFERRED_PROMPT.with(|prompt| *prompt.borrow_mut() = Some(event.clone()));
         install.prompt_available.set(true);
-    });
-    let _ = window().add_event_listener_with_callback("beforeinstallprompt", on_prompt.as_ref().unchecked_ref());
-    on_prompt.forget();
-    let on_installed = Closure::<dyn Fn()>::new(move || {
+    })
+    .forget();
+    EventListener::new(&window(), "appinstalled", move |_| {
         install.prompt_available.set(false);
         install.installed.set(true);
-    });
-    let _ = window().add_event_listener_with_callback("appinstalled", on_installed.as_ref().unchecked_ref());
-    on_installed.forget();
+    })
+    .forget();
     install
 }
 

@@ -5,6 +5,7 @@
 //! ready"). Applying the update asks the waiting worker to take over and
 //! reloads once it controls the page.
 
+use gloo_events::EventListener;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -68,13 +69,12 @@ async fn register(status: ServiceWorkerStatus) -> Result<(), JsValue> {
 
     // Reload exactly once, when a new worker takes control after "Reload".
     let had_controller = container.controller().is_some();
-    let on_controller_change = Closure::<dyn FnMut()>::new(move || {
+    EventListener::new(&container, "controllerchange", move |_| {
         if had_controller {
             let _ = window().location().reload();
         }
-    });
-    container.set_oncontrollerchange(Some(on_controller_change.as_ref().unchecked_ref()));
-    on_controller_change.forget();
+    })
+    .forget();
 
     let registration: ServiceWorkerRegistration = JsFuture::from(container.register("/sw.js")).await?.dyn_into()?;
 
@@ -88,30 +88,28 @@ async fn register(status: ServiceWorkerStatus) -> Result<(), JsValue> {
         status.update_waiting.set(true);
     }
     let watched = registration.clone();
-    let on_update_found = Closure::<dyn FnMut()>::new(move || {
+    EventListener::new(&registration, "updatefound", move |_| {
         if let Some(installing) = watched.installing() {
             watch_installing(status, installing);
         }
-    });
-    registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
-    on_update_found.forget();
+    })
+    .forget();
 
     // Phones keep the app open for days: look for a new build whenever the
     // volunteer comes back to it.
     let checked = registration.clone();
-    let on_visible = Closure::<dyn FnMut()>::new(move || {
+    EventListener::new(&document(), "visibilitychange", move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Visible {
             let _ = checked.update();
         }
-    });
-    document().add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref())?;
-    on_visible.forget();
+    })
+    .forget();
     Ok(())
 }
 
 fn watch_installing(status: ServiceWorkerStatus, worker: ServiceWorker) {
     let watched = worker.clone();
-    let on_state_change = Closure::<dyn FnMut()>::new(move || {
+    EventListener::new(&worker, "statechange", move |_| {
         if watched.state() == ServiceWorkerState::Installed {
             if window().navigator().service_worker().controller().is_some() {
                 status.update_waiting.set(true);
@@ -120,9 +118,8 @@ fn watch_installing(status: ServiceWorkerStatus, worker: ServiceWorker) {
                 status.offline.set(OfflineReadiness::Ready);
             }
         }
-    });
-    worker.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
-    on_state_change.forget();
+    })
+    .forget();
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

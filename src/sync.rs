@@ -9,11 +9,13 @@
 //! server's durable answer, and a push the server already stored comes back
 //! as "duplicate". So a failure at any point loses nothing and doubles nothing.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
 use futures::future::{FutureExt, LocalBoxFuture};
 use futures::{Stream, StreamExt};
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use walkbook_core::limits::MAX_RECORD_BYTES;
 use walkbook_core::sync::{JoinResponse, OutboxReport, PullResponse, PushResponse, PushResult, PushStatus};
@@ -66,7 +68,8 @@ thread_local! {
     static IN_FLIGHT: Cell<bool> = const { Cell::new(false) };
     static AGAIN: Cell<bool> = const { Cell::new(false) };
     static ATTEMPT: Cell<u32> = const { Cell::new(0) };
-    static TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+    /// The next sync; replacing it drops (cancels) the one set before.
+    static TIMER: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
 /// What one sync wrote to the phone's store, for the screens to refresh.
@@ -85,16 +88,13 @@ pub fn use_sync() -> SyncClient {
 pub fn provide_sync(campaign: CampaignContext) -> SyncClient {
     let client = SyncClient { view: RwSignal::new(SyncView::default()), campaign };
     provide_context(client);
-    let on_online = Closure::<dyn FnMut()>::new(move || client.request(0));
-    let _ = window().add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-    on_online.forget();
-    let on_visible = Closure::<dyn FnMut()>::new(move || {
+    EventListener::new(&window(), "online", move |_| client.request(0)).forget();
+    EventListener::new(&document(), "visibilitychange", move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Visible {
             client.request(0);
         }
-    });
-    let _ = document().add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
-    on_visible.forget();
+    })
+    .forget();
     listen_for_background_sync(client);
     client.refresh();
     client.request(0);
@@ -107,6 +107,8 @@ fn listen_for_background_sync(client: SyncClient) {
     if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
         return;
     }
+    // The `onmessage` property, not a listener: setting it also starts the
+    // container's message queue (web-sys has no `startMessages`).
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         let kind = js_sys::Reflect::get(&event.data(), &"type".into()).ok().and_then(|v| v.as_string());
         if kind.as_deref() == Some("SYNC_OUTBOX") {
@@ -160,14 +162,10 @@ impl SyncClient {
 
     /// Runs a sync after `delay_ms`, replacing any sooner-or-later timer.
     pub fn request(self, delay_ms: u32) {
-        if let Some(timer) = TIMER.take() {
-            window().clear_timeout_with_handle(timer);
-        }
-        let run = Closure::once_into_js(move || {
-            TIMER.set(None);
-            leptos::task::spawn_local(self.run());
-        });
-        TIMER.set(window().set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), delay_ms as i32).ok());
+        // A timer that fired stays here until the next request replaces it
+        // (dropping it inside its own callback would free running code).
+        let timer = Timeout::new(delay_ms, move || leptos::task::spawn_local(self.run()));
+        TIMER.with_borrow_mut(|pending| *pending = Some(timer));
     }
 
     async fn run(self) {

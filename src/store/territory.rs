@@ -1,0 +1,62 @@
+//! The campaign and its doors as the phone keeps them.
+
+use serde::{Deserialize, Serialize};
+use walkbook_core::campaign::{Campaign, CampaignBundle};
+use walkbook_core::territory::{search_key, Door};
+use web_sys::{IdbKeyRange, IdbTransactionMode as Mode};
+
+use super::idb::{self, js, key, Durability, IdbResult};
+use super::schema::{CAMPAIGNS, DOORS};
+use super::{campaign_range, Store};
+
+/// A door as stored: the door plus what its indices need.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct StoredDoor {
+    pub(super) campaign_id: String,
+    pub(super) search_key: String,
+    #[serde(flatten)]
+    pub(super) door: Door,
+}
+
+impl Store {
+    pub async fn campaign(&self, campaign_id: &str) -> IdbResult<Option<Campaign>> {
+        self.get(CAMPAIGNS, &campaign_id.into()).await
+    }
+
+    /// Stores a campaign and its doors in one transaction (a replace: doors
+    /// the bundle no longer has are removed with it).
+    pub async fn save_bundle(&self, bundle: &CampaignBundle) -> IdbResult<()> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[CAMPAIGNS, DOORS], Mode::Readwrite, Durability::Strict)?;
+        let campaign_id = bundle.campaign.id.as_str();
+        js(js(tx.object_store(CAMPAIGNS))?.put(&idb::to_js(&bundle.campaign)?))?;
+        let doors = js(tx.object_store(DOORS))?;
+        let everything_of_campaign = campaign_range(campaign_id)?;
+        js(doors.delete(&everything_of_campaign))?;
+        for door in &bundle.doors {
+            let stored = StoredDoor { campaign_id: campaign_id.to_string(), search_key: search_key(&door.label), door: door.clone() };
+            js(doors.put(&idb::to_js(&stored)?))?;
+        }
+        idb::committed(&tx).await
+    }
+
+    pub async fn door(&self, campaign_id: &str, door_id: &str) -> IdbResult<Option<Door>> {
+        let stored: Option<StoredDoor> = self.get(DOORS, &key(&[campaign_id.into(), door_id.into()])).await?;
+        Ok(stored.map(|stored| stored.door))
+    }
+
+    /// Doors whose label starts with what the volunteer typed (normalised by
+    /// `search_key`), at most `limit`.
+    pub async fn find_doors(&self, campaign_id: &str, typed: &str, limit: u32) -> IdbResult<Vec<Door>> {
+        let prefix = search_key(typed);
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[DOORS], Mode::Readonly, Durability::Relaxed)?;
+        let index = js(js(tx.object_store(DOORS))?.index("by_search"))?;
+        let range = js(IdbKeyRange::bound(
+            &key(&[campaign_id.into(), prefix.as_str().into()]),
+            &key(&[campaign_id.into(), format!("{prefix}\u{ffff}").into()]),
+        ))?;
+        let value = idb::request(js(index.get_all_with_key_and_limit(&range, limit))?).await?;
+        Ok(idb::all_from_js::<StoredDoor>(value)?.into_iter().map(|stored| stored.door).collect())
+    }
+}

@@ -69,9 +69,9 @@ export function firstLoadProblems(dist) {
       if (bytes.includes(Buffer.from(text))) problems.push(`${name} carries the console's "${text}"`);
     }
   }
-  const console = path.join(dist, "coordinator");
-  if (!fs.existsSync(path.join(console, "index.html")) || !fs.readdirSync(console).some((name) => name.endsWith(".wasm"))) {
-    problems.push(`${console} holds no console build`);
+  const consoleDir = path.join(dist, "coordinator");
+  if (!fs.existsSync(path.join(consoleDir, "index.html")) || !fs.readdirSync(consoleDir).some((name) => name.endsWith(".wasm"))) {
+    problems.push(`${consoleDir} holds no console build`);
   }
   const precache = fs.readFileSync(path.join(dist, "sw.js"), "utf8").match(/const PRECACHE = (\[.*\]);/)?.[1];
   if (!precache) problems.push("sw.js has no precache list");

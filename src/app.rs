@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use crate::campaign::provide_campaign;
 use crate::campaign::use_campaign;
-use crate::i18n::{provide_i18n, use_i18n, Text};
+use crate::i18n::{provide_i18n, use_i18n, Text, Translated};
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
 use crate::screens::{
     about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen, join::JoinScreen,
@@ -94,11 +94,18 @@ fn StorageWarnings() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
+    view! { <NoSuchPage home="/" home_label=Text::NavHome/> }
+}
+
+/// An address no route of the app knows, with the way back to `home`
+/// (shared with the console, whose home is its own).
+#[component]
+pub fn NoSuchPage<T: Translated + Send + Sync + 'static>(home: &'static str, home_label: T) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card">
             <p>{move || i18n.t(Text::NotFound)}</p>
-            <a class="button" href="/">{move || i18n.t(Text::NavHome)}</a>
+            <a class="button" href=home>{move || i18n.t(home_label)}</a>
         </section>
     }
 }

@@ -19,7 +19,8 @@ mod xlsform;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use walkbook_app::i18n::{provide_i18n, use_i18n, Text};
+use walkbook_app::app::NoSuchPage;
+use walkbook_app::i18n::{provide_i18n, use_i18n};
 use walkbook_app::screens::about::LanguagePicker;
 
 use crate::campaign::ConsoleCampaignScreen;
@@ -53,11 +54,5 @@ fn Console() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card">
-            <p>{move || i18n.t(Text::NotFound)}</p>
-            <a class="button" href="/coordinator">{move || i18n.t(ConsoleText::ConsoleTitle)}</a>
-        </section>
-    }
+    view! { <NoSuchPage home="/coordinator" home_label=ConsoleText::ConsoleTitle/> }
 }

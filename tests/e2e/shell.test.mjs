@@ -62,6 +62,25 @@ describe("app shell", () => {
     await phone.page.locator("#app-version").waitFor();
   });
 
+  test("the demo shipped with the app as data opens when the server's copy does not answer", async (t) => {
+    phone = await launchPhone({ locale: "en-US" });
+    t.after(() => phone.close());
+    const { context, page } = phone;
+    const problems = watchPage(page);
+    const asked = [];
+    context.on("request", (request) => asked.push(new URL(request.url()).pathname));
+    await context.route("**/api/v1/demo/campaign", (route) => route.abort());
+    await page.goto(server.url + "/");
+    await page.locator(".hero h1").filter({ hasText: /\S/ }).waitFor();
+    assert.ok(asked.includes("/api/v1/demo/campaign"), "the server's copy was asked for first");
+    assert.ok(asked.includes("/demo-campaign.json"), "then the shipped copy");
+    // The demo's 14 buildings, from the shipped file.
+    await page.locator(".building-link").nth(13).waitFor();
+    assert.equal(await page.locator(".building-link").count(), 14);
+    // The aborted request is the browser's own console error; nothing else is.
+    assert.deepEqual(problems.filter((problem) => !problem.includes("net::ERR_FAILED")), []);
+  });
+
   test("after one online visit, the shell reloads with the server down and the browser offline", async (t) => {
     phone = await launchPhone();
     t.after(() => phone.close());

@@ -78,20 +78,57 @@ pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(db).await.map(|_| ())
 }
 
+/// The advisory lock that orders writers on PostgreSQL: taken alone
+/// (exclusively) by a write that is not a campaign's records, shared by the
+/// writers of campaigns' records, who then take their campaigns' locks.
+const WRITE_LOCK: i64 = 7461;
+
 /// Starts a transaction that writes, one writer at a time: SQLite's
 /// `BEGIN IMMEDIATE` takes its write lock at the start (so writers queue up
 /// to the busy timeout instead of failing when a read turns into a write);
 /// on PostgreSQL a transaction-scoped advisory lock does the same across
-/// every server process. Pushes check for existing ids and then insert, so
-/// they must not interleave.
+/// every server process, excluding every other writer, campaigns' records
+/// included (see [`begin_records_write`]).
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     if is_postgres(db) {
         let mut tx = db.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock(7461)").execute(&mut *tx).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
         Ok(tx)
     } else {
         db.begin_with("BEGIN IMMEDIATE").await
     }
+}
+
+/// Starts a transaction that stores records of `campaigns`: one writer at a
+/// time per campaign. Pushes check for existing ids and then insert, so
+/// they must not interleave; and a pull's cursor relies on a campaign's
+/// records becoming visible in `seq` order, which holds when the
+/// transactions that take its numbers commit one after the other. Writers
+/// of different campaigns run side by side on PostgreSQL (SQLite has one
+/// writer whatever the lock). Campaign locks are taken in one order, so two
+/// processes' groups never wait on each other in a cycle.
+pub async fn begin_records_write(db: &Db, campaigns: &[&str]) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if !is_postgres(db) {
+        return begin_write(db).await;
+    }
+    let mut tx = db.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock_shared($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
+    // The keys in ascending order (a hash collision only makes two
+    // campaigns share a lock).
+    let mut keys: Vec<i32> = campaigns.iter().map(|campaign| campaign_lock_key(campaign)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, $2)").bind(WRITE_LOCK as i32).bind(key).execute(&mut *tx).await?;
+    }
+    Ok(tx)
+}
+
+/// A campaign's advisory lock key: FNV-1a of its id, the same in every
+/// server process.
+fn campaign_lock_key(campaign_id: &str) -> i32 {
+    let hash = campaign_id.bytes().fold(0x811c_9dc5_u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193));
+    hash as i32
 }
 
 /// The records already stored under `ids`: (id, content hash, door id).

@@ -200,7 +200,8 @@ fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>) -> Decide
 /// its own; each batch's results, or the error that failed it alone.
 async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec<PushResult>, ApiError>>, sqlx::Error> {
     let postgres = crate::db::is_postgres(db);
-    let mut tx = crate::db::begin_write(db).await?;
+    let campaigns: Vec<&str> = batches.iter().map(|batch| batch.session.campaign_id.as_str()).collect();
+    let mut tx = crate::db::begin_records_write(db, &campaigns).await?;
     // What is stored under these ids and the ids they replace: one query.
     let ids: Vec<&str> = batches
         .iter()

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The load test (not in CI: it runs 10 minutes per backend): 500 simulated
+# phones and 5 consoles (crates/load) against the real server, on SQLite with
+# one server process, then on PostgreSQL with two server processes sharing the
+# database (phones and consoles shared out between them, as a reverse proxy
+# would). Prints a table per run and fails if a record was lost or doubled.
+#   scripts/load.sh [sqlite|postgres|both] [walkbook-load options...]
+#   e.g. scripts/load.sh both --seconds 60 --phones 100
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+backends=${1:-both}
+[ $# -gt 0 ] && shift
+case "$backends" in sqlite|postgres|both) ;; *) echo "usage: $0 [sqlite|postgres|both] [walkbook-load options]" >&2; exit 2 ;; esac
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+scripts/setup.sh
+cargo build --release --locked -p walkbook-server -p walkbook-load
+# The servers serve the PWA too (not measured here): the last build, or a new one.
+[ -f dist/index.html ] || scripts/build.sh
+server="$CARGO_TARGET_DIR/release/walkbook-server"
+load="$CARGO_TARGET_DIR/release/walkbook-load"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  scripts/postgres.sh stop "$work/pg" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
+
+# Starts a server on DB; sets $started_url and $started_pid.
+start_server() {
+  local db=$1 port
+  port=$(free_port)
+  RUST_LOG=warn "$server" serve --db "$db" --addr "127.0.0.1:$port" --dist "$root/dist" >>"$work/servers.log" 2>&1 &
+  started_pid=$!
+  pids+=("$started_pid")
+  started_url="http://127.0.0.1:$port"
+  for _ in $(seq 1 600); do
+    curl -fsS "$started_url/api/v1/health" >/dev/null 2>&1 && return 0
+    kill -0 "$started_pid" 2>/dev/null || { cat "$work/servers.log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "load.sh: the server on $db did not become healthy" >&2
+  return 1
+}
+
+coordinator_code() { "$server" --db "$1" coordinator add --name "Load test" | sed -n 's/.*#login=\([^[:space:]]*\).*/\1/p' | head -1; }
+
+if [ "$backends" != postgres ]; then
+  db="$work/walkbook.sqlite3"
+  start_server "$db"
+  "$load" --label "SQLite, one server process" --server "$started_url" --coordinator-code "$(coordinator_code "$db")" \
+    --watch "server=$started_pid" "$@"
+  kill "$started_pid"
+fi
+
+if [ "$backends" != sqlite ]; then
+  db=$(scripts/postgres.sh start "$work/pg")
+  start_server "$db"
+  first_url=$started_url first_pid=$started_pid
+  start_server "$db"
+  postmaster=$(head -1 "$work/pg/data/postmaster.pid")
+  "$load" --label "PostgreSQL, two server processes" --server "$first_url" --server "$started_url" \
+    --coordinator-code "$(coordinator_code "$db")" \
+    --watch "server 1=$first_pid" --watch "server 2=$started_pid" --watch "postgresql=$postmaster" "$@"
+fi

@@ -17,3 +17,13 @@ if [ "$(cat bench/lighthouse/node_modules/.walkbook-lock-sha256 2>/dev/null)" !=
   echo "$lighthouse_lock_hash" > bench/lighthouse/node_modules/.walkbook-lock-sha256
 fi
 WALKBOOK_DIST="$root/dist" node bench/lighthouse.mjs
+
+# A district: 100,000 doors, 1,000,000 records, three consoles at once.
+cargo build --release --locked -p walkbook-server -p walkbook-load
+server="$CARGO_TARGET_DIR/release/walkbook-server"
+work=$(mktemp -d)
+source scripts/servers.sh
+trap 'stop_servers; rm -rf "$work"' EXIT
+start_server "$work/walkbook.sqlite3"
+"$CARGO_TARGET_DIR/release/walkbook-load" district --label "District on SQLite, one server process" \
+  --server "$started_url" --coordinator-code "$(coordinator_code "$work/walkbook.sqlite3")"

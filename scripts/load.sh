@@ -20,40 +20,18 @@ cargo build --release --locked -p walkbook-server -p walkbook-load
 server="$CARGO_TARGET_DIR/release/walkbook-server"
 load="$CARGO_TARGET_DIR/release/walkbook-load"
 work=$(mktemp -d)
-pids=()
+source scripts/servers.sh
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_servers
   scripts/postgres.sh stop "$work/pg" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
-
-# Starts a server on DB; sets $started_url and $started_pid.
-start_server() {
-  local db=$1 port
-  port=$(free_port)
-  RUST_LOG=warn "$server" serve --db "$db" --addr "127.0.0.1:$port" --dist "$root/dist" >>"$work/servers.log" 2>&1 &
-  started_pid=$!
-  pids+=("$started_pid")
-  started_url="http://127.0.0.1:$port"
-  for _ in $(seq 1 600); do
-    curl -fsS "$started_url/api/v1/health" >/dev/null 2>&1 && return 0
-    kill -0 "$started_pid" 2>/dev/null || { cat "$work/servers.log" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "load.sh: the server on $db did not become healthy" >&2
-  return 1
-}
-
-coordinator_code() { "$server" --db "$1" coordinator add --name "Load test" | sed -n 's/.*#login=\([^[:space:]]*\).*/\1/p' | head -1; }
-
 if [ "$backends" != postgres ]; then
   db="$work/walkbook.sqlite3"
   start_server "$db"
-  "$load" --label "SQLite, one server process" --server "$started_url" --coordinator-code "$(coordinator_code "$db")" \
+  "$load" field --label "SQLite, one server process" --server "$started_url" --coordinator-code "$(coordinator_code "$db")" \
     --watch "server=$started_pid" "$@"
   kill "$started_pid"
 fi
@@ -64,7 +42,7 @@ if [ "$backends" != sqlite ]; then
   first_url=$started_url first_pid=$started_pid
   start_server "$db"
   postmaster=$(head -1 "$work/pg/data/postmaster.pid")
-  "$load" --label "PostgreSQL, two server processes" --server "$first_url" --server "$started_url" \
+  "$load" field --label "PostgreSQL, two server processes" --server "$first_url" --server "$started_url" \
     --coordinator-code "$(coordinator_code "$db")" \
     --watch "server 1=$first_pid" --watch "server 2=$started_pid" --watch "postgresql=$postmaster" "$@"
 fi

@@ -42,6 +42,22 @@ impl Half {
             Half::Afternoon => (12 * 60, 20 * 60),
         }
     }
+
+    /// As exports and alert ids write it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Half::Morning => "morning",
+            Half::Afternoon => "afternoon",
+        }
+    }
+}
+
+impl Slot {
+    /// When the slot's window closes, ms since the epoch, for a phone
+    /// `offset_minutes` ahead of UTC.
+    pub fn closes_at(&self, offset_minutes: i32) -> i64 {
+        day_of_date(&self.date).unwrap_or(0) * 86_400_000 + i64::from(self.half.window().1) * 60_000 - i64::from(offset_minutes) * 60_000
+    }
 }
 
 /// One follow-up check: a local day and its half.
@@ -151,6 +167,36 @@ pub struct FollowUp {
     pub state: CheckState,
     /// The reading, once done (the latest, if taken twice).
     pub celsius: Option<f64>,
+}
+
+/// A temperature check nobody recorded by the end of its window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverdueCheck<'a> {
+    pub person: &'a Person,
+    pub slot: Slot,
+}
+
+/// Every check overdue at `now` across `people`, from `records` (the
+/// temperature checks among them; others are ignored). The checks are
+/// grouped by person once: the work is proportional to people and checks,
+/// not to their product.
+pub fn overdue_checks<'a>(people: &'a [Person], records: &[Record], now: LocalTime, offset_minutes: i32) -> Vec<OverdueCheck<'a>> {
+    let mut checks_by_person: HashMap<&str, Vec<&Record>> = HashMap::new();
+    for record in records {
+        if let RecordKind::TemperatureCheck { person_id, .. } = &record.kind {
+            checks_by_person.entry(person_id).or_default().push(record);
+        }
+    }
+    people
+        .iter()
+        .flat_map(|person| {
+            let checks = checks_by_person.get(person.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+            follow_ups(person, checks.iter().copied(), now, offset_minutes)
+                .into_iter()
+                .filter(|follow_up| follow_up.state == CheckState::Overdue)
+                .map(move |follow_up| OverdueCheck { person, slot: follow_up.slot })
+        })
+        .collect()
 }
 
 /// Every follow-up of `person` from registration to the end of quarantine,

@@ -21,15 +21,8 @@ pub async fn poll(servers: Vec<String>, cookie: String, campaign_id: String, eve
             let mut next = Instant::now() + every.mul_f64(fastrand::f64());
             while next < until {
                 tokio::time::sleep_until(next.into()).await;
-                for (kind, url) in [("coverage", format!("{campaign}/coverage")), ("alerts", format!("{campaign}/alerts"))] {
-                    let started = Instant::now();
-                    let answer = http.get(url).header("cookie", &cookie).send().await;
-                    match failure(kind, &answer) {
-                        Some(error) => stats.error(error),
-                        // Timed until the whole answer is read.
-                        None if answer.expect("a success").bytes().await.is_ok() => stats.took(kind, started.elapsed()),
-                        None => stats.error(format!("{kind}: connection lost")),
-                    }
+                for kind in ["coverage", "alerts"] {
+                    timed_get(&http, kind, &format!("{campaign}/{kind}"), &cookie, &stats).await;
                 }
                 next += every;
             }
@@ -43,18 +36,24 @@ pub async fn poll(servers: Vec<String>, cookie: String, campaign_id: String, eve
         tasks.push(tokio::spawn(async move {
             let http = client(None);
             while Instant::now() < until {
-                let started = Instant::now();
-                let answer = http.get(format!("{server}/api/v1/health")).send().await;
-                match failure("health", &answer) {
-                    Some(error) => stats.error(error),
-                    None => stats.took("health", started.elapsed()),
-                }
+                timed_get(&http, "health", &format!("{server}/api/v1/health"), "", &stats).await;
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }));
     }
     for task in tasks {
         let _ = task.await;
+    }
+}
+
+/// A GET of `url` as `kind`, timed until the whole answer is read.
+pub async fn timed_get(http: &reqwest::Client, kind: &'static str, url: &str, cookie: &str, stats: &Stats) {
+    let started = Instant::now();
+    let answer = http.get(url).header("cookie", cookie).send().await;
+    match failure(kind, &answer) {
+        Some(error) => stats.error(error),
+        None if answer.expect("a success").bytes().await.is_ok() => stats.took(kind, started.elapsed()),
+        None => stats.error(format!("{kind}: connection lost")),
     }
 }
 

@@ -116,6 +116,13 @@ impl Phone {
         self.device_seq
     }
 
+    /// Keeps share `share` of `of` of its doors (every `of`-th, from `share`).
+    pub fn share_doors(&mut self, share: usize, of: usize) {
+        let doors = std::mem::take(&mut self.doors);
+        self.doors = doors.into_iter().skip(share).step_by(of).collect();
+        self.next_door = 0;
+    }
+
     pub fn unsent(&self) -> usize {
         self.outbox.len()
     }
@@ -125,7 +132,7 @@ impl Phone {
     }
 
     /// A visit at the next door: mostly nobody home, as in the field.
-    fn save(&mut self) {
+    pub fn save(&mut self) {
         let (door_id, building) = self.doors[self.next_door % self.doors.len()].clone();
         self.next_door += 1;
         self.device_seq += 1;
@@ -164,7 +171,7 @@ impl Phone {
     }
 
     /// Pushes the outbox, a batch at a time; whether it is now empty.
-    async fn push(&mut self, stats: &Stats) -> bool {
+    pub async fn push(&mut self, stats: &Stats) -> bool {
         while !self.outbox.is_empty() {
             let batch: Vec<Record> = self.outbox.iter().take(PUSH_BATCH).map(|(record, _)| record.clone()).collect();
             let request = PushRequest { device_id: self.device_id.clone(), records: batch, outbox: Some(self.outbox_report()) };

@@ -3,18 +3,32 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Latencies and errors, shared by every simulated client.
 #[derive(Default)]
 pub struct Stats {
     latencies: Mutex<BTreeMap<&'static str, Vec<Duration>>>,
     errors: Mutex<BTreeMap<String, u64>>,
+    /// Per kind, when a request last succeeded and the longest time between
+    /// two successes: how long the service was out.
+    gaps: Mutex<BTreeMap<&'static str, (Instant, Duration)>>,
 }
 
 impl Stats {
+    /// A request of `kind` succeeded after `elapsed`.
     pub fn took(&self, kind: &'static str, elapsed: Duration) {
         self.latencies.lock().expect("stats lock").entry(kind).or_default().push(elapsed);
+        let now = Instant::now();
+        let mut gaps = self.gaps.lock().expect("stats lock");
+        let (last, longest) = gaps.entry(kind).or_insert((now, Duration::ZERO));
+        *longest = (*longest).max(now - *last);
+        *last = now;
+    }
+
+    /// The longest time between two successful requests of `kind`.
+    pub fn longest_gap(&self, kind: &str) -> Duration {
+        self.gaps.lock().expect("stats lock").get(kind).map_or(Duration::ZERO, |(_, longest)| *longest)
     }
 
     pub fn error(&self, what: String) {

@@ -260,6 +260,7 @@ async fn write_batch(
             body: &stored.body,
             received_at,
             building_id: batch.index.building_of(record),
+            outcome: record.outcome.code(),
         })
         .collect();
     if !rows.is_empty() {

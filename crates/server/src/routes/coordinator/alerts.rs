@@ -4,15 +4,15 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use walkbook_core::console::{AlertView, DoorRef};
-use walkbook_core::dates::{day_of_date, LocalTime};
-use walkbook_core::people::{follow_ups, register, CheckState, Half};
+use walkbook_core::dates::LocalTime;
+use walkbook_core::people::{overdue_checks, register};
 
 use crate::auth::Coordinator;
 use crate::campaigns::{now_ms, CampaignIndex};
 use crate::error::ApiError;
 use crate::AppState;
 
-use super::campaign_records;
+use super::{names_of, register_records};
 
 fn door_ref(index: &CampaignIndex, door_id: &str) -> Option<DoorRef> {
     index.bundle.doors.iter().find(|d| d.id == door_id).map(|d| DoorRef {
@@ -31,9 +31,10 @@ pub async fn list_alerts(
     Path(campaign_id): Path<String>,
 ) -> Result<Json<Vec<AlertView>>, ApiError> {
     let index = coordinator.campaign(&state, &campaign_id).await?;
-    let records = campaign_records(&state, &campaign_id).await?;
+    let records = register_records(&state, &campaign_id).await?;
     let people = register(&records);
-    let name_of = |person_id: &str| people.iter().find(|p| p.id == person_id).map(|p| p.name.clone()).unwrap_or_default();
+    let names = names_of(&people);
+    let name_of = |person_id: &str| names.get(person_id).map_or_else(String::new, |name| name.to_string());
     let mut alerts: Vec<AlertView> = crate::alerts::list(&state.db, &campaign_id)
         .await?
         .into_iter()
@@ -55,30 +56,22 @@ pub async fn list_alerts(
             .fetch_all(&state.db)
             .await?;
     let offset = index.bundle.campaign.settings.utc_offset_minutes;
-    let now = LocalTime::at(now_ms(), offset);
-    for person in &people {
-        for follow_up in follow_ups(person, &records, now, offset).into_iter().filter(|f| f.state == CheckState::Overdue) {
-            let half = match follow_up.slot.half {
-                Half::Morning => "morning",
-                Half::Afternoon => "afternoon",
-            };
-            let id = format!("overdue:{}:{}:{half}", person.id, follow_up.slot.date);
-            let handled = handled.iter().find(|(alert_id, _, _)| *alert_id == id);
+    for overdue in overdue_checks(&people, &records, LocalTime::at(now_ms(), offset), offset) {
+        let (person, slot) = (overdue.person, &overdue.slot);
+        let id = format!("overdue:{}:{}:{}", person.id, slot.date, slot.half.code());
+        let handled = handled.iter().find(|(alert_id, _, _)| *alert_id == id);
+        alerts.push(AlertView {
+            id,
+            kind: "overdue".into(),
+            door: door_ref(&index, &person.door_id),
+            person_id: person.id.clone(),
+            person_name: person.name.clone(),
+            detail: format!("{} {} check not recorded", slot.date, slot.half.code()),
             // An overdue check counts from the end of its window.
-            let closes = day_of_date(&follow_up.slot.date).unwrap_or(0) * 86_400_000 + i64::from(follow_up.slot.half.window().1) * 60_000
-                - i64::from(offset) * 60_000;
-            alerts.push(AlertView {
-                id,
-                kind: "overdue".into(),
-                door: door_ref(&index, &person.door_id),
-                person_id: person.id.clone(),
-                person_name: person.name.clone(),
-                detail: format!("{} {half} check not recorded", follow_up.slot.date),
-                at: closes,
-                handled_by: handled.map(|(_, by, _)| by.clone()),
-                handled_at: handled.map(|(_, _, at)| *at),
-            });
-        }
+            at: slot.closes_at(offset),
+            handled_by: handled.map(|(_, by, _)| by.clone()),
+            handled_at: handled.map(|(_, _, at)| *at),
+        });
     }
     alerts.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
     Ok(Json(alerts))

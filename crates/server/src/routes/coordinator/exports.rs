@@ -1,16 +1,21 @@
 //! CSV exports of doors, people and temperature checks, by building and
-//! range of days, as Excel reads them.
+//! range of days, as Excel reads them. Streamed: rows are written on a
+//! blocking thread and sent in chunks as they are made, so a district's file
+//! is never held whole in memory and starts arriving at once.
 
 use std::collections::HashMap;
+use std::io::Write;
 
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Deserialize;
+use tokio::sync::mpsc;
 use walkbook_core::dates::{day_of_date, iso_8601, LocalTime};
 use walkbook_core::form::{answer_columns, Answer};
-use walkbook_core::people::{is_fever, register, Half};
+use walkbook_core::people::{is_fever, register};
 use walkbook_core::record::{latest_record, Record, RecordKind};
 
 use crate::auth::Coordinator;
@@ -18,7 +23,7 @@ use crate::campaigns::{check_buildings, CampaignIndex};
 use crate::error::ApiError;
 use crate::AppState;
 
-use super::{campaign_records, off_the_runtime};
+use super::{campaign_records, names_of, off_the_runtime, picked_records, register_records};
 
 /// The exports there are.
 pub const EXPORTS: [&str; 3] = ["doors.csv", "people.csv", "checks.csv"];
@@ -59,26 +64,73 @@ pub async fn export(
     if !EXPORTS.contains(&file.as_str()) {
         return Err(ApiError::not_found(format!("No export '{}': doors.csv, people.csv or checks.csv", crate::auth::shown_id(&file))));
     }
-    let records = campaign_records(&state, &campaign_id).await?;
-    let csv = off_the_runtime({
-        let file = file.clone();
-        move || write_export(&index, &file, &query, (from, to), &records)
-    })
-    .await?;
+    // Every door's latest visit is kept as records arrive: the whole
+    // doors.csv reads only those; a range of days picks among the history.
+    // People and checks come from answered visits only.
+    let records = match file.as_str() {
+        "doors.csv" if from.is_none() && to.is_none() => picked_records(&state, &campaign_id).await?,
+        "doors.csv" => campaign_records(&state, &campaign_id).await?,
+        _ => register_records(&state, &campaign_id).await?,
+    };
     tracing::info!(target: "audit", coordinator = %coordinator.id, campaign = %campaign_id, %file, "export");
     let disposition = format!("attachment; filename=\"{campaign_id}-{file}\"");
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], csv))
+    let (chunks, body) = mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
+    let written = off_the_runtime(move || {
+        let mut out = Chunks { buffer: Vec::with_capacity(CHUNK_BYTES), sink: chunks };
+        write_export(&index, &file, &query, (from, to), &records, &mut out).and_then(|()| out.flush())
+    });
+    tokio::spawn(async move {
+        if let Ok(Err(error)) = written.await {
+            tracing::info!(%error, "an export stopped: the coordinator's browser left");
+        }
+    });
+    let body = Body::from_stream(futures_util::stream::unfold(body, |mut body| async move {
+        body.recv().await.map(|chunk| (Ok::<_, std::convert::Infallible>(chunk), body))
+    }));
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body))
 }
 
-/// The CSV `file` of `records`, filtered by the query's building and days.
-/// CPU work on a campaign's whole history: run off the async runtime.
+/// An export is sent in chunks of about this size...
+const CHUNK_BYTES: usize = 64 * 1024;
+/// ...with at most this many made and not yet sent.
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// Where an export is written: chunks handed to the response as they fill.
+/// Fails when the response is gone (the browser left), which stops the work.
+struct Chunks {
+    buffer: Vec<u8>,
+    sink: mpsc::Sender<Bytes>,
+}
+
+impl Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK_BYTES {
+            self.flush()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK_BYTES)));
+        self.sink.blocking_send(chunk).map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+}
+
+/// Writes the CSV `file` of `records` to `out`, filtered by the query's
+/// building and days. CPU work on up to a campaign's whole history: run off
+/// the async runtime.
 fn write_export(
     index: &CampaignIndex,
     file: &str,
     query: &ExportQuery,
     (from, to): (Option<i64>, Option<i64>),
     records: &[Record],
-) -> String {
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let offset = index.bundle.campaign.settings.utc_offset_minutes;
     let in_range = |day: i64| from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t);
     let in_building = |building_id: &str| query.building.as_deref().is_none_or(|b| b == building_id);
@@ -86,7 +138,7 @@ fn write_export(
     let building_name = |id: &str| {
         index.bundle.campaign.building(id).map(|b| b.name.get(walkbook_core::lang::Lang::ZhHans).to_string()).unwrap_or_default()
     };
-    let mut csv = Csv::new();
+    let mut csv = Csv::new(out)?;
     match file {
         "doors.csv" => {
             let form_ids: std::collections::HashSet<&str> =
@@ -95,7 +147,7 @@ fn write_export(
             let mut header =
                 vec!["building", "entrance", "floor", "door", "door_id", "status", "outcome", "visited_at", "volunteer", "record_id"];
             header.extend(answers.iter().map(String::as_str));
-            csv.row(&header);
+            csv.row(&header)?;
             let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();
             for record in records.iter().filter(|r| in_range(LocalTime::at(r.device_time, offset).day)) {
                 by_door.entry(record.door_id.as_str()).or_default().push(record);
@@ -120,7 +172,7 @@ fn write_export(
                     latest.map_or("", |r| r.id.as_str()).to_string(),
                 ];
                 row.extend(answers.iter().map(|id| latest.and_then(|r| r.answers.get(id)).map(Answer::cell).unwrap_or_default()));
-                csv.row(&row.iter().map(String::as_str).collect::<Vec<_>>());
+                csv.row(&row.iter().map(String::as_str).collect::<Vec<_>>())?;
             }
         }
         "people.csv" => {
@@ -137,7 +189,7 @@ fn write_export(
             let mut header = vec!["building", "floor", "door", "person_id"];
             header.extend(fields.iter().map(String::as_str));
             header.push("registered_at");
-            csv.row(&header);
+            csv.row(&header)?;
             for person in register(records) {
                 let Some(door) = doors.get(person.door_id.as_str()) else { continue };
                 if !in_building(&door.building_id) || !in_range(LocalTime::at(person.registered_at, offset).day) {
@@ -146,7 +198,7 @@ fn write_export(
                 let mut row = vec![building_name(&door.building_id), door.floor.to_string(), door.label.clone(), person.id.clone()];
                 row.extend(fields.iter().map(|field| person.answers.get(field).map(Answer::cell).unwrap_or_default()));
                 row.push(iso_8601(person.registered_at, offset));
-                csv.row(&row.iter().map(String::as_str).collect::<Vec<_>>());
+                csv.row(&row.iter().map(String::as_str).collect::<Vec<_>>())?;
             }
         }
         "checks.csv" => {
@@ -163,8 +215,9 @@ fn write_export(
                 "recorded_at",
                 "volunteer",
                 "record_id",
-            ]);
+            ])?;
             let people = register(records);
+            let names = names_of(&people);
             let threshold = index.bundle.campaign.settings.fever_threshold_c;
             for record in records {
                 let RecordKind::TemperatureCheck { person_id, slot, celsius } = &record.kind else { continue };
@@ -172,31 +225,31 @@ fn write_export(
                 if !in_building(&door.building_id) || !in_range(day_of_date(&slot.date).unwrap_or(0)) {
                     continue;
                 }
-                let name = people.iter().find(|p| p.id == *person_id).map(|p| p.name.clone()).unwrap_or_default();
+                let name = names.get(person_id.as_str()).copied().unwrap_or_default();
                 csv.row(&[
                     &building_name(&door.building_id),
                     &door.floor.to_string(),
                     &door.label,
                     person_id,
-                    &name,
+                    name,
                     &slot.date,
-                    if slot.half == Half::Morning { "morning" } else { "afternoon" },
+                    slot.half.code(),
                     &format!("{celsius:.1}"),
                     if is_fever(*celsius, threshold) { "yes" } else { "no" },
                     &iso_8601(record.device_time, offset),
                     &record.volunteer_id,
                     &record.id,
-                ]);
+                ])?;
             }
         }
         _ => unreachable!("the handler checked the file is one of EXPORTS"),
     }
-    csv.finish()
+    Ok(())
 }
 
 /// CSV as Excel reads it: a UTF-8 BOM (so Chinese shows), CRLF, quotes
 /// where a value needs them.
-struct Csv(String);
+struct Csv<'a, W: Write>(&'a mut W);
 
 /// A cell a spreadsheet would run as a formula: one starting with = + - @,
 /// tab or carriage return, also after leading spaces. A plain number
@@ -206,12 +259,13 @@ fn is_formula_like(value: &str) -> bool {
     start.starts_with(['\t', '\r']) || (start.starts_with(['=', '+', '-', '@']) && start.parse::<f64>().is_err())
 }
 
-impl Csv {
-    fn new() -> Csv {
-        Csv("\u{feff}".to_string())
+impl<'a, W: Write> Csv<'a, W> {
+    fn new(out: &'a mut W) -> std::io::Result<Csv<'a, W>> {
+        out.write_all("\u{feff}".as_bytes())?;
+        Ok(Csv(out))
     }
 
-    fn row(&mut self, values: &[&str]) {
+    fn row(&mut self, values: &[&str]) -> std::io::Result<()> {
         let cells: Vec<String> = values
             .iter()
             .map(|value| {
@@ -223,12 +277,8 @@ impl Csv {
                 }
             })
             .collect();
-        self.0.push_str(&cells.join(","));
-        self.0.push_str("\r\n");
-    }
-
-    fn finish(self) -> String {
-        self.0
+        self.0.write_all(cells.join(",").as_bytes())?;
+        self.0.write_all(b"\r\n")
     }
 }
 
@@ -238,9 +288,26 @@ mod tests {
 
     #[test]
     fn cells_a_spreadsheet_would_run_are_neutralised() {
-        let mut csv = Csv::new();
-        csv.row(&["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\t=HYPERLINK(\"x\")", "\r=1", "  =1", " \t@x", "-3", "+4.5", "Chen", "3-402"]);
-        let line = csv.finish();
+        let mut out = Vec::new();
+        Csv::new(&mut out)
+            .and_then(|mut csv| {
+                csv.row(&[
+                    "=1+1",
+                    "+cmd",
+                    "-2+3",
+                    "@SUM(A1)",
+                    "\t=HYPERLINK(\"x\")",
+                    "\r=1",
+                    "  =1",
+                    " \t@x",
+                    "-3",
+                    "+4.5",
+                    "Chen",
+                    "3-402",
+                ])
+            })
+            .unwrap();
+        let line = String::from_utf8(out).unwrap();
         let cells: Vec<&str> = line.trim_start_matches('\u{feff}').trim_end().split(',').collect();
         assert_eq!(cells[..4], ["'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)"]);
         assert!(cells[4].starts_with("\"'\t=HYPERLINK("), "{line:?}");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Walkbook test: native (core, server on SQLite and again on a real
-# PostgreSQL server started here), wasm in headless Chromium, and end to end
-# (the real server, a real SQLite file or PostgreSQL, headless Chromium).
+# PostgreSQL server started here), wasm in headless Chromium, a short load of
+# simulated phones on two server processes, and end to end (the real server,
+# a real SQLite file or PostgreSQL, headless Chromium).
 # Installs whatever is missing first (scripts/setup.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,6 +38,11 @@ scripts/build.sh --dist dist
 
 step "the volunteer's first load: size budget, no console file in it"
 node bench/sizes.mjs --check dist
+
+step "sync under load: two campaigns' phones at once through two server processes on PostgreSQL"
+# Short (the full run is scripts/load.sh): fails if a record is lost or
+# doubled, or a pull passes over one.
+LOAD_CAMPAIGNS=2 scripts/load.sh postgres --phones 30 --whole-campaign-phones 3 --seconds 20 --pull-every 2 --console-every 5
 
 step "the API against its OpenAPI document (schemathesis: anonymous, volunteer, coordinator)"
 scripts/api-fuzz.sh 25

@@ -36,6 +36,7 @@ pub async fn update(tx: &mut sqlx::AnyConnection, postgres: bool, index: &Campai
     doors.sort_unstable();
     doors.dedup();
     let mut kept = read_kept(tx, postgres, campaign_id, &doors).await?;
+    let before: Before = kept.iter().map(|(door, kept)| (door.clone(), kept.record.as_ref().map(|r| r.outcome.is_final()))).collect();
     let mut reread: HashSet<&str> = HashSet::new();
     for record in visits {
         let door = kept.entry(record.door_id.clone()).or_insert_with(|| Kept { record: None, superseded: HashSet::new() });
@@ -57,8 +58,12 @@ pub async fn update(tx: &mut sqlx::AnyConnection, postgres: bool, index: &Campai
         let reread: Vec<&str> = reread.into_iter().collect();
         kept.extend(recompute(tx, postgres, campaign_id, &reread).await?);
     }
-    write(tx, postgres, index, kept).await
+    write(tx, postgres, index, &before, kept).await
 }
+
+/// Each door's status before a change: none (never visited), or whether
+/// it was final.
+type Before = HashMap<String, Option<bool>>;
 
 /// What the table holds for `doors`.
 async fn read_kept(
@@ -119,12 +124,16 @@ async fn recompute(
         .collect())
 }
 
+/// Writes the doors' statuses, and moves their landings' counts by how each
+/// door changed from `before`.
 async fn write(
     tx: &mut sqlx::AnyConnection,
     postgres: bool,
     index: &CampaignIndex,
+    before: &Before,
     kept: HashMap<String, Kept>,
 ) -> Result<(), sqlx::Error> {
+    move_landing_counts(tx, postgres, index, before, &kept).await?;
     let rows: Vec<serde_json::Value> = kept
         .iter()
         .filter_map(|(door_id, kept)| {
@@ -173,6 +182,47 @@ async fn write(
     sqlx::query(&sql).bind(index.bundle.campaign.id.as_str()).bind(rows).execute(&mut *tx).await.map(|_| ())
 }
 
+async fn move_landing_counts(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    index: &CampaignIndex,
+    before: &Before,
+    kept: &HashMap<String, Kept>,
+) -> Result<(), sqlx::Error> {
+    let mut moves: HashMap<(&str, i32), (i64, i64)> = HashMap::new();
+    for (door_id, kept) in kept {
+        let Some(door) = index.door(door_id) else { continue };
+        let was = before.get(door_id).copied().flatten();
+        let is = kept.record.as_ref().map(|record| record.outcome.is_final());
+        let count = |status: Option<bool>| (i64::from(status.is_some()), i64::from(status == Some(true)));
+        let ((visited_was, final_was), (visited_is, final_is)) = (count(was), count(is));
+        if (visited_was, final_was) != (visited_is, final_is) {
+            let landing = moves.entry((door.building_id.as_str(), door.floor)).or_default();
+            landing.0 += visited_is - visited_was;
+            landing.1 += final_is - final_was;
+        }
+    }
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> =
+        moves.iter().map(|((building, floor), (visited, final_))| serde_json::json!([building, floor, visited, final_])).collect();
+    let sql = if postgres {
+        "INSERT INTO landing_counts (campaign_id, building_id, floor, visited_doors, final_doors) \
+         SELECT $1, r->>0, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::bigint FROM json_array_elements($2::json) AS rows (r) \
+         ON CONFLICT (campaign_id, building_id, floor) DO UPDATE SET visited_doors = landing_counts.visited_doors + excluded.visited_doors, \
+         final_doors = landing_counts.final_doors + excluded.final_doors"
+    } else {
+        "INSERT INTO landing_counts (campaign_id, building_id, floor, visited_doors, final_doors) \
+         SELECT $1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') \
+         FROM json_each($2) WHERE true \
+         ON CONFLICT (campaign_id, building_id, floor) DO UPDATE SET visited_doors = landing_counts.visited_doors + excluded.visited_doors, \
+         final_doors = landing_counts.final_doors + excluded.final_doors"
+    };
+    let rows = serde_json::to_string(&rows).expect("rows always serialise");
+    sqlx::query(sql).bind(index.bundle.campaign.id.as_str()).bind(rows).execute(&mut *tx).await.map(|_| ())
+}
+
 /// The coverage page's parts for the index's campaign, counted by the
 /// database: visited and final doors per landing, the first
 /// [`MAX_COVERAGE_LIST`] revisits (appointments soonest first) and doors
@@ -181,7 +231,7 @@ async fn write(
 pub async fn coverage(db: &Db, index: &CampaignIndex, floor_records: &[Record]) -> Result<(CoverageParts, u32, u32), sqlx::Error> {
     let campaign_id = index.bundle.campaign.id.as_str();
     let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT building_id, floor, COUNT(*), CAST(SUM(is_final) AS BIGINT) FROM door_status WHERE campaign_id = $1 GROUP BY building_id, floor",
+        "SELECT building_id, floor, visited_doors, final_doors FROM landing_counts WHERE campaign_id = $1 AND visited_doors > 0",
     )
     .bind(campaign_id)
     .fetch_all(db)
@@ -194,14 +244,28 @@ pub async fn coverage(db: &Db, index: &CampaignIndex, floor_records: &[Record]) 
         .collect();
     let (total, buildings) = coverage_of(&index.bundle, &counts, floor_records);
 
-    let revisit_rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT door_id, outcome FROM door_status WHERE campaign_id = $1 AND is_final = 0 \
-         ORDER BY CASE WHEN come_back_at IS NULL THEN 1 ELSE 0 END, come_back_at, door_id LIMIT $2",
+    // Appointments soonest first, then the others by door: each list read
+    // in the index's order.
+    let mut revisit_rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT door_id, outcome FROM door_status WHERE campaign_id = $1 AND is_final = 0 AND come_back_at IS NOT NULL \
+         ORDER BY come_back_at, door_id LIMIT $2",
     )
     .bind(campaign_id)
     .bind(MAX_COVERAGE_LIST as i64)
     .fetch_all(db)
     .await?;
+    if revisit_rows.len() < MAX_COVERAGE_LIST {
+        revisit_rows.extend(
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT door_id, outcome FROM door_status WHERE campaign_id = $1 AND is_final = 0 AND come_back_at IS NULL \
+                 ORDER BY door_id LIMIT $2",
+            )
+            .bind(campaign_id)
+            .bind((MAX_COVERAGE_LIST - revisit_rows.len()) as i64)
+            .fetch_all(db)
+            .await?,
+        );
+    }
     let mut revisits = Vec::new();
     for (door_id, outcome) in revisit_rows {
         let Some(door) = index.door(&door_id) else { continue };
@@ -265,11 +329,13 @@ pub async fn fill(db: &Db) -> Result<(), sqlx::Error> {
             .bind(&campaign_id)
             .fetch_all(db)
             .await?;
+        // Counted again from nothing, as the statuses are.
+        sqlx::query("DELETE FROM landing_counts WHERE campaign_id = $1").bind(&campaign_id).execute(db).await?;
         for chunk in doors.chunks(1000) {
             let chunk: Vec<&str> = chunk.iter().map(|(door,)| door.as_str()).collect();
             let mut tx = crate::db::begin_write(db).await?;
             let kept = recompute(&mut tx, postgres, &campaign_id, &chunk).await?;
-            write(&mut tx, postgres, &index, kept).await?;
+            write(&mut tx, postgres, &index, &Before::new(), kept).await?;
             tx.commit().await?;
         }
     }

@@ -265,6 +265,18 @@ async fn write_batch(
         .collect();
     if !rows.is_empty() {
         crate::db::insert_records(&mut *tx, postgres, &rows).await?;
+        let offset = batch.index.bundle.campaign.settings.utc_offset_minutes;
+        let day = walkbook_core::dates::LocalTime::at(received_at, offset).day;
+        sqlx::query(
+            "INSERT INTO volunteer_days (campaign_id, volunteer_id, day, records) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (campaign_id, volunteer_id, day) DO UPDATE SET records = volunteer_days.records + excluded.records",
+        )
+        .bind(batch.session.campaign_id.as_str())
+        .bind(batch.session.volunteer_id.as_str())
+        .bind(day)
+        .bind(rows.len() as i64)
+        .execute(&mut *tx)
+        .await?;
     }
     // The visited doors' statuses move with their records, in this transaction.
     let visits: Vec<&Record> =

@@ -96,29 +96,41 @@ impl PhoneReports {
     }
 }
 
+/// Writes every report in one statement (no lock held but the rows'): a
+/// report never replaces a newer one another server process wrote.
 async fn write(db: &Db, reports: &HashMap<String, Seen>) -> Result<(), sqlx::Error> {
-    let mut tx = crate::db::begin_write(db).await?;
-    for (volunteer_id, seen) in reports {
-        let outbox = seen.outbox;
-        let pending = outbox.map(|report| i64::from(report.pending));
-        let oldest = outbox.and_then(|report| report.oldest_pending);
-        let flag = |value: Option<bool>| value.map(i64::from);
-        sqlx::query(
-            "UPDATE volunteers SET last_seen_at = $1, unsent_count = COALESCE($2, unsent_count), \
-             oldest_unsent_at = CASE WHEN $3 IS NULL THEN oldest_unsent_at ELSE $4 END, \
-             installed = COALESCE($5, installed), persisted = COALESCE($6, persisted) WHERE id = $7",
-        )
-        .bind(seen.at)
-        .bind(pending)
-        .bind(pending)
-        .bind(oldest)
-        .bind(flag(outbox.and_then(|report| report.installed)))
-        .bind(flag(outbox.and_then(|report| report.persisted)))
-        .bind(volunteer_id)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await
+    let flag = |value: Option<bool>| value.map(i64::from);
+    let rows: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|(volunteer_id, seen)| {
+            let outbox = seen.outbox;
+            serde_json::json!([
+                volunteer_id,
+                seen.at,
+                outbox.map(|report| i64::from(report.pending)),
+                outbox.and_then(|report| report.oldest_pending),
+                flag(outbox.and_then(|report| report.installed)),
+                flag(outbox.and_then(|report| report.persisted)),
+            ])
+        })
+        .collect();
+    let reported = if crate::db::is_postgres(db) {
+        "SELECT r->>0 AS id, (r->>1)::bigint AS at, (r->>2)::bigint AS pending, (r->>3)::bigint AS oldest, \
+         (r->>4)::bigint AS installed, (r->>5)::bigint AS persisted FROM json_array_elements($1::json) AS rows (r)"
+    } else {
+        "SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS at, json_extract(value, '$[2]') AS pending, \
+         json_extract(value, '$[3]') AS oldest, json_extract(value, '$[4]') AS installed, json_extract(value, '$[5]') AS persisted \
+         FROM json_each($1)"
+    };
+    // A report without an outbox (an older app) leaves what was known.
+    let sql = format!(
+        "UPDATE volunteers AS v SET last_seen_at = r.at, unsent_count = COALESCE(r.pending, v.unsent_count), \
+         oldest_unsent_at = CASE WHEN r.pending IS NULL THEN v.oldest_unsent_at ELSE r.oldest END, \
+         installed = COALESCE(r.installed, v.installed), persisted = COALESCE(r.persisted, v.persisted) \
+         FROM ({reported}) AS r WHERE v.id = r.id AND (v.last_seen_at IS NULL OR v.last_seen_at <= r.at)"
+    );
+    let rows = serde_json::to_string(&rows).expect("rows always serialise");
+    sqlx::query(&sql).bind(rows).execute(db).await.map(|_| ())
 }
 
 #[cfg(test)]

@@ -29,16 +29,13 @@ pub(super) async fn volunteer_summaries(state: &AppState, index: &CampaignIndex)
     // What phones said since the last batch was written, first.
     state.phones.flush(&state.db).await?;
     let campaign = &index.bundle.campaign;
-    // Today's records by who sent them: counted by the database, from the
-    // start of the campaign's local day.
-    let offset_ms = i64::from(campaign.settings.utc_offset_minutes) * 60_000;
-    let today_starts = LocalTime::at(now_ms(), campaign.settings.utc_offset_minutes).day * 86_400_000 - offset_ms;
-    let today: Vec<(String, i64)> =
-        sqlx::query_as("SELECT received_from, COUNT(*) FROM records WHERE campaign_id = $1 AND received_at >= $2 GROUP BY received_from")
-            .bind(&campaign.id)
-            .bind(today_starts)
-            .fetch_all(&state.db)
-            .await?;
+    // Today's records by who sent them, counted as they were stored.
+    let today = LocalTime::at(now_ms(), campaign.settings.utc_offset_minutes).day;
+    let today: Vec<(String, i64)> = sqlx::query_as("SELECT volunteer_id, records FROM volunteer_days WHERE campaign_id = $1 AND day = $2")
+        .bind(&campaign.id)
+        .bind(today)
+        .fetch_all(&state.db)
+        .await?;
     let today_by_volunteer: HashMap<&str, u32> = today.iter().map(|(volunteer, count)| (volunteer.as_str(), *count as u32)).collect();
     type Row = (String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64);
     let rows: Vec<Row> = sqlx::query_as(

@@ -41,7 +41,7 @@ pub struct DistrictArgs {
 
 pub async fn run(args: &DistrictArgs) -> Result<bool, String> {
     let target = &args.target;
-    let campaign_id = format!("district-{}", &uuid::Uuid::now_v7().simple().to_string()[..12]);
+    let campaign_id = format!("district-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
     let doors = args.buildings * args.floors * args.doors_per_floor;
     eprintln!("setting up campaign {campaign_id}: {doors} doors");
     let plan = setup::Plan {

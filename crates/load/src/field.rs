@@ -12,7 +12,7 @@ use crate::stats::{Fingerprint, Stats, Watched};
 use crate::FieldArgs as Args;
 
 pub async fn run(args: &Args) -> Result<bool, String> {
-    let campaign_id = format!("load-{}", &uuid::Uuid::now_v7().simple().to_string()[..12]);
+    let campaign_id = format!("load-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
     let server_of = |n: usize| args.target.server(n);
     let on_this_machine = args.target.on_this_machine();
     eprintln!("setting up campaign {campaign_id}: {} buildings, {} phones", args.buildings, args.phones);

@@ -24,10 +24,11 @@ CREATE TABLE volunteer_days (
     records      INTEGER NOT NULL,
     PRIMARY KEY (campaign_id, volunteer_id, day)
 );
+-- (Each campaign's offset read once: its bundle holds its whole territory.)
+WITH offsets AS MATERIALIZED (SELECT id, COALESCE(json_extract(bundle, '$.campaign.settings.utc_offset_minutes'), 0) * 60000 AS offset_ms FROM campaigns)
 INSERT INTO volunteer_days
-SELECT r.campaign_id, r.received_from,
-       (r.received_at + COALESCE(json_extract(c.bundle, '$.campaign.settings.utc_offset_minutes'), 0) * 60000) / 86400000, COUNT(*)
-FROM records r JOIN campaigns c ON c.id = r.campaign_id
+SELECT r.campaign_id, r.received_from, (r.received_at + o.offset_ms) / 86400000, COUNT(*)
+FROM records r JOIN offsets o ON o.id = r.campaign_id
 GROUP BY 1, 2, 3;
 
 -- Revisits are listed appointments first (soonest first), then the others

@@ -30,7 +30,10 @@ async fn campaign_records(state: &AppState, campaign_id: &str) -> Result<Vec<Rec
 /// visits (and checks, which are answered), and households that moved. Read
 /// by the outcome's index, not from every visit of the campaign.
 async fn register_records(state: &AppState, campaign_id: &str) -> Result<Vec<Record>, ApiError> {
-    let sql = "SELECT body FROM records WHERE campaign_id = $1 AND outcome IN ('answered', 'moved') ORDER BY seq";
+    // The records chosen by the outcome index first: asked in one query with
+    // `ORDER BY seq`, SQLite walks the campaign's every record in order instead.
+    let sql = "SELECT body FROM records WHERE seq IN \
+               (SELECT seq FROM records WHERE campaign_id = $1 AND outcome IN ('answered', 'moved')) ORDER BY seq";
     parsed_records(state, sql, campaign_id).await
 }
 

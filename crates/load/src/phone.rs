@@ -13,7 +13,7 @@ use reqwest::Client;
 use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::sync::{JoinRequest, JoinResponse, OutboxReport, PullResponse, PushRequest, PushResponse, PushStatus};
 
-use crate::setup::{client, failure, json_of, session_cookie};
+use crate::setup::{answered, client, json_of, session_cookie};
 use crate::stats::{Fingerprint, Stats};
 
 /// The app's push batch (MAX_PUSH_RECORDS) is far above what a phone holds
@@ -178,17 +178,7 @@ impl Phone {
             let started = Instant::now();
             let answer =
                 self.http.post(format!("{}/api/v1/sync/push", self.server)).header("cookie", &self.cookie).json(&request).send().await;
-            if let Some(error) = failure("push", &answer) {
-                stats.error(error);
-                return false;
-            }
-            let results: PushResponse = match json_of("push", answer.expect("a success")).await {
-                Ok(results) => results,
-                Err(error) => {
-                    stats.error(error);
-                    return false;
-                }
-            };
+            let Some(results): Option<PushResponse> = answered("push", answer, stats).await else { return false };
             stats.took("push", started.elapsed());
             for (result, (_, building)) in results.results.into_iter().zip(&self.outbox) {
                 match result.status {
@@ -224,17 +214,7 @@ impl Phone {
             );
             let started = Instant::now();
             let answer = self.http.get(url).header("cookie", &self.cookie).send().await;
-            if let Some(error) = failure("pull", &answer) {
-                stats.error(error);
-                return None;
-            }
-            let page: PullResponse = match json_of("pull", answer.expect("a success")).await {
-                Ok(page) => page,
-                Err(error) => {
-                    stats.error(error);
-                    return None;
-                }
-            };
+            let page: PullResponse = answered("pull", answer, stats).await?;
             stats.took("pull", started.elapsed());
             pages += 1;
             for record in &page.records {

@@ -125,3 +125,12 @@ pub fn failure(what: &str, answer: &Result<Response, reqwest::Error>) -> Option<
         Err(_) => Some(format!("{what}: connection lost")),
     }
 }
+
+/// The JSON of a successful answer; or none, the failure counted in `stats`.
+pub async fn answered<T: DeserializeOwned>(what: &str, answer: Result<Response, reqwest::Error>, stats: &crate::stats::Stats) -> Option<T> {
+    if let Some(error) = failure(what, &answer) {
+        stats.error(error);
+        return None;
+    }
+    json_of(what, answer.expect("a success")).await.map_err(|error| stats.error(error)).ok()
+}

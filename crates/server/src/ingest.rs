@@ -8,9 +8,12 @@
 //!
 //! Isolation: each batch is written inside its own savepoint, so a batch the
 //! database refuses fails alone; the others of its group are stored.
-//! Bounds: the queue holds at most [`QUEUE_BATCHES`] pushes (past that a
-//! push is answered 503 with `Retry-After`, storing nothing), and a group
-//! stops growing at [`GROUP_RECORDS`] records or [`GROUP_BYTES`] bytes.
+//! Bounds: the queue holds at most [`QUEUE_BATCHES`] pushes and
+//! [`QUEUE_BYTES`] bytes of records (past either a push is answered 503
+//! with `Retry-After`, storing nothing), and a group stops growing at
+//! [`GROUP_RECORDS`] records or [`GROUP_BYTES`] bytes. Bounded by bytes, the
+//! queue rides out a database that pauses for a second or two under
+//! hundreds of phones each pushing a record or two.
 //! Supervision: if the writer task panics it is restarted, and
 //! `/api/v1/health` answers 503 until it runs again.
 
@@ -21,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Acquire;
-use tokio::sync::{mpsc, oneshot, Mutex};
+use tokio::sync::{mpsc, oneshot, Mutex, OwnedSemaphorePermit, Semaphore};
 use walkbook_core::record::Record;
 use walkbook_core::sync::{PushResult, PushStatus, MAX_PUSH_BYTES, MAX_PUSH_RECORDS};
 
@@ -30,8 +33,10 @@ use crate::campaigns::{now_ms, CampaignIndex};
 use crate::db::{Db, NewRecordRow};
 use crate::error::ApiError;
 
-/// Pushes waiting for the writer, at most.
-const QUEUE_BATCHES: usize = 64;
+/// Pushes waiting for the writer, at most...
+const QUEUE_BATCHES: usize = 2048;
+/// ...and bytes of their records (kept as permits of a KiB each).
+const QUEUE_BYTES: usize = 32 * MAX_PUSH_BYTES;
 /// A group stops growing past this many records...
 const GROUP_RECORDS: usize = 4 * MAX_PUSH_RECORDS;
 /// ...or this many bytes of records.
@@ -59,12 +64,15 @@ pub struct StoredForm {
 }
 
 type Reply = oneshot::Sender<Result<Vec<PushResult>, ApiError>>;
-type Queue = mpsc::Receiver<(CheckedBatch, Reply)>;
+/// A queued push holds its share of [`QUEUE_BYTES`] until it is answered.
+type Queued = (CheckedBatch, Reply, OwnedSemaphorePermit);
+type Queue = mpsc::Receiver<Queued>;
 
 /// The queue to the writer task (cheap to clone).
 #[derive(Clone)]
 pub struct Ingest {
-    queue: mpsc::Sender<(CheckedBatch, Reply)>,
+    queue: mpsc::Sender<Queued>,
+    queued_kib: Arc<Semaphore>,
     writer_running: Arc<AtomicBool>,
 }
 
@@ -75,7 +83,7 @@ impl Ingest {
         let waiting = Arc::new(Mutex::new(waiting));
         let writer_running = Arc::new(AtomicBool::new(true));
         tokio::spawn(supervise("record writer", writer_running.clone(), move || write_groups(db.clone(), waiting.clone())));
-        Ingest { queue, writer_running }
+        Ingest { queue, queued_kib: Arc::new(Semaphore::new(QUEUE_BYTES / 1024)), writer_running }
     }
 
     /// Whether the writer is running (health reports it).
@@ -86,11 +94,12 @@ impl Ingest {
     /// Stores a batch; resolves after the commit that holds it, with a result
     /// per record in the batch's order.
     pub async fn store(&self, batch: CheckedBatch) -> Result<Vec<PushResult>, ApiError> {
+        let busy = || ApiError::unavailable("The server is busy storing other phones' records: the phone will try again shortly.", 2);
+        let kib = batch.bytes().div_ceil(1024).max(1) as u32;
+        let permit = self.queued_kib.clone().try_acquire_many_owned(kib).map_err(|_| busy())?;
         let (reply, answer) = oneshot::channel();
-        self.queue.try_send((batch, reply)).map_err(|error| match error {
-            mpsc::error::TrySendError::Full(_) => {
-                ApiError::unavailable("The server is busy storing other phones' records: the phone will try again shortly.", 2)
-            }
+        self.queue.try_send((batch, reply, permit)).map_err(|error| match error {
+            mpsc::error::TrySendError::Full(_) => busy(),
             mpsc::error::TrySendError::Closed(_) => ApiError::Internal("the record writer has stopped".into()),
         })?;
         // No answer: the writer stopped in the middle of this group (and is
@@ -132,7 +141,16 @@ async fn write_groups(db: Db, waiting: Arc<Mutex<Queue>>) {
             bytes += next.0.bytes();
             group.push(next);
         }
-        let (batches, replies): (Vec<CheckedBatch>, Vec<Reply>) = group.into_iter().unzip();
+        // The batches' bytes count until they are answered (`permits` drops
+        // at the end of this round).
+        let mut permits = Vec::with_capacity(group.len());
+        let (batches, replies): (Vec<CheckedBatch>, Vec<Reply>) = group
+            .into_iter()
+            .map(|(batch, reply, permit)| {
+                permits.push(permit);
+                (batch, reply)
+            })
+            .unzip();
         match store_group(&db, &batches).await {
             Ok(results) => {
                 for (reply, result) in replies.into_iter().zip(results) {

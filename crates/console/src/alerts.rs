@@ -42,10 +42,12 @@ pub fn AlertsSection() -> impl IntoView {
                 view! {
                     <ul class="link-list" id="alert-list">
                         {alerts.into_iter().map(|alert| {
-                            let kind = match alert.kind.as_str() {
-                                "fever" => Text::Fever,
-                                "red_code" => Text::RedCode,
-                                _ => Text::CheckOverdue,
+                            let kind = alert.kind.clone();
+                            let kind_label = move || match kind.as_str() {
+                                "fever" => i18n.t(Text::Fever),
+                                "red_code" => i18n.t(Text::RedCode),
+                                "data_at_risk" => i18n.t(ConsoleText::DataAtRisk),
+                                _ => i18n.t(Text::CheckOverdue),
                             };
                             let door = alert.door.as_ref().map(|d| d.label.clone()).unwrap_or_default();
                             let handled = alert.handled_by.clone().map(|by| format!("{by} · {}", alert.handled_at.map(short_time).unwrap_or_default()));
@@ -53,7 +55,7 @@ pub fn AlertsSection() -> impl IntoView {
                             let is_handled = handled.is_some().to_string();
                             view! {
                                 <li class="alert-item" data-kind=alert.kind.clone() data-handled=is_handled>
-                                    <strong>{move || i18n.t(kind)} " · " {alert.person_name.clone()} " · " {door}</strong>
+                                    <strong>{kind_label} " · " {alert.person_name.clone()} " · " {door}</strong>
                                     <span class="muted">{alert.detail.clone()} " · " {short_time(alert.at)}</span>
                                     {match handled {
                                         Some(handled) => view! {

@@ -37,15 +37,32 @@ pub struct Settings {
     /// reads days with it (overdue checks, "today"); phones use their own.
     #[serde(default = "default_utc_offset")]
     pub utc_offset_minutes: i32,
+    /// A phone's unsent records are at risk (an alert for the coordinator)
+    /// once the oldest is this many hours old, or once the phone has been
+    /// silent this long with records unsent.
+    /// (Left out of the JSON at its default: an installed app from before
+    /// this setting, which refuses fields it does not know, still reads the
+    /// campaign until it updates.)
+    #[serde(default = "default_at_risk_hours", skip_serializing_if = "is_default_at_risk_hours")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 168)))]
+    pub at_risk_hours: u32,
+}
+
+fn is_default_at_risk_hours(hours: &u32) -> bool {
+    *hours == default_at_risk_hours()
 }
 
 fn default_utc_offset() -> i32 {
     480
 }
 
+fn default_at_risk_hours() -> u32 {
+    12
+}
+
 impl Default for Settings {
     fn default() -> Self {
-        Settings { fever_threshold_c: 37.3, utc_offset_minutes: default_utc_offset() }
+        Settings { fever_threshold_c: 37.3, utc_offset_minutes: default_utc_offset(), at_risk_hours: default_at_risk_hours() }
     }
 }
 

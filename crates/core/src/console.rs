@@ -55,6 +55,11 @@ pub struct SettingsUpdate {
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(range(min = 35.0, max = 40.0)))]
     pub fever_threshold_c: Option<f64>,
+    /// Hours after which a phone's unsent records raise a `data_at_risk`
+    /// alert (see `Settings::at_risk_hours`).
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 168)))]
+    pub at_risk_hours: Option<u32>,
 }
 
 /// The list of a coordinator's campaigns.
@@ -229,9 +234,11 @@ pub struct CoverageReport {
 #[serde(deny_unknown_fields)]
 pub struct AlertView {
     /// A number for a stored alert; `overdue:<person>:<date>:<half>` for an
-    /// overdue check.
+    /// overdue check; `data_at_risk:<volunteer>:<since>` for a phone's
+    /// unsent records at risk.
     pub id: String,
-    /// `fever`, `red_code` or `overdue`.
+    /// `fever`, `red_code`, `overdue` or `data_at_risk` (whose person is the
+    /// volunteer).
     pub kind: String,
     pub door: Option<DoorRef>,
     pub person_id: String,

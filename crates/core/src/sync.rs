@@ -54,6 +54,31 @@ pub struct OutboxReport {
     pub persisted: Option<bool>,
 }
 
+/// What the server last heard from a volunteer's phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastContact {
+    /// When the phone last pushed or pulled (ms since the epoch).
+    pub seen_at: Option<i64>,
+    /// Records unsent, and the device time of the oldest, as it last said.
+    pub unsent: u32,
+    pub oldest_unsent_at: Option<i64>,
+}
+
+impl LastContact {
+    /// Since when the phone's unsent records are at risk at `now`: once the
+    /// oldest is `hours` old, or once the phone has been silent `hours` with
+    /// records unsent, whichever came first. None: nothing unsent, or not
+    /// yet.
+    pub fn at_risk_since(&self, now: i64, hours: u32) -> Option<i64> {
+        if self.unsent == 0 {
+            return None;
+        }
+        let after = i64::from(hours) * 3_600_000;
+        let since = [self.oldest_unsent_at, self.seen_at].into_iter().flatten().map(|at| at + after).min()?;
+        (since <= now).then_some(since)
+    }
+}
+
 impl OutboxReport {
     /// Unsent records the browser may delete: in a tab, without persistent
     /// storage (Safari clears such a site's storage after seven days unused).
@@ -152,6 +177,27 @@ pub fn canonical_bytes(record: &Record) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unsent_records_are_at_risk_once_old_or_once_the_phone_is_silent() {
+        const HOUR: i64 = 3_600_000;
+        let now = 100 * HOUR;
+        let contact =
+            |seen_at: i64, unsent: u32, oldest: Option<i64>| LastContact { seen_at: Some(seen_at), unsent, oldest_unsent_at: oldest };
+        // A phone in touch an hour ago with a record saved 13 hours ago.
+        assert_eq!(contact(now - HOUR, 2, Some(now - 13 * HOUR)).at_risk_since(now, 12), Some(now - HOUR));
+        // Its records are 11 hours old: not yet.
+        assert_eq!(contact(now - HOUR, 2, Some(now - 11 * HOUR)).at_risk_since(now, 12), None);
+        // Silent for 12 hours with a record it saved just before: at risk from the silence.
+        assert_eq!(contact(now - 12 * HOUR, 1, Some(now - 12 * HOUR + 5)).at_risk_since(now, 12), Some(now));
+        // Nothing unsent: never, however old the contact.
+        assert_eq!(contact(now - 50 * HOUR, 0, None).at_risk_since(now, 12), None);
+        // A longer setting waits longer.
+        assert_eq!(contact(now - HOUR, 2, Some(now - 13 * HOUR)).at_risk_since(now, 24), None);
+        // A phone that never said when its oldest record was made: by its silence only.
+        assert_eq!(contact(now - 13 * HOUR, 4, None).at_risk_since(now, 12), Some(now - HOUR));
+    }
+
     use super::*;
     use crate::form::{Answer, Answers};
     use crate::record::Outcome;

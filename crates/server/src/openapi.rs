@@ -335,7 +335,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
         op(
             "get",
             "/api/v1/coordinator/campaigns/{campaign}/alerts",
-            "Fever readings, red codes and overdue checks, newest first",
+            "Fever readings, red codes, overdue checks and phones whose unsent records are at risk, newest first",
             Coordinator,
             Body::Empty,
             Answer::Json(schema::<Vec<AlertView>>(g)),

@@ -264,3 +264,71 @@ async fn phones_say_whether_they_are_installed_and_their_storage_kept() {
     let (_, _, list) = call(&server, volunteers()).await;
     assert_eq!(volunteer(&list)["installed"].as_bool(), Some(true));
 }
+
+/// A phone whose oldest unsent record is older than the campaign's
+/// `at_risk_hours`, or that has been silent that long with records unsent,
+/// raises one `data_at_risk` alert for its volunteer, with its last contact;
+/// it goes when the phone reports its records sent.
+#[tokio::test]
+async fn unsent_records_kept_too_long_raise_one_alert_until_they_arrive() {
+    let server = server().await;
+    let cookie = coordinator(&server, &["demo-xingfu"]).await;
+    let invite =
+        request("POST", "/api/v1/coordinator/campaigns/demo-xingfu/volunteers", &cookie, "application/json", r#"{"name":"Lao Zhou"}"#);
+    let (_, _, invitation) = call(&server, invite).await;
+    let volunteer = volunteer_cookie(&server, invitation["code"].as_str().unwrap()).await;
+    let volunteer_id = invitation["volunteer_id"].as_str().unwrap();
+    let alerts = || async {
+        let (status, _, alerts) = call(&server, get("/api/v1/coordinator/campaigns/demo-xingfu/alerts", &cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        alerts.as_array().unwrap().iter().filter(|a| a["kind"] == "data_at_risk").cloned().collect::<Vec<_>>()
+    };
+    let pull = |pending: u32, oldest: Option<i64>| {
+        let oldest = oldest.map(|at| format!("&oldest_pending={at}")).unwrap_or_default();
+        get(&format!("/api/v1/sync/pull?cursor=0&device_id=phone-1&pending={pending}{oldest}"), &volunteer)
+    };
+    const HOUR: i64 = 3_600_000;
+    let now = walkbook_server::campaigns::now_ms();
+
+    // Three records unsent, the oldest made 11 hours ago: not yet.
+    assert_eq!(call(&server, pull(3, Some(now - 11 * HOUR))).await.0, StatusCode::OK);
+    assert!(alerts().await.is_empty());
+    // 13 hours ago: one alert, naming the volunteer and the phone's last contact.
+    call(&server, pull(3, Some(now - 13 * HOUR))).await;
+    let at_risk = alerts().await;
+    assert_eq!(at_risk.len(), 1, "{at_risk:?}");
+    assert_eq!((at_risk[0]["person_id"].as_str(), at_risk[0]["person_name"].as_str()), (Some(volunteer_id), Some("Lao Zhou")));
+    assert!(at_risk[0]["detail"].as_str().unwrap().starts_with("3 unsent"), "{at_risk:?}");
+    assert_eq!(at_risk[0]["at"].as_i64(), Some(now - HOUR));
+    // A campaign that allows a day: not yet.
+    let patch =
+        |body: &str| request("PATCH", "/api/v1/coordinator/campaigns/demo-xingfu/settings", &cookie, "application/json", body.to_string());
+    assert_eq!(call(&server, patch(r#"{"at_risk_hours":24}"#)).await.0, StatusCode::OK);
+    assert!(alerts().await.is_empty());
+    assert_eq!(call(&server, patch(r#"{"at_risk_hours":0}"#)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(call(&server, patch(r#"{"at_risk_hours":12}"#)).await.0, StatusCode::OK);
+
+    // Handled, it stays handled; the records arriving clear it.
+    let handle = format!("/api/v1/coordinator/campaigns/demo-xingfu/alerts/{}/handled", at_risk[0]["id"].as_str().unwrap());
+    let (status, _, _) = call(&server, post(&handle, Some(&cookie), "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(alerts().await[0]["handled_by"], "Secretary Liu");
+    call(&server, pull(0, None)).await;
+    assert!(alerts().await.is_empty());
+
+    // A phone that does not say how old its records are (an older app),
+    // silent for 14 hours with one unsent: at risk from the silence.
+    call(&server, pull(1, None)).await;
+    assert!(alerts().await.is_empty(), "the phone was in touch just now");
+    let silent_since = now - 14 * HOUR;
+    sqlx::query("UPDATE volunteers SET last_seen_at = $1 WHERE id = $2")
+        .bind(silent_since)
+        .bind(volunteer_id)
+        .execute(&server.db)
+        .await
+        .unwrap();
+    let at_risk = alerts().await;
+    assert_eq!(at_risk.len(), 1, "{at_risk:?}");
+    assert_eq!(at_risk[0]["at"].as_i64(), Some(silent_since + 12 * HOUR));
+    assert!(at_risk[0]["handled_by"].is_null(), "a new episode is a new alert");
+}

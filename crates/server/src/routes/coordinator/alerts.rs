@@ -1,11 +1,12 @@
-//! Alerts: fever readings, red codes and overdue temperature checks, and
-//! marking them handled.
+//! Alerts: fever readings, red codes, overdue temperature checks and phones
+//! whose unsent records are at risk, and marking them handled.
 
 use axum::extract::{Path, State};
 use axum::Json;
 use walkbook_core::console::{AlertView, DoorRef};
-use walkbook_core::dates::LocalTime;
+use walkbook_core::dates::{iso_8601, LocalTime};
 use walkbook_core::people::{overdue_checks, register};
+use walkbook_core::sync::LastContact;
 
 use crate::auth::Coordinator;
 use crate::campaigns::{now_ms, CampaignIndex};
@@ -73,8 +74,57 @@ pub async fn list_alerts(
             handled_at: handled.map(|(_, _, at)| *at),
         });
     }
+    alerts.extend(data_at_risk(&state, &index).await?);
     alerts.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
     Ok(Json(alerts))
+}
+
+/// One alert per volunteer whose phone's unsent records are at risk (see
+/// `LastContact::at_risk_since`), as their phone last reported; it goes when
+/// the phone reports them sent. Revoked volunteers' phones cannot send.
+async fn data_at_risk(state: &AppState, index: &CampaignIndex) -> Result<Vec<AlertView>, ApiError> {
+    state.phones.flush(&state.db).await?;
+    let settings = &index.bundle.campaign.settings;
+    let rows: Vec<(String, String, Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, name, last_seen_at, unsent_count, oldest_unsent_at FROM volunteers \
+         WHERE campaign_id = $1 AND revoked_at IS NULL AND unsent_count > 0",
+    )
+    .bind(&index.bundle.campaign.id)
+    .fetch_all(&state.db)
+    .await?;
+    let handled: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT alert_id, handled_by, handled_at FROM overdue_handled WHERE campaign_id = $1 AND alert_id LIKE 'data_at_risk:%'",
+    )
+    .bind(&index.bundle.campaign.id)
+    .fetch_all(&state.db)
+    .await?;
+    let now = now_ms();
+    let shown = |at: Option<i64>| at.map_or_else(|| "never".to_string(), |at| iso_8601(at, settings.utc_offset_minutes));
+    Ok(rows
+        .into_iter()
+        .filter_map(|(volunteer_id, name, seen_at, unsent, oldest_unsent_at)| {
+            let contact = LastContact { seen_at, unsent: unsent.unwrap_or(0) as u32, oldest_unsent_at };
+            let since = contact.at_risk_since(now, settings.at_risk_hours)?;
+            let id = format!("data_at_risk:{volunteer_id}:{since}");
+            let handled = handled.iter().find(|(alert_id, _, _)| *alert_id == id);
+            Some(AlertView {
+                kind: "data_at_risk".into(),
+                door: None,
+                person_name: name,
+                detail: format!(
+                    "{} unsent, the oldest made {}; phone last in touch {}",
+                    contact.unsent,
+                    shown(oldest_unsent_at),
+                    shown(seen_at)
+                ),
+                at: since,
+                handled_by: handled.map(|(_, by, _)| by.clone()),
+                handled_at: handled.map(|(_, _, at)| *at),
+                person_id: volunteer_id,
+                id,
+            })
+        })
+        .collect())
 }
 
 /// `POST /api/v1/coordinator/campaigns/{campaign}/alerts/{alert}/handled`.
@@ -84,7 +134,8 @@ pub async fn handle_alert(
     Path((campaign_id, alert_id)): Path<(String, String)>,
 ) -> Result<Json<Vec<AlertView>>, ApiError> {
     coordinator.campaign(&state, &campaign_id).await?;
-    let handled = if alert_id.starts_with("overdue:") {
+    // Alerts computed when read are marked handled by their id.
+    let handled = if alert_id.starts_with("overdue:") || alert_id.starts_with("data_at_risk:") {
         sqlx::query(
             "INSERT INTO overdue_handled (campaign_id, alert_id, handled_by, handled_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )

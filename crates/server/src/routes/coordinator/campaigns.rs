@@ -138,6 +138,12 @@ pub async fn patch_settings(
     if let Some(threshold) = check_threshold(update.fever_threshold_c)? {
         bundle.campaign.settings.fever_threshold_c = threshold;
     }
+    if let Some(hours) = update.at_risk_hours {
+        if !(1..=168).contains(&hours) {
+            return Err(ApiError::unprocessable("invalid_settings", format!("at_risk_hours must be 1 to 168 (a week), not {hours}.")));
+        }
+        bundle.campaign.settings.at_risk_hours = hours;
+    }
     if let Some(languages) = update.languages {
         if languages.is_empty() {
             return Err(ApiError::unprocessable("invalid_languages", "A campaign needs at least one language."));

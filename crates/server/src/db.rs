@@ -24,9 +24,8 @@ pub async fn open(target: &str) -> Result<Db, sqlx::Error> {
     sqlx::any::install_default_drivers();
     if target.starts_with("postgres://") || target.starts_with("postgresql://") {
         let options: AnyConnectOptions = target.parse()?;
-        // Enough that the record writer's transaction never waits for a
-        // connection behind hundreds of phones' and consoles' short queries
-        // (with 8, pushes waited seconds under 500 phones).
+        // Enough that the record writer's transaction does not wait for a
+        // connection behind hundreds of phones' and consoles' short queries.
         let pool = AnyPoolOptions::new().max_connections(32).connect_with(options).await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         crate::campaigns::hash_plaintext_join_codes(&pool).await?;

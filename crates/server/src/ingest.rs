@@ -6,8 +6,12 @@
 //! durable. One commit, the costly part of a small batch, then serves
 //! several phones.
 //!
-//! Isolation: each batch is written inside its own savepoint, so a batch the
-//! database refuses fails alone; the others of its group are stored.
+//! Statements: a group is written in a few statements whatever its number
+//! of pushes, so on PostgreSQL a campaign's lock is held for a few round
+//! trips (other processes' writers of the campaign wait on it).
+//! Isolation: if the database refuses a group, each of its batches is
+//! written again inside its own savepoint, so a batch the database refuses
+//! fails alone; the others of its group are stored.
 //! Bounds: the queue holds at most [`QUEUE_BATCHES`] pushes and
 //! [`QUEUE_BYTES`] bytes of records (past either a push is answered 503
 //! with `Retry-After`, storing nothing), and a group stops growing at
@@ -168,6 +172,7 @@ async fn write_groups(db: Db, waiting: Arc<Mutex<Queue>>) {
 }
 
 /// What the server holds under a record id: its content hash and door.
+#[derive(Clone)]
 struct Known {
     hash: String,
     door_id: String,
@@ -214,8 +219,11 @@ fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>) -> Decide
     decided
 }
 
-/// Stores the batches in one transaction, in order, each in a savepoint of
-/// its own; each batch's results, or the error that failed it alone.
+/// Stores the batches in one transaction: all of them together, in a few
+/// statements whatever their number (so a campaign's lock is held for a few
+/// round trips, not a few per push); if the database refuses that, each
+/// batch again in a savepoint of its own, so a batch it refuses fails alone.
+/// Each batch's results, or the error that failed it alone.
 async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec<PushResult>, ApiError>>, sqlx::Error> {
     let postgres = crate::db::is_postgres(db);
     let campaigns: Vec<&str> = batches.iter().map(|batch| batch.session.campaign_id.as_str()).collect();
@@ -227,22 +235,49 @@ async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec
         .filter(|(_, checked)| checked.is_ok())
         .flat_map(|(record, _)| std::iter::once(record.id.as_str()).chain(record.supersedes.as_deref()))
         .collect();
-    let mut known: HashMap<String, Known> = crate::db::stored_records(&mut tx, postgres, &ids)
+    let stored_before: HashMap<String, Known> = crate::db::stored_records(&mut tx, postgres, &ids)
         .await?
         .into_iter()
         .map(|(id, hash, door_id)| (id, Known { hash, door_id }))
         .collect();
     let received_at = now_ms();
+
+    let mut known = stored_before.clone();
+    let decided: Vec<Decided> = batches.iter().map(|batch| decide_and_remember(batch, &mut known)).collect();
+    let together: Vec<(&CheckedBatch, &Decided)> = batches.iter().zip(&decided).collect();
+    let mut savepoint = tx.begin().await?;
+    let results = match write_batches(&mut savepoint, postgres, &together, received_at).await {
+        Ok(()) => {
+            savepoint.commit().await?;
+            decided.into_iter().map(|decided| Ok(decided.results)).collect()
+        }
+        Err(error) => {
+            savepoint.rollback().await?;
+            tracing::warn!(%error, pushes = batches.len(), "a group of pushes failed in the database; storing its pushes one by one");
+            store_one_by_one(&mut tx, postgres, batches, stored_before, received_at).await?
+        }
+    };
+    tx.commit().await?;
+    Ok(results)
+}
+
+/// The batches each in a savepoint of its own, decided against what the
+/// batches before it that were stored hold.
+async fn store_one_by_one(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    batches: &[CheckedBatch],
+    mut known: HashMap<String, Known>,
+    received_at: i64,
+) -> Result<Vec<Result<Vec<PushResult>, ApiError>>, sqlx::Error> {
     let mut results = Vec::with_capacity(batches.len());
     for batch in batches {
         let decided = decide(batch, &known);
         let mut savepoint = tx.begin().await?;
-        match write_batch(&mut savepoint, postgres, batch, &decided, received_at).await {
+        match write_batches(&mut savepoint, postgres, &[(batch, &decided)], received_at).await {
             Ok(()) => {
                 savepoint.commit().await?;
-                for (record, stored) in &decided.stored {
-                    known.insert(record.id.clone(), Known { hash: stored.hash.clone(), door_id: record.door_id.clone() });
-                }
+                remember(&decided, &mut known);
                 results.push(Ok(decided.results));
             }
             Err(error) => {
@@ -252,61 +287,120 @@ async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec
             }
         }
     }
-    tx.commit().await?;
     Ok(results)
 }
 
-/// The batch's new records and the alerts they raise.
-async fn write_batch(
+/// Decides a batch, and adds what it stores to `known` for the batches
+/// after it.
+fn decide_and_remember<'a>(batch: &'a CheckedBatch, known: &mut HashMap<String, Known>) -> Decided<'a> {
+    let decided = decide(batch, known);
+    remember(&decided, known);
+    decided
+}
+
+/// Adds what a batch stores to `known`.
+fn remember(decided: &Decided, known: &mut HashMap<String, Known>) {
+    for (record, stored) in &decided.stored {
+        known.insert(record.id.clone(), Known { hash: stored.hash.clone(), door_id: record.door_id.clone() });
+    }
+}
+
+/// The batches' new records, what they change of their doors' statuses and
+/// their volunteers' days, and the alerts they raise: a statement or two
+/// per kind of change and campaign, however many batches.
+async fn write_batches(
     tx: &mut sqlx::AnyConnection,
     postgres: bool,
-    batch: &CheckedBatch,
-    decided: &Decided<'_>,
+    batches: &[(&CheckedBatch, &Decided<'_>)],
     received_at: i64,
 ) -> Result<(), sqlx::Error> {
-    let rows: Vec<NewRecordRow> = decided
-        .stored
+    let rows: Vec<NewRecordRow> = batches
         .iter()
-        .map(|(record, stored)| NewRecordRow {
-            id: &record.id,
-            campaign_id: &record.campaign_id,
-            door_id: &record.door_id,
-            device_id: &record.device_id,
-            device_seq: record.device_seq as i64,
-            received_from: &batch.session.volunteer_id,
-            content_hash: &stored.hash,
-            body: &stored.body,
-            received_at,
-            building_id: batch.index.building_of(record),
-            outcome: record.outcome.code(),
+        .flat_map(|(batch, decided)| {
+            decided.stored.iter().map(move |(record, stored)| NewRecordRow {
+                id: &record.id,
+                campaign_id: &record.campaign_id,
+                door_id: &record.door_id,
+                device_id: &record.device_id,
+                device_seq: record.device_seq as i64,
+                received_from: &batch.session.volunteer_id,
+                content_hash: &stored.hash,
+                body: &stored.body,
+                received_at,
+                building_id: batch.index.building_of(record),
+                outcome: record.outcome.code(),
+            })
         })
         .collect();
-    if !rows.is_empty() {
-        crate::db::insert_records(&mut *tx, postgres, &rows).await?;
-        let offset = batch.index.bundle.campaign.settings.utc_offset_minutes;
-        let day = walkbook_core::dates::LocalTime::at(received_at, offset).day;
-        sqlx::query(
-            "INSERT INTO volunteer_days (campaign_id, volunteer_id, day, records) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (campaign_id, volunteer_id, day) DO UPDATE SET records = volunteer_days.records + excluded.records",
-        )
-        .bind(batch.session.campaign_id.as_str())
-        .bind(batch.session.volunteer_id.as_str())
-        .bind(day)
-        .bind(rows.len() as i64)
-        .execute(&mut *tx)
-        .await?;
+    if rows.is_empty() {
+        return Ok(());
     }
-    // The visited doors' statuses move with their records, in this transaction.
-    let visits: Vec<&Record> =
-        decided.stored.iter().map(|(record, _)| *record).filter(|r| r.kind.is_visit() && !r.door_id.is_empty()).collect();
-    crate::door_status::update(&mut *tx, postgres, &batch.index, &visits).await?;
-    for (record, _) in &decided.stored {
-        for alert in crate::alerts::raised_by(record, &batch.index) {
-            crate::alerts::insert(&mut *tx, &alert, received_at).await?;
+    crate::db::insert_records(&mut *tx, postgres, &rows).await?;
+    count_volunteer_days(&mut *tx, postgres, batches, received_at).await?;
+    // Per campaign, with its newest index (batches later in the queue were
+    // checked later): the visited doors' statuses move with their records,
+    // in this transaction, and held alerts of the households that arrived
+    // are raised.
+    let mut by_campaign: Vec<(&CampaignIndex, Vec<&Record>)> = Vec::new();
+    for (batch, decided) in batches {
+        let visits = decided.stored.iter().map(|(record, _)| *record).filter(|record| record.kind.is_visit());
+        match by_campaign.iter_mut().find(|(index, _)| index.bundle.campaign.id == batch.session.campaign_id) {
+            Some((index, campaign_visits)) => {
+                *index = &batch.index;
+                campaign_visits.extend(visits);
+            }
+            None => by_campaign.push((&batch.index, visits.collect())),
         }
     }
-    let visits: Vec<&Record> = decided.stored.iter().map(|(record, _)| *record).filter(|record| record.kind.is_visit()).collect();
-    crate::alerts::release_held(&mut *tx, postgres, &visits, received_at).await
+    for (index, visits) in &by_campaign {
+        let at_doors: Vec<&Record> = visits.iter().copied().filter(|record| !record.door_id.is_empty()).collect();
+        crate::door_status::update(&mut *tx, postgres, index, &at_doors).await?;
+    }
+    for (batch, decided) in batches {
+        for (record, _) in &decided.stored {
+            for alert in crate::alerts::raised_by(record, &batch.index) {
+                crate::alerts::insert(&mut *tx, &alert, received_at).await?;
+            }
+        }
+    }
+    for (_, visits) in &by_campaign {
+        crate::alerts::release_held(&mut *tx, postgres, visits, received_at).await?;
+    }
+    Ok(())
+}
+
+/// Adds the batches' new records to their volunteers' counts of the day
+/// (the campaign's local day), in one statement.
+async fn count_volunteer_days(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    batches: &[(&CheckedBatch, &Decided<'_>)],
+    received_at: i64,
+) -> Result<(), sqlx::Error> {
+    // One row per (campaign, volunteer, day): a statement may not update a
+    // row twice.
+    let mut counts: HashMap<(&str, &str, i64), i64> = HashMap::new();
+    for (batch, decided) in batches.iter().filter(|(_, decided)| !decided.stored.is_empty()) {
+        let offset = batch.index.bundle.campaign.settings.utc_offset_minutes;
+        let day = walkbook_core::dates::LocalTime::at(received_at, offset).day;
+        *counts.entry((&batch.session.campaign_id, &batch.session.volunteer_id, day)).or_default() += decided.stored.len() as i64;
+    }
+    let rows: Vec<serde_json::Value> =
+        counts.into_iter().map(|((campaign, volunteer, day), records)| serde_json::json!([campaign, volunteer, day, records])).collect();
+    let upsert = "ON CONFLICT (campaign_id, volunteer_id, day) DO UPDATE SET records = volunteer_days.records + excluded.records";
+    let sql = if postgres {
+        format!(
+            "INSERT INTO volunteer_days (campaign_id, volunteer_id, day, records) \
+             SELECT r->>0, r->>1, (r->>2)::bigint, (r->>3)::bigint FROM json_array_elements($1::json) AS rows (r) {upsert}"
+        )
+    } else {
+        format!(
+            "INSERT INTO volunteer_days (campaign_id, volunteer_id, day, records) \
+             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') \
+             FROM json_each($1) WHERE true {upsert}"
+        )
+    };
+    sqlx::query(&sql).bind(serde_json::to_string(&rows).expect("rows always serialise")).execute(tx).await.map(drop)
 }
 
 #[cfg(test)]

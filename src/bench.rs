@@ -102,3 +102,67 @@ pub async fn bench_make_pending(count: u32) -> Result<u32, JsValue> {
     }
     Ok(count)
 }
+
+/// Fills the installed generated territory (`bench_install_territory`) with
+/// `households` answered visits, one a door, of two or three people each with
+/// a name and a phone number, as if pulled from other phones (one
+/// transaction). Returns the number of people; person `n`'s name is
+/// `bench_person_name(n)` and their phone ends in `n` as eight digits.
+#[wasm_bindgen]
+pub async fn bench_install_households(households: u32) -> Result<u32, JsValue> {
+    use walkbook_core::form::Entry;
+    use walkbook_core::people::{NAME, ROSTER};
+    use walkbook_core::record::{Record, RecordKind};
+    let store = app_store();
+    let doors = store.campaign_doors(DEMO_CAMPAIGN_ID).await.map_err(js_error)?;
+    let mut person = 0u32;
+    let records: Vec<Record> = doors
+        .iter()
+        .take(households as usize)
+        .enumerate()
+        .map(|(n, door)| {
+            let people: Vec<Entry> = (0..2 + n % 2)
+                .map(|_| {
+                    person += 1;
+                    let answers = [
+                        (NAME.to_string(), Answer::Text(bench_person_name(person))),
+                        (walkbook_core::find::PHONE.to_string(), Answer::Text(format!("139 {person:08}"))),
+                    ];
+                    Entry { id: format!("person-{person}"), answers: answers.into_iter().collect() }
+                })
+                .collect();
+            Record {
+                id: format!("bench-household-{n}"),
+                campaign_id: DEMO_CAMPAIGN_ID.into(),
+                door_id: door.id.clone(),
+                form_id: "household".into(),
+                form_version: 2,
+                outcome: Outcome::Answered,
+                answers: [(ROSTER.to_string(), Answer::Group(people))].into_iter().collect(),
+                volunteer_id: "bench-volunteer".into(),
+                device_id: "bench-phone".into(),
+                device_seq: n as u64 + 1,
+                device_time: 1_700_000_000_000 + n as i64,
+                supersedes: None,
+                kind: RecordKind::Visit {},
+            }
+        })
+        .collect();
+    let meta = store.sync_meta().await.map_err(js_error)?;
+    store.save_pulled(DEMO_CAMPAIGN_ID, &records, &meta).await.map_err(js_error)?;
+    Ok(person)
+}
+
+/// The name of the bench's person `n`: a surname of a common few and a
+/// given name unique to them, in Chinese characters.
+#[wasm_bindgen]
+pub fn bench_person_name(n: u32) -> String {
+    const SURNAMES: [char; 8] = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵'];
+    const GIVEN: [char; 20] = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀', '霞', '平'];
+    let (given, rest) = (n as usize % 400, n as usize / 400);
+    let mut name = String::from(SURNAMES[rest % SURNAMES.len()]);
+    name.push(GIVEN[given / 20]);
+    name.push(GIVEN[given % 20]);
+    name.push_str(&(rest / SURNAMES.len()).to_string());
+    name
+}

@@ -1,13 +1,45 @@
-//! Find a door by what is written on it.
+//! Find a door by what is written on it, or a person on this phone's
+//! register by name, initials or phone digits (a secretary answering "is
+//! Chen registered, which door?"). Offline: the register is read from the
+//! phone's records once, then searched in memory on every keystroke.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use leptos::prelude::*;
+use walkbook_core::find::{Found, PeopleIndex};
+use walkbook_core::people::register;
+use walkbook_core::record::Record;
+use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
 use crate::i18n::{use_i18n, Text};
 use crate::screens::{DoorLink, StoreError};
 use crate::store::app_store;
+use crate::store::idb::IdbError;
 
-const MAX_RESULTS: u32 = 30;
+const MAX_RESULTS: usize = 30;
+
+/// The register, ready to search, and the doors its people live at.
+struct SearchableRegister {
+    people: PeopleIndex,
+    doors: HashMap<String, Door>,
+}
+
+async fn load_register(campaign_id: &str) -> Result<SearchableRegister, IdbError> {
+    let store = app_store();
+    let records: Vec<Record> = store.campaign_records(campaign_id).await?.into_iter().map(|stored| stored.record).collect();
+    let people = register(&records);
+    let lived_in: HashSet<&str> = people.iter().map(|person| person.door_id.as_str()).collect();
+    let doors = store
+        .campaign_doors(campaign_id)
+        .await?
+        .into_iter()
+        .filter(|door| lived_in.contains(door.id.as_str()))
+        .map(|door| (door.id.clone(), door))
+        .collect();
+    Ok(SearchableRegister { people: PeopleIndex::new(&people), doors })
+}
 
 #[component]
 pub fn FindScreen() -> impl IntoView {
@@ -15,32 +47,80 @@ pub fn FindScreen() -> impl IntoView {
     let context = use_campaign();
     let typed = RwSignal::new(String::new());
     let campaign_id = move || context.campaign_id();
-    let matches = LocalResource::new(move || {
+    let door_matches = LocalResource::new(move || {
         let (campaign_id, typed) = (campaign_id(), typed.get());
         async move {
             if typed.trim().is_empty() {
                 return Ok(Vec::new());
             }
-            app_store().find_doors(&campaign_id, &typed, MAX_RESULTS).await
+            app_store().find_doors(&campaign_id, &typed, MAX_RESULTS as u32).await
         }
     });
+    // Read again when records change, not on every keystroke.
+    let searchable = LocalResource::new(move || {
+        context.content_revision.track();
+        let campaign_id = campaign_id();
+        async move { load_register(&campaign_id).await.map(Rc::new) }
+    });
+    let people_found = Memo::new(move |_| {
+        let typed = typed.get();
+        searchable.get().and_then(Result::ok).map(|searchable| {
+            searchable
+                .people
+                .find(&typed, MAX_RESULTS)
+                .into_iter()
+                .filter_map(|found| Some((searchable.doors.get(&found.door_id)?.clone(), found)))
+                .collect::<Vec<_>>()
+        })
+    });
+    let doors_found = move || door_matches.get().and_then(Result::ok).unwrap_or_default();
+    let error = Signal::derive(move || {
+        door_matches.get().and_then(|r| r.err()).or_else(|| searchable.get().and_then(Result::err))
+    });
+    let nothing_found = move || {
+        !typed.get().trim().is_empty()
+            && door_matches.get().is_some_and(|r| r.is_ok_and(|doors| doors.is_empty()))
+            && people_found.get().is_some_and(|people| people.is_empty())
+    };
     view! {
         <section class="card">
             <h1>{move || i18n.t(Text::FindDoor)}</h1>
             <input id="find-door" class="field" type="search" autocomplete="off"
                 placeholder=move || i18n.t(Text::FindPlaceholder)
+                data-register=move || searchable.get().and_then(Result::ok).map(|searchable| searchable.people.len())
                 on:input=move |ev| typed.set(event_target_value(&ev))/>
-            <StoreError result=Signal::derive(move || matches.get().and_then(|r| r.err()))/>
-            {move || matches.get().and_then(Result::ok).map(|doors| {
-                if doors.is_empty() && !typed.get().trim().is_empty() {
-                    return view! { <p class="hint">{move || i18n.t(Text::NoMatches)}</p> }.into_any();
-                }
-                view! {
-                    <ul class="link-list" id="find-results">
-                        {doors.into_iter().map(|door| view! { <DoorLink door=door/> }).collect_view()}
-                    </ul>
-                }.into_any()
-            })}
+            <StoreError result=error/>
+            <Show when=move || people_found.get().is_none() && !typed.get().trim().is_empty()>
+                <p class="hint">{move || i18n.t(Text::ReadingRegister)}</p>
+            </Show>
+            <Show when=move || people_found.get().is_some_and(|people| !people.is_empty())>
+                <h2>{move || i18n.t(Text::FoundPeople)}</h2>
+                <ul class="link-list" id="find-people">
+                    {move || people_found.get().unwrap_or_default().into_iter().map(|(door, found)| view! { <PersonLink door found/> }).collect_view()}
+                </ul>
+            </Show>
+            <Show when=move || !doors_found().is_empty()>
+                <h2>{move || i18n.t(Text::FoundDoors)}</h2>
+                <ul class="link-list" id="find-results">
+                    {move || doors_found().into_iter().map(|door| view! { <DoorLink door=door/> }).collect_view()}
+                </ul>
+            </Show>
+            <Show when=nothing_found>
+                <p class="hint" id="find-nothing">{move || i18n.t(Text::NoMatches)}</p>
+            </Show>
         </section>
+    }
+}
+
+/// A person found, opening their door.
+#[component]
+fn PersonLink(door: Door, found: Found) -> impl IntoView {
+    view! {
+        <DoorLink door=door>
+            <span class="found-person" data-person=found.person_id>
+                <bdi>{found.name}</bdi>
+                {found.phone.map(|phone| view! { " · " <bdi>{phone}</bdi> })}
+            </span>
+        </DoorLink>
     }
 }

@@ -45,6 +45,14 @@ impl Store {
         Ok(stored.map(|stored| stored.door))
     }
 
+    /// Every door of a campaign.
+    pub async fn campaign_doors(&self, campaign_id: &str) -> IdbResult<Vec<Door>> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[DOORS], Mode::Readonly, Durability::Relaxed)?;
+        let value = idb::request(js(js(tx.object_store(DOORS))?.get_all_with_key(&campaign_range(campaign_id)?.into()))?).await?;
+        Ok(idb::all_from_js::<StoredDoor>(value)?.into_iter().map(|stored| stored.door).collect())
+    }
+
     /// Doors whose label starts with what the volunteer typed (normalised by
     /// `search_key`), at most `limit`.
     pub async fn find_doors(&self, campaign_id: &str, typed: &str, limit: u32) -> IdbResult<Vec<Door>> {

@@ -1,6 +1,6 @@
 // The volunteer's whole job with the network off from the first tap: a floor
 // recorded door by door, a half-filled form kept as a draft across a reload,
-// revisits, finding a door, closing the floor, and the door sheet in Korean.
+// revisits, finding a door and a person, closing the floor, and the door sheet in Korean.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { serverAndPhone, waitUntilOfflineReady, watchPage } from "./harness.mjs";
@@ -49,7 +49,8 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
   const person = page.locator(".roster-entry").first();
   await person.locator('.question[data-invalid="true"]').first().waitFor();
   assert.equal(await person.locator('.question[data-invalid="true"]').count(), 6, "six required questions unanswered");
-  await person.locator('[data-question="name"] textarea').fill("Chen");
+  await person.locator('[data-question="name"] textarea').fill("Chen Mei Ling");
+  await person.locator('[data-question="phone"] textarea').fill("138 0013 8000");
   await person.locator('[data-question="relation"] [data-value="head"]').click();
   await person.locator('[data-question="age_band"] [data-value="60+"]').click();
   await person.locator('[data-question="tenure"] [data-value="tenant"]').click();
@@ -105,6 +106,24 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
   await page.locator('#door-sheet[data-door="xfl-01-1-102"]').waitFor();
   await page.locator('[data-outcome="refused"]').click();
   await saveAndExpect(page, "xfl-01-1-102", "final");
+
+  // A caller asks for Chen: found offline on the phone's register by her
+  // initials typed full-width and by some digits of her phone, not by a
+  // name only in a draft; the result opens her door.
+  await page.goto(server.url + "/find");
+  const chen = page.locator('#find-people [data-door="xfl-01-1-101"]');
+  await page.locator("#find-door").fill("ＣＭＬ");
+  await chen.waitFor();
+  assert.match(await chen.textContent(), /Chen Mei Ling · 138 0013 8000/);
+  await page.locator("#find-door").fill("zhang");
+  await page.locator("#find-nothing").waitFor();
+  assert.equal(await page.locator("#find-people li").count(), 0);
+  await page.locator("#find-door").fill("0013-8000");
+  await chen.waitFor();
+  await chen.click();
+  await page.locator('#door-sheet[data-door="xfl-01-1-101"]').waitFor();
+  await page.locator(".back").click();
+  await page.locator('.door-tile[data-door="xfl-01-2-102"]').waitFor();
 
   // Finish the drafted door, then close the floor.
   await openDoor(page, "xfl-01-2-102");

@@ -8,6 +8,7 @@ pub mod console;
 pub mod dates;
 pub mod demo;
 pub mod expr;
+pub mod find;
 pub mod form;
 pub mod labels;
 pub mod lang;

@@ -140,7 +140,6 @@ pub fn register<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Person
 }
 
 /// The roster entries of an answered visit: (entry id, answers).
-/// The roster entries (id, answers) of an answered visit.
 pub fn roster(record: &Record) -> impl Iterator<Item = (&str, &crate::form::Answers)> {
     let entries = match (&record.outcome, record.answers.get(ROSTER)) {
         (Outcome::Answered, Some(Answer::Group(entries))) => entries.as_slice(),

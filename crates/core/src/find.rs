@@ -1,0 +1,244 @@
+//! Finding a person on the register by what a caller says: a name or part
+//! of it, initials, or some digits of a phone number. Typed and stored text
+//! are compared in one normal form (case, full-width letters and digits,
+//! spaces), so "ＣＨＥＮ", "chen" and "Chen" find the same person.
+//!
+//! The index is built once from the register and searched on every
+//! keystroke: each search is one pass over short, already-normalised
+//! strings (a phone's register of 6,000 households is about 15,000 people).
+
+use crate::form::Answer;
+use crate::people::Person;
+
+/// The question of a person's phone number in the household form.
+pub const PHONE: &str = "phone";
+
+/// Text in the form search compares: letters lower-cased, full-width ASCII
+/// (as Chinese and Korean keyboards type it) made half-width, and every
+/// space (the ideographic one too) and dash removed.
+pub fn normalise(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            // Full-width forms of ASCII '!'..'~' sit 0xFEE0 above them.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '‐' | '－' | '·' | '.' | '(' | ')'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The digits of `text`, full-width ones included.
+fn digits(text: &str) -> String {
+    normalise(text).chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Initials of a name: the first letter of each Latin word ("Chen Mei Ling"
+/// gives "cml"), and each Hangul syllable's initial consonant ("김민수"
+/// gives "ㄱㅁㅅ", as Korean phones search contacts). Names in Chinese
+/// characters have none: the characters themselves are typed.
+fn initials(name: &str) -> String {
+    const CHOSEONG: [char; 19] =
+        ['ㄱ', 'ㄲ', 'ㄴ', 'ㄷ', 'ㄸ', 'ㄹ', 'ㅁ', 'ㅂ', 'ㅃ', 'ㅅ', 'ㅆ', 'ㅇ', 'ㅈ', 'ㅉ', 'ㅊ', 'ㅋ', 'ㅌ', 'ㅍ', 'ㅎ'];
+    let mut found = String::new();
+    let latin_words = name.split(|c: char| c.is_whitespace() || c == '-').filter_map(|word| word.chars().next());
+    for first in latin_words.filter(char::is_ascii_alphabetic) {
+        found.extend(first.to_lowercase());
+    }
+    for c in name.chars() {
+        if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+            found.push(CHOSEONG[(c as usize - 0xAC00) / 588]);
+        }
+    }
+    found
+}
+
+/// What the search shows of a person found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    pub person_id: String,
+    pub door_id: String,
+    pub name: String,
+    /// The phone number as typed on the form, if any.
+    pub phone: Option<String>,
+    pub matched: Match,
+}
+
+/// What matched, best first (results come in this order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    WholeName,
+    NameStart,
+    InName,
+    Initials,
+    Phone,
+}
+
+struct Entry {
+    found: Found,
+    name: String,
+    initials: String,
+    phone_digits: String,
+}
+
+/// The register, ready to search.
+pub struct PeopleIndex {
+    entries: Vec<Entry>,
+}
+
+impl PeopleIndex {
+    pub fn new(people: &[Person]) -> PeopleIndex {
+        let entries = people
+            .iter()
+            .map(|person| {
+                let phone = match person.answers.get(PHONE) {
+                    Some(Answer::Text(phone)) if !phone.trim().is_empty() => Some(phone.trim().to_string()),
+                    _ => None,
+                };
+                Entry {
+                    name: normalise(&person.name),
+                    initials: initials(&person.name),
+                    phone_digits: phone.as_deref().map(digits).unwrap_or_default(),
+                    found: Found {
+                        person_id: person.id.clone(),
+                        door_id: person.door_id.clone(),
+                        name: person.name.clone(),
+                        phone,
+                        matched: Match::InName,
+                    },
+                }
+            })
+            .collect();
+        PeopleIndex { entries }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The people `typed` finds, best matches first (then in register
+    /// order), at most `limit`. Digits match phone numbers from three on
+    /// (fewer match half the register); initials need two letters.
+    pub fn find(&self, typed: &str, limit: usize) -> Vec<Found> {
+        let key = normalise(typed);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let key_digits = digits(typed);
+        let by_phone = key_digits.len() >= 3 && key_digits.len() == key.len();
+        let by_initials = key.chars().count() >= 2;
+        let mut found: Vec<(Match, usize)> = Vec::new();
+        for (at, entry) in self.entries.iter().enumerate() {
+            let matched = if entry.name == key {
+                Some(Match::WholeName)
+            } else if entry.name.starts_with(&key) {
+                Some(Match::NameStart)
+            } else if entry.name.contains(&key) {
+                Some(Match::InName)
+            } else if by_initials && entry.initials.starts_with(&key) {
+                Some(Match::Initials)
+            } else if by_phone && entry.phone_digits.contains(&key_digits) {
+                Some(Match::Phone)
+            } else {
+                None
+            };
+            if let Some(matched) = matched {
+                found.push((matched, at));
+            }
+        }
+        found.sort_by_key(|&(matched, at)| (matched, at));
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(matched, at)| Found { matched, ..self.entries[at].found.clone() })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn person(id: &str, door: &str, name: &str, phone: Option<&str>) -> Person {
+        let mut answers = BTreeMap::new();
+        if let Some(phone) = phone {
+            answers.insert(PHONE.to_string(), Answer::Text(phone.into()));
+        }
+        Person {
+            id: id.into(),
+            door_id: door.into(),
+            name: name.into(),
+            health_code: None,
+            quarantine_until: None,
+            registered_at: 0,
+            answers,
+        }
+    }
+
+    fn register() -> PeopleIndex {
+        PeopleIndex::new(&[
+            person("p1", "d-101", "陈美玲", Some("138 0013 8000")),
+            person("p2", "d-102", "Chen Mei Ling", Some("+86 139-1234-5678")),
+            person("p3", "d-201", "Michael Chen", None),
+            person("p4", "d-202", "김민수", Some("010-2345-6789")),
+            person("p5", "d-301", "陈", None),
+        ])
+    }
+
+    fn ids(found: &[Found]) -> Vec<&str> {
+        found.iter().map(|f| f.person_id.as_str()).collect()
+    }
+
+    #[test]
+    fn text_is_compared_without_case_width_or_spaces() {
+        assert_eq!(normalise("ＣＨＥＮ　Ｍｅｉ"), "chenmei");
+        assert_eq!(normalise(" 138-0013 8000 "), "13800138000");
+        assert_eq!(normalise("陈 美玲"), "陈美玲");
+        assert_eq!(digits("１３８ ００"), "13800");
+    }
+
+    #[test]
+    fn names_match_whole_then_from_the_start_then_inside() {
+        let index = register();
+        assert_eq!(ids(&index.find("陈", 10)), ["p5", "p1"]);
+        assert_eq!(ids(&index.find("美玲", 10)), ["p1"]);
+        assert_eq!(ids(&index.find("ＣＨＥＮ", 10)), ["p2", "p3"]);
+        assert_eq!(index.find("chen mei ling", 10)[0].matched, Match::WholeName);
+        assert_eq!(ids(&index.find("  ", 10)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn initials_of_latin_and_hangul_names() {
+        let index = register();
+        let found = index.find("CML", 10);
+        assert_eq!(ids(&found), ["p2"]);
+        assert_eq!(found[0].matched, Match::Initials);
+        assert_eq!(ids(&index.find("ㄱㅁ", 10)), ["p4"]);
+        assert_eq!(ids(&index.find("mc", 10)), ["p3"]);
+        // One letter is too little to go by initials.
+        assert_eq!(ids(&index.find("m", 10)), ["p3", "p2"]);
+    }
+
+    #[test]
+    fn phone_digits_from_three_on_whatever_the_separators() {
+        let index = register();
+        assert_eq!(ids(&index.find("8000", 10)), ["p1"]);
+        assert_eq!(ids(&index.find("１２３４-５６７８", 10)), ["p2"]);
+        assert_eq!(ids(&index.find("6789", 10)), ["p4"]);
+        assert!(index.find("13", 10).is_empty(), "two digits match too many phones to be useful");
+        assert_eq!(index.find("138 0013 8000", 10)[0].phone.as_deref(), Some("138 0013 8000"));
+    }
+
+    #[test]
+    fn results_are_limited_and_ordered_by_match() {
+        let index = register();
+        let found = index.find("chen", 1);
+        assert_eq!(ids(&found), ["p2"]);
+        assert_eq!(index.len(), 5);
+    }
+}

@@ -1,5 +1,5 @@
 //! Campaign set-up (territory from CSV, a form as JSON, the fever
-//! threshold, the languages) and the CSV exports.
+//! threshold, when unsent records are at risk, the languages) and the CSV exports.
 
 use leptos::prelude::*;
 use walkbook_core::console::{CampaignChanged, SettingsUpdate};
@@ -38,34 +38,34 @@ pub fn SetupSection() -> impl IntoView {
             result.set(Some(outcome));
         });
     };
-    let threshold = RwSignal::new(String::new());
-    let save_threshold = move |_| {
-        let update = SettingsUpdate { fever_threshold_c: threshold.get_untracked().trim().parse().ok(), ..Default::default() };
+    // Every setting is saved the same way: a PATCH of what changed.
+    let save_settings = move |update: SettingsUpdate, saved: Option<RwSignal<Option<Vec<Lang>>>>| {
         let url = console.api("/settings");
         leptos::task::spawn_local(async move {
             let outcome = send_json::<_, CampaignChanged>("PATCH", &url, &update).await;
             if outcome.is_ok() {
+                if let Some(edited) = saved {
+                    edited.set(None);
+                }
                 console.changed();
             }
             result.set(Some(outcome));
         });
     };
+    let threshold = RwSignal::new(String::new());
+    let save_threshold = move |_| {
+        save_settings(SettingsUpdate { fever_threshold_c: threshold.get_untracked().trim().parse().ok(), ..Default::default() }, None)
+    };
     let current_threshold = move || console.bundle.get().map(|b| b.campaign.settings.fever_threshold_c.to_string()).unwrap_or_default();
+    let at_risk_hours = RwSignal::new(String::new());
+    let save_at_risk_hours = move |_| {
+        save_settings(SettingsUpdate { at_risk_hours: at_risk_hours.get_untracked().trim().parse().ok(), ..Default::default() }, None)
+    };
+    let current_at_risk_hours = move || console.bundle.get().map(|b| b.campaign.settings.at_risk_hours.to_string()).unwrap_or_default();
     // The campaign's languages: the ones its forms and names are written in.
     let languages = RwSignal::new(None::<Vec<Lang>>);
     let shown_languages = move || languages.get().or_else(|| console.bundle.get().map(|b| b.campaign.languages)).unwrap_or_default();
-    let save_languages = move |_| {
-        let update = SettingsUpdate { languages: Some(shown_languages()), ..Default::default() };
-        let url = console.api("/settings");
-        leptos::task::spawn_local(async move {
-            let outcome = send_json::<_, CampaignChanged>("PATCH", &url, &update).await;
-            if outcome.is_ok() {
-                languages.set(None);
-                console.changed();
-            }
-            result.set(Some(outcome));
-        });
-    };
+    let save_languages = move |_| save_settings(SettingsUpdate { languages: Some(shown_languages()), ..Default::default() }, Some(languages));
     view! {
         <section class="card" id="console-setup">
             <h2>{move || i18n.t(ConsoleText::Setup)}</h2>
@@ -85,6 +85,13 @@ pub fn SetupSection() -> impl IntoView {
                 <input id="fever-threshold" class="field" type="number" inputmode="decimal" step="0.1" min="35" max="40"
                     prop:value=current_threshold on:input=move |ev| threshold.set(event_target_value(&ev))/>
                 <button class="button" id="save-threshold" on:click=save_threshold>{move || i18n.t(Text::Save)}</button>
+            </div>
+            <label class="question-label" for="at-risk-hours">{move || i18n.t(ConsoleText::AtRiskHours)}</label>
+            <p class="hint">{move || i18n.t(ConsoleText::AtRiskHoursHelp)}</p>
+            <div class="reading-row">
+                <input id="at-risk-hours" class="field" type="number" inputmode="numeric" step="1" min="1" max="168"
+                    prop:value=current_at_risk_hours on:input=move |ev| at_risk_hours.set(event_target_value(&ev))/>
+                <button class="button" id="save-at-risk-hours" on:click=save_at_risk_hours>{move || i18n.t(Text::Save)}</button>
             </div>
             <p class="question-label">{move || i18n.t(Text::Language)}</p>
             <div class="choice-row" role="group" id="campaign-languages">

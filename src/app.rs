@@ -10,7 +10,7 @@ use crate::i18n::{provide_i18n, use_i18n, Text, Translated};
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
 use crate::screens::{
     about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen, join::JoinScreen,
-    revisits::RevisitsScreen, CampaignGate,
+    revisits::RevisitsScreen, AssignedBuilding, CampaignGate,
 };
 use crate::sync::provide_sync;
 
@@ -34,8 +34,9 @@ pub fn App() -> impl IntoView {
                     // Every screen of the campaign waits for it in one place.
                     <ParentRoute path=path!("") view=CampaignGate>
                         <Route path=path!("/") view=HomeScreen/>
-                        <Route path=path!("/b/:building/f/:floor") view=FloorScreen/>
-                        <Route path=path!("/b/:building/f/:floor/d/:door") view=DoorScreen/>
+                        // Only the volunteer's own buildings can be recorded in.
+                        <Route path=path!("/b/:building/f/:floor") view=|| view! { <AssignedBuilding><FloorScreen/></AssignedBuilding> }/>
+                        <Route path=path!("/b/:building/f/:floor/d/:door") view=|| view! { <AssignedBuilding><DoorScreen/></AssignedBuilding> }/>
                         <Route path=path!("/revisits") view=RevisitsScreen/>
                         <Route path=path!("/checks") view=ChecksScreen/>
                         <Route path=path!("/find") view=FindScreen/>

@@ -27,6 +27,9 @@ pub struct CampaignContext {
     /// The phone's database was found empty after this browser had used it:
     /// cleared by the browser or the phone's settings.
     pub wiped: RwSignal<bool>,
+    /// The buildings the volunteer is assigned, as the server last said;
+    /// None: the whole campaign.
+    pub assigned_buildings: RwSignal<Option<Vec<String>>>,
 }
 
 impl CampaignContext {
@@ -38,6 +41,11 @@ impl CampaignContext {
     /// A building's name in `lang`. Reactive.
     pub fn building_name(self, building_id: &str, lang: walkbook_core::lang::Lang) -> Option<String> {
         self.campaign.with(|c| c.as_ref()?.building(building_id).map(|b| b.name.get(lang).to_string()))
+    }
+
+    /// Whether the volunteer works `building_id` (records there). Reactive.
+    pub fn works(self, building_id: &str) -> bool {
+        self.assigned_buildings.with(|assigned| assigned.as_ref().is_none_or(|buildings| buildings.iter().any(|b| b == building_id)))
     }
 
     pub fn changed(self) {
@@ -62,6 +70,7 @@ pub fn provide_campaign() -> CampaignContext {
         revision: RwSignal::new(0),
         content_revision: RwSignal::new(0),
         wiped: RwSignal::new(false),
+        assigned_buildings: RwSignal::new(None),
     };
     provide_context(context);
     leptos::task::spawn_local(async move {
@@ -89,7 +98,9 @@ async fn load_campaign(context: CampaignContext) -> Result<Campaign, String> {
         let _ = storage.set_item(DEVICE_KEY, &device.device_id);
     }
     // The joined campaign, else the demo.
-    let joined = store.sync_meta().await.map_err(|e| e.to_string())?.joined;
+    let meta = store.sync_meta().await.map_err(|e| e.to_string())?;
+    context.assigned_buildings.set(meta.assigned_buildings);
+    let joined = meta.joined;
     let campaign_id = joined.map_or(DEMO_CAMPAIGN_ID.to_string(), |j| j.campaign_id);
     if let Some(campaign) = store.campaign(&campaign_id).await.map_err(|e| e.to_string())? {
         return Ok(campaign);

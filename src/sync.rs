@@ -303,9 +303,19 @@ impl SyncClient {
                 self.campaign.campaign.set(Some(bundle.campaign));
             }
             meta.cursor = page.cursor;
+            // A building gained: its records were never sent to this phone,
+            // so the pull starts over (records it holds are skipped).
+            let gained_a_building = gains_buildings(meta.assigned_buildings.as_deref(), page.assigned_buildings.as_deref());
+            if page.assigned_buildings != meta.assigned_buildings {
+                meta.assigned_buildings = page.assigned_buildings.clone();
+                self.campaign.assigned_buildings.set(page.assigned_buildings);
+            }
+            if gained_a_building {
+                meta.cursor = 0;
+            }
             store.save_pulled(&joined.campaign_id, &page.records, &meta).await?;
-            changes.pulled.set(changes.pulled.get() || brings_changes);
-            if !page.more {
+            changes.pulled.set(changes.pulled.get() || brings_changes || gained_a_building);
+            if !page.more && !gained_a_building {
                 break;
             }
         }
@@ -315,6 +325,16 @@ impl SyncClient {
         meta.last_success = Some(js_sys::Date::now() as i64);
         store.save_sync_meta(&meta).await?;
         Ok(())
+    }
+}
+
+/// Whether an assignment `now` has a building the one `before` had not
+/// (None: the whole campaign).
+fn gains_buildings(before: Option<&[String]>, now: Option<&[String]>) -> bool {
+    match (before, now) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(before), Some(now)) => now.iter().any(|building| !before.contains(building)),
     }
 }
 
@@ -446,7 +466,8 @@ pub async fn join(code: &str, campaign: CampaignContext) -> Result<String, SyncF
         volunteer_name: response.volunteer_name.clone(),
         campaign_id: response.bundle.campaign.id.clone(),
     };
-    app_store().save_joined(&response.bundle, joined).await?;
+    app_store().save_joined(&response.bundle, joined, response.assigned_buildings.clone()).await?;
+    campaign.assigned_buildings.set(response.assigned_buildings);
     campaign.campaign.set(Some(response.bundle.campaign));
     campaign.changed();
     Ok(response.volunteer_name)

@@ -73,13 +73,17 @@ pub fn FindScreen() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let doors_found = move || door_matches.get().and_then(Result::ok).unwrap_or_default();
+    // Doors of the volunteer's own buildings (people are only of those).
+    let doors_found = move || {
+        door_matches.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|door| context.works(&door.building_id)).collect::<Vec<_>>()
+    };
     let error = Signal::derive(move || {
         door_matches.get().and_then(|r| r.err()).or_else(|| searchable.get().and_then(Result::err))
     });
     let nothing_found = move || {
         !typed.get().trim().is_empty()
-            && door_matches.get().is_some_and(|r| r.is_ok_and(|doors| doors.is_empty()))
+            && door_matches.get().is_some_and(|r| r.is_ok())
+            && doors_found().is_empty()
             && people_found.get().is_some_and(|people| people.is_empty())
     };
     view! {

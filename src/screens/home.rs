@@ -1,4 +1,5 @@
-//! Campaign home: overall progress, then every building with its own.
+//! Campaign home: overall progress, then every building the volunteer works
+//! (those assigned, else all) with its own.
 
 use std::collections::HashMap;
 
@@ -36,7 +37,13 @@ pub fn HomeScreen() -> impl IntoView {
             Ok::<_, crate::store::idb::IdbError>((by_building, checks_owed(&plain)))
         }
     });
-    let buildings = move || context.campaign.with(|c| c.as_ref().map(|c| c.buildings.clone()).unwrap_or_default());
+    // The volunteer's buildings: those assigned, else the whole campaign.
+    let buildings = move || {
+        context.campaign.with(|c| {
+            c.as_ref().map(|c| c.buildings.iter().filter(|building| context.works(&building.id)).cloned().collect::<Vec<_>>()).unwrap_or_default()
+        })
+    };
+    let assigned = move || context.assigned_buildings.with(Option::is_some);
     let coverage_of = move |building: &Building| {
         let statuses = coverage_by_building.get().and_then(Result::ok).map(|(by_building, _)| by_building).unwrap_or_default();
         building_coverage(building.door_count, statuses.get(&building.id).into_iter().flatten())
@@ -69,8 +76,8 @@ pub fn HomeScreen() -> impl IntoView {
         <InstallOffer/>
         <StoreError result=Signal::derive(move || coverage_by_building.get().and_then(|r| r.err()))/>
         <SyncPanel/>
-        <section class="card">
-            <h2>{move || i18n.t(Text::Buildings)}</h2>
+        <section class="card" id="buildings" data-assigned=move || assigned().to_string()>
+            <h2>{move || i18n.t(if assigned() { Text::MyBuildings } else { Text::Buildings })}</h2>
             <ul class="building-list">
                 {move || {
                     buildings()

@@ -23,6 +23,29 @@ use crate::i18n::{floor_name, use_i18n, Text};
 use crate::store::idb::IdbError;
 use crate::store::{app_store, NewRecord};
 
+/// Shows `children` (a floor, a door) only in a building the volunteer is
+/// assigned (`:building` of the route); elsewhere says so, with the way home.
+#[component]
+pub fn AssignedBuilding(children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = use_campaign();
+    let params = leptos_router::hooks::use_params_map();
+    let works_here = move || params.with(|params| context.works(&params.get("building").unwrap_or_default()));
+    view! {
+        <Show
+            when=works_here
+            fallback=move || view! {
+                <section class="card" id="not-assigned" role="status">
+                    <p>{move || i18n.t(Text::NotYourBuilding)}</p>
+                    <a class="button wide" href="/">{move || i18n.t(Text::MyBuildings)}</a>
+                </section>
+            }
+        >
+            {children()}
+        </Show>
+    }
+}
+
 /// The parent of every screen that shows the campaign: its child route
 /// (`Outlet`) appears once the campaign is loaded from the phone's store.
 #[component]

@@ -20,12 +20,15 @@ pub struct Device {
 }
 
 /// What this phone knows of its sync: the joined volunteer and campaign, the
-/// pull cursor, and when a sync last succeeded.
+/// pull cursor, when a sync last succeeded, and the buildings the volunteer
+/// is assigned (None: the whole campaign).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SyncMeta {
     pub joined: Option<Joined>,
     pub cursor: i64,
     pub last_success: Option<i64>,
+    #[serde(default)]
+    pub assigned_buildings: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,8 +76,9 @@ impl Store {
     }
 
     /// After joining: the campaign the server sent, the volunteer on this
-    /// phone from now on, and the sync state starting over, in one transaction.
-    pub async fn save_joined(&self, bundle: &CampaignBundle, joined: Joined) -> IdbResult<()> {
+    /// phone from now on (and their buildings), and the sync state starting
+    /// over, in one transaction.
+    pub async fn save_joined(&self, bundle: &CampaignBundle, joined: Joined, assigned_buildings: Option<Vec<String>>) -> IdbResult<()> {
         self.save_bundle(bundle).await?;
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[META], Mode::Readwrite, Durability::Strict)?;
@@ -85,7 +89,7 @@ impl Store {
             device.volunteer_id = joined.volunteer_id.clone();
             js(meta.put(&idb::to_js(&device)?))?;
         }
-        let sync = StoredSyncMeta { key: "sync".into(), meta: SyncMeta { joined: Some(joined), cursor: 0, last_success: None } };
+        let sync = StoredSyncMeta { key: "sync".into(), meta: SyncMeta { joined: Some(joined), cursor: 0, last_success: None, assigned_buildings } };
         js(meta.put(&idb::to_js(&sync)?))?;
         idb::committed(&tx).await
     }

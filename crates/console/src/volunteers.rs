@@ -103,6 +103,7 @@ fn VolunteerRow(volunteer: VolunteerSummary) -> impl IntoView {
                 {unsent.map(|unsent| view! { " · " {move || i18n.t(ConsoleText::Unsent)} " " <span class="unsent">{unsent}</span> })}
             </span>
             {keeping}
+            <WorksWhere buildings=volunteer.buildings.clone()/>
             {at_risk.then(|| view! { <span class="badge alert" role="status">{move || i18n.t(ConsoleText::DataAtRisk)}</span> })}
             <HttpProblem error=error/>
             {(!volunteer.revoked).then(|| view! {
@@ -115,6 +116,24 @@ fn VolunteerRow(volunteer: VolunteerSummary) -> impl IntoView {
             })}
         </li>
     }
+}
+
+/// Where a volunteer works: their assigned buildings' names, or all.
+#[component]
+fn WorksWhere(buildings: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let console = use_console();
+    let names = move || {
+        if buildings.is_empty() {
+            return i18n.t(ConsoleText::AllBuildings).to_string();
+        }
+        let campaign = console.bundle.get().map(|b| b.campaign);
+        let name_of = |id: &String| {
+            campaign.as_ref().and_then(|c| c.building(id)).map_or_else(|| id.clone(), |b| b.name.get(i18n.lang.get()).to_string())
+        };
+        buildings.iter().map(name_of).collect::<Vec<_>>().join(", ")
+    };
+    view! { <span class="works-where">{move || i18n.t(Text::Buildings)} ": " {names}</span> }
 }
 
 /// Check boxes for the campaign's buildings; none checked: all buildings.

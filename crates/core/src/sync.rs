@@ -140,6 +140,12 @@ pub struct PullResponse {
     /// The campaign, when it changed since the revision the client named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign: Option<CampaignBundle>,
+    /// The buildings the volunteer is assigned, in the campaign's order;
+    /// absent: the whole campaign. The phone records only in these, and
+    /// pulls again from the start when it gains one (the records of a
+    /// building it did not work were never sent to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_buildings: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +172,9 @@ pub struct JoinResponse {
     pub volunteer_id: String,
     pub volunteer_name: String,
     pub bundle: CampaignBundle,
+    /// As in [`PullResponse::assigned_buildings`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_buildings: Option<Vec<String>>,
 }
 
 /// The canonical bytes of a record, for telling a duplicate (same bytes) from

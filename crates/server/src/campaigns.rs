@@ -284,6 +284,14 @@ impl Assignments {
     pub fn covers_all(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The buildings, in the campaign's order, as the phone is told them;
+    /// None: the whole campaign.
+    pub fn told(&self, index: &CampaignIndex) -> Option<Vec<String>> {
+        (!self.covers_all()).then(|| {
+            index.bundle.campaign.buildings.iter().map(|building| building.id.clone()).filter(|id| self.0.contains(id)).collect()
+        })
+    }
 }
 
 /// Makes `buildings` (checked by `check_buildings`) the volunteer's only

@@ -286,13 +286,16 @@ async fn a_volunteer_assigned_to_buildings_pulls_only_their_records() {
     call(&server, post("/api/v1/sync/push", Some(&everywhere), push_body(&records))).await;
     let buildings = vec!["ht-tower".to_string()];
     let (_, code) = invite(&server.db, &server.campaigns, "demo-xingfu", "Tower only", &buildings, 60_000).await.unwrap();
-    let (_, cookie, _) = call(&server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
+    let (_, cookie, joined) = call(&server, post("/api/v1/join", None, json!({ "code": code }).to_string())).await;
+    assert_eq!(joined["assigned_buildings"], json!(["ht-tower"]), "the phone is told its buildings when it joins");
     let tower_only = cookie.unwrap().split(';').next().unwrap().to_string();
     let (_, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0", &tower_only)).await;
     let doors: Vec<&str> = pulled["records"].as_array().unwrap().iter().map(|r| r["door_id"].as_str().unwrap()).collect();
     assert_eq!(doors, vec!["ht-0101"]);
+    assert_eq!(pulled["assigned_buildings"], json!(["ht-tower"]), "and with every pull");
     let (_, _, all) = call(&server, get("/api/v1/sync/pull?cursor=0", &everywhere)).await;
     assert_eq!(all["records"].as_array().unwrap().len(), 2, "no assignment: the whole campaign");
+    assert!(all.get("assigned_buildings").is_none(), "no assignment: no list");
     let unknown = vec!["nowhere".to_string()];
     assert!(invite(&server.db, &server.campaigns, "demo-xingfu", "X", &unknown, 60_000).await.is_err());
 }

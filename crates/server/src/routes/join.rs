@@ -6,7 +6,7 @@ use walkbook_core::limits::identifier_problem;
 use walkbook_core::sync::{JoinRequest, JoinResponse};
 
 use crate::auth::{new_token, session_cookie, token_hash, SESSION_COOKIE, VOLUNTEER_SESSION};
-use crate::campaigns::{join_code_hash, now_ms};
+use crate::campaigns::{join_code_hash, now_ms, Assignments};
 use crate::config::ClientAddr;
 use crate::error::ApiError;
 use crate::json::JsonBody;
@@ -83,8 +83,9 @@ pub async fn join(
     tx.commit().await?;
     tracing::info!(target: "audit", %client, volunteer = %volunteer_id, campaign = %campaign_id, "volunteer joined");
     let index = state.campaigns.get(&state.db, &campaign_id).await?;
+    let assigned_buildings = Assignments::of(&state.db, &volunteer_id).await?.told(&index);
     Ok((
         AppendHeaders([(header::SET_COOKIE, session_cookie(SESSION_COOKIE, &token, VOLUNTEER_SESSION, state.config.https()))]),
-        Json(JoinResponse { volunteer_id, volunteer_name, bundle: index.bundle.clone() }),
+        Json(JoinResponse { volunteer_id, volunteer_name, bundle: index.bundle.clone(), assigned_buildings }),
     ))
 }

@@ -309,5 +309,6 @@ pub async fn pull(
     if !more {
         cursor = newest;
     }
-    Ok(Json(PullResponse { records, cursor, more, campaign }))
+    let assigned_buildings = Assignments::of(&state.db, &session.volunteer_id).await?.told(&index);
+    Ok(Json(PullResponse { records, cursor, more, campaign, assigned_buildings }))
 }

@@ -85,7 +85,7 @@ pub fn provide_campaign() -> CampaignContext {
 /// localStorage remembers the device id: IndexedDB and localStorage are
 /// cleared together by "clear site data", but a browser evicting storage or a
 /// broken database loses IndexedDB alone, and then the two disagree.
-const DEVICE_KEY: &str = "walkbook.device";
+pub(crate) const DEVICE_KEY: &str = "walkbook.device";
 
 async fn load_campaign(context: CampaignContext) -> Result<Campaign, String> {
     let store = app_store();

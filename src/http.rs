@@ -66,6 +66,10 @@ async fn fetch_json<R: serde::de::DeserializeOwned>(url: &str, init: web_sys::Re
     let response =
         JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(url, &init)).await.map_err(|_| HttpError::Unreachable)?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| HttpError::Unreachable)?;
+    if response.status() == 204 {
+        // No content: the answer is `()` (or any type that reads null).
+        return serde_wasm_bindgen::from_value(JsValue::NULL).map_err(|e| HttpError::Unreadable(format!("unreadable answer: {e}")));
+    }
     let value = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.map_err(|_| HttpError::Unreachable),
         Err(_) => Err(HttpError::Unreachable),

@@ -473,6 +473,39 @@ pub async fn join(code: &str, campaign: CampaignContext) -> Result<String, SyncF
     Ok(response.volunteer_name)
 }
 
+/// Why the phone was not wiped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WipeRefused {
+    /// Records are still unsent, or were refused by the server: they would
+    /// be lost.
+    Unsent(u32),
+    Failed(SyncFailure),
+}
+
+/// For a volunteer leaving: ends the session on the server (its cookie
+/// could otherwise still pull the campaign's people), then deletes
+/// everything the phone holds. Refused while any record is unsent, and when
+/// the server cannot be told (the phone keeps working meanwhile). After it,
+/// the app starts over as on a new phone.
+pub async fn sign_out_and_wipe() -> Result<(), WipeRefused> {
+    let store = app_store();
+    let outbox = store.outbox_summary().await.map_err(|e| WipeRefused::Failed(e.into()))?;
+    let unsent = outbox.pending + outbox.refused.len() as u32;
+    if unsent > 0 {
+        return Err(WipeRefused::Unsent(unsent));
+    }
+    match send::<()>("POST", "/api/v1/sign-out", "application/json", String::new()).await {
+        // Signed out already (revoked, expired): nothing left to end.
+        Ok(()) | Err(HttpError::Status { status: 401, .. }) => {}
+        Err(error) => return Err(WipeRefused::Failed(error.into())),
+    }
+    store.delete_everything().await.map_err(|e| WipeRefused::Failed(e.into()))?;
+    if let Some(storage) = leptos::prelude::window().local_storage().ok().flatten() {
+        let _ = storage.remove_item(crate::campaign::DEVICE_KEY);
+    }
+    Ok(())
+}
+
 /// The phone's own database failed: said as it is.
 impl From<IdbError> for SyncFailure {
     fn from(error: IdbError) -> SyncFailure {

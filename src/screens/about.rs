@@ -4,6 +4,7 @@ use walkbook_core::lang::Lang;
 use crate::i18n::{use_i18n, Text};
 use crate::pwa::{use_storage_status, Persistence};
 use crate::screens::install::HowToInstall;
+use crate::sync::{sign_out_and_wipe, use_sync, SyncFailure, WipeRefused};
 
 #[component]
 pub fn AboutScreen() -> impl IntoView {
@@ -22,6 +23,63 @@ pub fn AboutScreen() -> impl IntoView {
             <HowToInstall/>
         </section>
         <StorageFacts/>
+        <SignOutAndWipe/>
+    }
+}
+
+/// "Sign out and wipe this phone", for a volunteer leaving: offered once
+/// joined, and only with nothing unsent (otherwise it says how many records
+/// wait). The first tap asks, the second wipes; the app then starts over.
+#[component]
+fn SignOutAndWipe() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let joined = move || sync.view.with(|view| view.meta.joined.is_some());
+    let unsent = move || sync.view.with(|view| view.outbox.pending + view.outbox.refused.len() as u32);
+    let confirming = RwSignal::new(false);
+    let refused = RwSignal::new(None::<WipeRefused>);
+    let wipe = move |_| {
+        if !confirming.get_untracked() {
+            confirming.set(true);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match sign_out_and_wipe().await {
+                Ok(()) => {
+                    let _ = window().location().replace("/");
+                }
+                Err(refusal) => refused.set(Some(refusal)),
+            }
+        });
+    };
+    let refusal_text = move || {
+        refused.get().map(|refusal| match refusal {
+            WipeRefused::Unsent(count) => i18n.t(Text::WipeBlocked).replace("{n}", &count.to_string()),
+            WipeRefused::Failed(SyncFailure::Unreachable) => i18n.t(Text::WipeNeedsServer).to_string(),
+            WipeRefused::Failed(SyncFailure::SignedOut(message) | SyncFailure::Server(message)) => message,
+        })
+    };
+    view! {
+        <Show when=joined>
+            <section class="card" id="leave-campaign">
+                <h2>{move || i18n.t(Text::WipeTitle)}</h2>
+                {move || if unsent() > 0 {
+                    view! {
+                        <p class="hint" id="wipe-blocked" data-unsent=unsent().to_string()>
+                            {i18n.t(Text::WipeBlocked).replace("{n}", &unsent().to_string())}
+                        </p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p class="hint">{move || i18n.t(Text::WipeExplained)}</p>
+                        <button class="button wide quiet" id="wipe-phone" data-confirming=move || confirming.get().to_string() on:click=wipe>
+                            {move || i18n.t(if confirming.get() { Text::WipeConfirm } else { Text::WipeTitle })}
+                        </button>
+                    }.into_any()
+                }}
+                {move || refusal_text().map(|text| view! { <p class="error" id="wipe-refused" role="alert">{text}</p> })}
+            </section>
+        </Show>
     }
 }
 

@@ -109,6 +109,15 @@ impl Store {
         .forget();
     }
 
+    /// Deletes the whole database, every campaign's records and people with
+    /// it (a volunteer leaving). Resolves once the browser has deleted it.
+    pub async fn delete_everything(&self) -> IdbResult<()> {
+        self.close();
+        let factory = js(web_sys::window().ok_or_else(|| IdbError::new("Error", "no window"))?.indexed_db())?
+            .ok_or_else(|| IdbError::new("NotSupportedError", "this browser has no IndexedDB"))?;
+        idb::request(js(factory.delete_database(&self.name))?.into()).await.map(drop)
+    }
+
     /// Closes the connection (tests use this to reopen).
     pub fn close(&self) {
         if let Some(db) = self.connection.borrow_mut().take() {

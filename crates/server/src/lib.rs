@@ -79,6 +79,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/openapi.json", get(|| async { axum::Json(openapi::document()) })),
         ("/api/v1/demo/campaign", get(routes::campaigns::demo_campaign)),
         ("/api/v1/join", post(routes::join::join)),
+        ("/api/v1/sign-out", post(routes::join::sign_out)),
         (
             "/api/v1/sync/push",
             // Over the limit, the handler still answers, naming the limits.

@@ -166,6 +166,14 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
                 Answer::Json(schema::<JoinResponse>(g)),
             )
         },
+        op(
+            "post",
+            "/api/v1/sign-out",
+            "End this phone's session (the phone then wipes what it holds); pushed records stay",
+            Volunteer,
+            Body::Empty,
+            Answer::Nothing,
+        ),
         Operation {
             refusals: &[(503, "The record writer is full or restarting: nothing was stored")],
             ..op(

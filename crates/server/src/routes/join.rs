@@ -5,7 +5,7 @@ use axum::Json;
 use walkbook_core::limits::identifier_problem;
 use walkbook_core::sync::{JoinRequest, JoinResponse};
 
-use crate::auth::{new_token, session_cookie, token_hash, SESSION_COOKIE, VOLUNTEER_SESSION};
+use crate::auth::{expired_cookie, new_token, session_cookie, token_hash, SESSION_COOKIE, VOLUNTEER_SESSION};
 use crate::campaigns::{join_code_hash, now_ms, Assignments};
 use crate::config::ClientAddr;
 use crate::error::ApiError;
@@ -88,4 +88,13 @@ pub async fn join(
         AppendHeaders([(header::SET_COOKIE, session_cookie(SESSION_COOKIE, &token, VOLUNTEER_SESSION, state.config.https()))]),
         Json(JoinResponse { volunteer_id, volunteer_name, bundle: index.bundle.clone(), assigned_buildings }),
     ))
+}
+
+/// `POST /api/v1/sign-out`: ends the phone's session (a volunteer leaving,
+/// whose phone then wipes what it holds). Its cookie stops working at once;
+/// records it pushed stay. The phone calls it only with nothing unsent.
+pub async fn sign_out(State(state): State<AppState>, session: crate::auth::Session) -> Result<impl IntoResponse, ApiError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&session.token_hash).execute(&state.db).await?;
+    tracing::info!(target: "audit", volunteer = %session.volunteer_id, "volunteer signed out and wiped their phone");
+    Ok((AppendHeaders([(header::SET_COOKIE, expired_cookie(SESSION_COOKIE, state.config.https()))]), axum::http::StatusCode::NO_CONTENT))
 }

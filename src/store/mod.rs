@@ -113,9 +113,7 @@ impl Store {
     /// it (a volunteer leaving). Resolves once the browser has deleted it.
     pub async fn delete_everything(&self) -> IdbResult<()> {
         self.close();
-        let factory = js(web_sys::window().ok_or_else(|| IdbError::new("Error", "no window"))?.indexed_db())?
-            .ok_or_else(|| IdbError::new("NotSupportedError", "this browser has no IndexedDB"))?;
-        idb::request(js(factory.delete_database(&self.name))?.into()).await.map(drop)
+        idb::request(js(schema::factory()?.delete_database(&self.name))?.into()).await.map(drop)
     }
 
     /// Closes the connection (tests use this to reopen).

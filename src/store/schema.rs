@@ -41,12 +41,16 @@ fn fill_outbox(tx: &web_sys::IdbTransaction, outbox: web_sys::IdbObjectStore) ->
     Ok(())
 }
 
+/// The browser's IndexedDB.
+pub(super) fn factory() -> IdbResult<web_sys::IdbFactory> {
+    js(web_sys::window().ok_or_else(|| IdbError::new("Error", "no window"))?.indexed_db())?
+        .ok_or_else(|| IdbError::new("NotSupportedError", "this browser has no IndexedDB"))
+}
+
 /// Opens the database at `version`, running the upgrade of every version
 /// between the stored one and `version`.
 pub async fn open(name: &str, version: u32) -> IdbResult<IdbDatabase> {
-    let factory = js(web_sys::window().ok_or_else(|| IdbError::new("Error", "no window"))?.indexed_db())?
-        .ok_or_else(|| IdbError::new("NotSupportedError", "this browser has no IndexedDB"))?;
-    let request = js(factory.open_with_u32(name, version))?;
+    let request = js(factory()?.open_with_u32(name, version))?;
     let upgrading = request.clone();
     let on_upgrade = EventListener::new(&request, "upgradeneeded", move |event| {
         let Some(event) = event.dyn_ref::<web_sys::IdbVersionChangeEvent>() else { return };

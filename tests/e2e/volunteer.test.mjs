@@ -76,7 +76,20 @@ test("a floor recorded offline, with a draft across a reload, then closed", asyn
   await page.locator('[data-action="add-entry"]').click();
   await page.locator('.roster-entry [data-question="name"] textarea').fill("Zhang");
   await page.locator('.roster-entry [data-question="tenure"] [data-value="owner"]').click();
-  await page.waitForTimeout(300); // the draft's transaction commits on each change
+  // The draft's transaction commits on each change: wait until it holds the last one.
+  await page.waitForFunction(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open("walkbook");
+        open.onerror = () => resolve(false);
+        open.onsuccess = () => {
+          const db = open.result;
+          const read = db.transaction("drafts").objectStore("drafts").get(["demo-xingfu", "xfl-01-2-102"]);
+          read.onerror = () => (db.close(), resolve(false));
+          read.onsuccess = () => (db.close(), resolve(JSON.stringify(read.result?.answers ?? {}).includes("owner")));
+        };
+      }),
+  );
   await page.reload();
   await page.locator("#door-sheet").waitFor();
   await page.locator("#draft-restored").waitFor();

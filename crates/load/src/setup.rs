@@ -12,9 +12,19 @@ use walkbook_core::console::InviteResponse;
 
 /// A client that speaks from `local` (each simulated phone has an address of
 /// its own, as phones on a mobile network do: per-address limits and
-/// throttles apply to each, not to the whole load).
+/// throttles apply to each, not to the whole load). An idle connection is
+/// dropped before the server's idle limit (`net::HEADER_READ`, 10 s): a
+/// console polling every 10 s would otherwise now and then send on a
+/// connection the server is closing, a race browsers hide by retrying and
+/// reqwest reports as an error.
 pub fn client(local: Option<IpAddr>) -> Client {
-    Client::builder().local_address(local).timeout(Duration::from_secs(60)).pool_max_idle_per_host(2).build().expect("an http client")
+    Client::builder()
+        .local_address(local)
+        .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(2)
+        .pool_idle_timeout(Duration::from_secs(5))
+        .build()
+        .expect("an http client")
 }
 
 /// The session cookie a sign-in answered with (`name=value`).

@@ -190,10 +190,10 @@ fn volunteer_strings(text: Text) -> [&'static str; 4] {
         ReadingRegister => ["正在读取本机登记的住户…", "正在讀取本機登記的住戶…", "Reading the register on this phone…", "이 휴대폰의 주민 명부를 읽는 중…"],
         WipeTitle => ["退出并清除本机数据", "登出並清除本機資料", "Sign out and wipe this phone", "로그아웃하고 이 휴대폰 지우기"],
         WipeExplained => [
-            "所有记录都已上传。退出后，本机上的住户信息和记录全部删除，这部手机不能再查看本次登记。",
-            "所有記錄都已上傳。登出後，本機上的住戶資料和記錄全部刪除，這支手機不能再查看本次登記。",
-            "Every record is on the server. Signing out deletes the residents and records this phone holds; it can no longer see this campaign.",
-            "모든 기록이 서버에 있습니다. 로그아웃하면 이 휴대폰의 주민 정보와 기록이 모두 삭제되고, 이 조사를 더 볼 수 없습니다.",
+            "记录都已上传。退出后，本机上的住户信息和记录全部删除。",
+            "記錄都已上傳。登出後，本機上的住戶資料和記錄全部刪除。",
+            "Every record is on the server. Signing out deletes the residents and records on this phone.",
+            "모든 기록이 서버에 있습니다. 로그아웃하면 이 휴대폰의 주민 정보와 기록이 삭제됩니다.",
         ],
         WipeConfirm => ["再点一次确认清除", "再點一次確認清除", "Tap again to wipe this phone", "한 번 더 누르면 지워집니다"],
         WipeBlocked => [

@@ -52,9 +52,10 @@ fn SignOutAndWipe() -> impl IntoView {
             }
         });
     };
+    let blocked = move |count: u32| i18n.t(Text::WipeBlocked).replace("{n}", &count.to_string());
     let refusal_text = move || {
         refused.get().map(|refusal| match refusal {
-            WipeRefused::Unsent(count) => i18n.t(Text::WipeBlocked).replace("{n}", &count.to_string()),
+            WipeRefused::Unsent(count) => blocked(count),
             WipeRefused::Failed(SyncFailure::Unreachable) => i18n.t(Text::WipeNeedsServer).to_string(),
             WipeRefused::Failed(SyncFailure::SignedOut(message) | SyncFailure::Server(message)) => message,
         })
@@ -66,7 +67,7 @@ fn SignOutAndWipe() -> impl IntoView {
                 {move || if unsent() > 0 {
                     view! {
                         <p class="hint" id="wipe-blocked" data-unsent=unsent().to_string()>
-                            {i18n.t(Text::WipeBlocked).replace("{n}", &unsent().to_string())}
+                            {blocked(unsent())}
                         </p>
                     }.into_any()
                 } else {

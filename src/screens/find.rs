@@ -3,7 +3,7 @@
 //! Chen registered, which door?"). Offline: the register is read from the
 //! phone's records once, then searched in memory on every keystroke.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -20,7 +20,7 @@ use crate::store::idb::IdbError;
 
 const MAX_RESULTS: usize = 30;
 
-/// The register, ready to search, and the doors its people live at.
+/// The register, ready to search, and the campaign's doors.
 struct SearchableRegister {
     people: PeopleIndex,
     doors: HashMap<String, Door>,
@@ -30,14 +30,8 @@ async fn load_register(campaign_id: &str) -> Result<SearchableRegister, IdbError
     let store = app_store();
     let records: Vec<Record> = store.campaign_records(campaign_id).await?.into_iter().map(|stored| stored.record).collect();
     let people = register(&records);
-    let lived_in: HashSet<&str> = people.iter().map(|person| person.door_id.as_str()).collect();
-    let doors = store
-        .campaign_doors(campaign_id)
-        .await?
-        .into_iter()
-        .filter(|door| lived_in.contains(door.id.as_str()))
-        .map(|door| (door.id.clone(), door))
-        .collect();
+    // Every door of the campaign, kept by id: one lookup per person found.
+    let doors = store.campaign_doors(campaign_id).await?.into_iter().map(|door| (door.id.clone(), door)).collect();
     Ok(SearchableRegister { people: PeopleIndex::new(&people), doors })
 }
 
@@ -62,7 +56,7 @@ pub fn FindScreen() -> impl IntoView {
         let campaign_id = campaign_id();
         async move { load_register(&campaign_id).await.map(Rc::new) }
     });
-    let people_found = Memo::new(move |_| {
+    let people_found = move || {
         let typed = typed.get();
         searchable.get().and_then(Result::ok).map(|searchable| {
             searchable
@@ -72,7 +66,7 @@ pub fn FindScreen() -> impl IntoView {
                 .filter_map(|found| Some((searchable.doors.get(&found.door_id)?.clone(), found)))
                 .collect::<Vec<_>>()
         })
-    });
+    };
     // Doors of the volunteer's own buildings (people are only of those).
     let doors_found = move || {
         door_matches.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|door| context.works(&door.building_id)).collect::<Vec<_>>()
@@ -80,11 +74,33 @@ pub fn FindScreen() -> impl IntoView {
     let error = Signal::derive(move || {
         door_matches.get().and_then(|r| r.err()).or_else(|| searchable.get().and_then(Result::err))
     });
-    let nothing_found = move || {
-        !typed.get().trim().is_empty()
-            && door_matches.get().is_some_and(|r| r.is_ok())
-            && doors_found().is_empty()
-            && people_found.get().is_some_and(|people| people.is_empty())
+    // What was found, computed once per keystroke: people (once the register
+    // is read), then doors, or that nothing matches.
+    let results = move || {
+        if typed.with(|typed| typed.trim().is_empty()) {
+            return None;
+        }
+        let Some(people) = people_found() else {
+            return Some(view! { <p class="hint">{move || i18n.t(Text::ReadingRegister)}</p> }.into_any());
+        };
+        let doors = doors_found();
+        if people.is_empty() && doors.is_empty() && door_matches.get().is_some_and(|r| r.is_ok()) {
+            return Some(view! { <p class="hint" id="find-nothing">{move || i18n.t(Text::NoMatches)}</p> }.into_any());
+        }
+        Some(view! {
+            {(!people.is_empty()).then(|| view! {
+                <h2>{move || i18n.t(Text::FoundPeople)}</h2>
+                <ul class="link-list" id="find-people">
+                    {people.into_iter().map(|(door, found)| view! { <PersonLink door found/> }).collect_view()}
+                </ul>
+            })}
+            {(!doors.is_empty()).then(|| view! {
+                <h2>{move || i18n.t(Text::FoundDoors)}</h2>
+                <ul class="link-list" id="find-results">
+                    {doors.into_iter().map(|door| view! { <DoorLink door=door/> }).collect_view()}
+                </ul>
+            })}
+        }.into_any())
     };
     view! {
         <section class="card">
@@ -94,24 +110,7 @@ pub fn FindScreen() -> impl IntoView {
                 data-register=move || searchable.get().and_then(Result::ok).map(|searchable| searchable.people.len())
                 on:input=move |ev| typed.set(event_target_value(&ev))/>
             <StoreError result=error/>
-            <Show when=move || people_found.get().is_none() && !typed.get().trim().is_empty()>
-                <p class="hint">{move || i18n.t(Text::ReadingRegister)}</p>
-            </Show>
-            <Show when=move || people_found.get().is_some_and(|people| !people.is_empty())>
-                <h2>{move || i18n.t(Text::FoundPeople)}</h2>
-                <ul class="link-list" id="find-people">
-                    {move || people_found.get().unwrap_or_default().into_iter().map(|(door, found)| view! { <PersonLink door found/> }).collect_view()}
-                </ul>
-            </Show>
-            <Show when=move || !doors_found().is_empty()>
-                <h2>{move || i18n.t(Text::FoundDoors)}</h2>
-                <ul class="link-list" id="find-results">
-                    {move || doors_found().into_iter().map(|door| view! { <DoorLink door=door/> }).collect_view()}
-                </ul>
-            </Show>
-            <Show when=nothing_found>
-                <p class="hint" id="find-nothing">{move || i18n.t(Text::NoMatches)}</p>
-            </Show>
+            {results}
         </section>
     }
 }

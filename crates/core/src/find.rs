@@ -13,19 +13,12 @@ use crate::people::Person;
 /// The question of a person's phone number in the household form.
 pub const PHONE: &str = "phone";
 
-/// Text in the form search compares: letters lower-cased, full-width ASCII
-/// (as Chinese and Korean keyboards type it) made half-width, and every
-/// space (the ideographic one too) and dash removed.
+/// Text in the form search compares: a door label's search key (letters
+/// lower-cased, full-width ASCII as Chinese and Korean keyboards type it
+/// made half-width, spaces and dashes removed), and no other spaces or the
+/// punctuation of names and phone numbers either.
 pub fn normalise(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            // Full-width forms of ASCII '!'..'~' sit 0xFEE0 above them.
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '‐' | '－' | '·' | '.' | '(' | ')'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    crate::territory::search_key(text).chars().filter(|c| !c.is_whitespace() && !matches!(c, '‐' | '·' | '.' | '(' | ')')).collect()
 }
 
 /// The digits of `text`, full-width ones included.
@@ -131,31 +124,29 @@ impl PeopleIndex {
         let key_digits = digits(typed);
         let by_phone = key_digits.len() >= 3 && key_digits.len() == key.len();
         let by_initials = key.chars().count() >= 2;
-        let mut found: Vec<(Match, usize)> = Vec::new();
+        // One list per kind of match, each in register order: best first
+        // without a sort.
+        let mut by_match: [Vec<usize>; 5] = Default::default();
         for (at, entry) in self.entries.iter().enumerate() {
             let matched = if entry.name == key {
-                Some(Match::WholeName)
+                Match::WholeName
             } else if entry.name.starts_with(&key) {
-                Some(Match::NameStart)
+                Match::NameStart
             } else if entry.name.contains(&key) {
-                Some(Match::InName)
+                Match::InName
             } else if by_initials && entry.initials.starts_with(&key) {
-                Some(Match::Initials)
+                Match::Initials
             } else if by_phone && entry.phone_digits.contains(&key_digits) {
-                Some(Match::Phone)
+                Match::Phone
             } else {
-                None
+                continue;
             };
-            if let Some(matched) = matched {
-                found.push((matched, at));
-            }
+            by_match[matched as usize].push(at);
         }
-        found.sort_by_key(|&(matched, at)| (matched, at));
-        found
+        let ranked = [Match::WholeName, Match::NameStart, Match::InName, Match::Initials, Match::Phone]
             .into_iter()
-            .take(limit)
-            .map(|(matched, at)| Found { matched, ..self.entries[at].found.clone() })
-            .collect()
+            .flat_map(|matched| by_match[matched as usize].iter().map(move |&at| (matched, at)));
+        ranked.take(limit).map(|(matched, at)| Found { matched, ..self.entries[at].found.clone() }).collect()
     }
 }
 

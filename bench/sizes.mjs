@@ -11,7 +11,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 
 /** The ceiling the test suite holds the volunteer's first load to, brotli.
- *  Issue #12 asks for 150 KB; this build is at about 326 KB (see README,
+ *  Issue #12 asks for 150 KB; this build is at about 335 KB (see README,
  *  "Sizes"), so the check guards against growth from here while the target
  *  stays open. Lower it as the app shrinks, never raise it silently. */
 export const FIRST_LOAD_BUDGET_BYTES = 335 * 1024;

@@ -172,7 +172,6 @@ async fn write_groups(db: Db, waiting: Arc<Mutex<Queue>>) {
 }
 
 /// What the server holds under a record id: its content hash and door.
-#[derive(Clone)]
 struct Known {
     hash: String,
     door_id: String,
@@ -228,21 +227,8 @@ async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec
     let postgres = crate::db::is_postgres(db);
     let campaigns: Vec<&str> = batches.iter().map(|batch| batch.session.campaign_id.as_str()).collect();
     let mut tx = crate::db::begin_records_write(db, &campaigns).await?;
-    // What is stored under these ids and the ids they replace: one query.
-    let ids: Vec<&str> = batches
-        .iter()
-        .flat_map(|batch| &batch.records)
-        .filter(|(_, checked)| checked.is_ok())
-        .flat_map(|(record, _)| std::iter::once(record.id.as_str()).chain(record.supersedes.as_deref()))
-        .collect();
-    let stored_before: HashMap<String, Known> = crate::db::stored_records(&mut tx, postgres, &ids)
-        .await?
-        .into_iter()
-        .map(|(id, hash, door_id)| (id, Known { hash, door_id }))
-        .collect();
+    let mut known = stored_under_ids(&mut tx, postgres, batches).await?;
     let received_at = now_ms();
-
-    let mut known = stored_before.clone();
     let decided: Vec<Decided> = batches.iter().map(|batch| decide_and_remember(batch, &mut known)).collect();
     let together: Vec<(&CheckedBatch, &Decided)> = batches.iter().zip(&decided).collect();
     let mut savepoint = tx.begin().await?;
@@ -254,11 +240,26 @@ async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec
         Err(error) => {
             savepoint.rollback().await?;
             tracing::warn!(%error, pushes = batches.len(), "a group of pushes failed in the database; storing its pushes one by one");
-            store_one_by_one(&mut tx, postgres, batches, stored_before, received_at).await?
+            // Rolled back: what is stored is again what it was before the group.
+            let known = stored_under_ids(&mut tx, postgres, batches).await?;
+            store_one_by_one(&mut tx, postgres, batches, known, received_at).await?
         }
     };
     tx.commit().await?;
     Ok(results)
+}
+
+/// What is stored under the batches' record ids and the ids they replace:
+/// one query.
+async fn stored_under_ids(tx: &mut sqlx::AnyConnection, postgres: bool, batches: &[CheckedBatch]) -> Result<HashMap<String, Known>, sqlx::Error> {
+    let ids: Vec<&str> = batches
+        .iter()
+        .flat_map(|batch| &batch.records)
+        .filter(|(_, checked)| checked.is_ok())
+        .flat_map(|(record, _)| std::iter::once(record.id.as_str()).chain(record.supersedes.as_deref()))
+        .collect();
+    let rows = crate::db::stored_records(tx, postgres, &ids).await?;
+    Ok(rows.into_iter().map(|(id, hash, door_id)| (id, Known { hash, door_id })).collect())
 }
 
 /// The batches each in a savepoint of its own, decided against what the

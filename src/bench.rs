@@ -158,7 +158,8 @@ pub async fn bench_install_households(households: u32) -> Result<u32, JsValue> {
 #[wasm_bindgen]
 pub fn bench_person_name(n: u32) -> String {
     const SURNAMES: [char; 8] = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵'];
-    const GIVEN: [char; 20] = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀', '霞', '平'];
+    const GIVEN: [char; 20] =
+        ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀', '霞', '平'];
     let (given, rest) = (n as usize % 400, n as usize / 400);
     let mut name = String::from(SURNAMES[rest % SURNAMES.len()]);
     name.push(GIVEN[given / 20]);

@@ -139,6 +139,9 @@ pub enum Text {
     NoticeMissing,
     NoticeEveryFloor,
     ExportUnsent,
+    CampaignClosed,
+    CampaignClosedOn,
+    CampaignClosedUnsent,
 }
 
 /// A set of strings in the four languages, in the order of `Lang::ALL`.
@@ -157,6 +160,19 @@ fn volunteer_strings(text: Text) -> [&'static str; 4] {
     match text {
         Tagline => ["每一户、每一层——没有信号也能登记。", "每一戶、每一層——沒有訊號也能登記。", "Every door, every floor — even with no signal.", "모든 집, 모든 층 — 신호가 없어도 기록합니다."],
         NavHome => ["首页", "首頁", "Home", "홈"],
+        CampaignClosed => ["本次排查已结束", "本次排查已結束", "This campaign is closed", "이 조사는 종료되었습니다"],
+        CampaignClosedOn => [
+            "已于 {date} 结束。谢谢你的付出！已上传的记录和住户信息已从本机删除。",
+            "已於 {date} 結束。謝謝你的付出！已上傳的記錄和住戶資料已從本機刪除。",
+            "Closed {date}. Thank you! Records already on the server, and the residents in them, are erased from this phone.",
+            "{date}에 종료되었습니다. 수고하셨습니다! 서버에 올라간 기록과 주민 정보는 이 휴대폰에서 삭제되었습니다.",
+        ],
+        CampaignClosedUnsent => [
+            "还有 {n} 条记录没有上传：联网后自动上传，上传后从本机删除。",
+            "還有 {n} 筆記錄沒有上傳：連網後自動上傳，上傳後從本機刪除。",
+            "{n} records are not on the server yet: they are sent when there is a connection, then erased here.",
+            "아직 서버에 없는 기록이 {n}건 있습니다. 연결되면 전송된 뒤 이 휴대폰에서 삭제됩니다.",
+        ],
         NavAbout => ["关于与设置", "關於與設定", "About & settings", "정보 및 설정"],
         OfflineReady => ["已可离线使用", "已可離線使用", "Ready to work offline", "오프라인 사용 준비 완료"],
         OfflinePreparing => ["正在准备离线使用…", "正在準備離線使用…", "Preparing offline use…", "오프라인 사용 준비 중…"],

@@ -319,6 +319,11 @@ impl SyncClient {
                 break;
             }
         }
+        // A closed campaign: what the server has is erased here too.
+        if self.campaign.campaign.with_untracked(|campaign| campaign.as_ref().is_some_and(|c| c.closed_at.is_some())) {
+            let erased = store.erase_sent(&joined.campaign_id).await?;
+            changes.pulled.set(changes.pulled.get() || erased > 0);
+        }
         if let Some(failure) = push_failure {
             return Err(failure);
         }

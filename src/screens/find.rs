@@ -69,11 +69,15 @@ pub fn FindScreen() -> impl IntoView {
     };
     // Doors of the volunteer's own buildings (people are only of those).
     let doors_found = move || {
-        door_matches.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|door| context.works(&door.building_id)).collect::<Vec<_>>()
+        door_matches
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|door| context.works(&door.building_id))
+            .collect::<Vec<_>>()
     };
-    let error = Signal::derive(move || {
-        door_matches.get().and_then(|r| r.err()).or_else(|| searchable.get().and_then(Result::err))
-    });
+    let error = Signal::derive(move || door_matches.get().and_then(|r| r.err()).or_else(|| searchable.get().and_then(Result::err)));
     // What was found, computed once per keystroke: people (once the register
     // is read), then doors, or that nothing matches.
     let results = move || {
@@ -87,20 +91,23 @@ pub fn FindScreen() -> impl IntoView {
         if people.is_empty() && doors.is_empty() && door_matches.get().is_some_and(|r| r.is_ok()) {
             return Some(view! { <p class="hint" id="find-nothing">{move || i18n.t(Text::NoMatches)}</p> }.into_any());
         }
-        Some(view! {
-            {(!people.is_empty()).then(|| view! {
-                <h2>{move || i18n.t(Text::FoundPeople)}</h2>
-                <ul class="link-list" id="find-people">
-                    {people.into_iter().map(|(door, found)| view! { <PersonLink door found/> }).collect_view()}
-                </ul>
-            })}
-            {(!doors.is_empty()).then(|| view! {
-                <h2>{move || i18n.t(Text::FoundDoors)}</h2>
-                <ul class="link-list" id="find-results">
-                    {doors.into_iter().map(|door| view! { <DoorLink door=door/> }).collect_view()}
-                </ul>
-            })}
-        }.into_any())
+        Some(
+            view! {
+                {(!people.is_empty()).then(|| view! {
+                    <h2>{move || i18n.t(Text::FoundPeople)}</h2>
+                    <ul class="link-list" id="find-people">
+                        {people.into_iter().map(|(door, found)| view! { <PersonLink door found/> }).collect_view()}
+                    </ul>
+                })}
+                {(!doors.is_empty()).then(|| view! {
+                    <h2>{move || i18n.t(Text::FoundDoors)}</h2>
+                    <ul class="link-list" id="find-results">
+                        {doors.into_iter().map(|door| view! { <DoorLink door=door/> }).collect_view()}
+                    </ul>
+                })}
+            }
+            .into_any(),
+        )
     };
     view! {
         <section class="card">

@@ -40,7 +40,9 @@ pub fn HomeScreen() -> impl IntoView {
     // The volunteer's buildings: those assigned, else the whole campaign.
     let buildings = move || {
         context.campaign.with(|c| {
-            c.as_ref().map(|c| c.buildings.iter().filter(|building| context.works(&building.id)).cloned().collect::<Vec<_>>()).unwrap_or_default()
+            c.as_ref()
+                .map(|c| c.buildings.iter().filter(|building| context.works(&building.id)).cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
         })
     };
     let assigned = move || context.assigned_buildings.with(Option::is_some);

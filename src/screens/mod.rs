@@ -19,6 +19,7 @@ use walkbook_core::record::{Coverage, DoorState, RecordKind};
 use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
+use crate::door_status::short_time;
 use crate::i18n::{floor_name, use_i18n, Text};
 use crate::store::idb::IdbError;
 use crate::store::{app_store, NewRecord};
@@ -47,15 +48,20 @@ pub fn AssignedBuilding(children: ChildrenFn) -> impl IntoView {
 }
 
 /// The parent of every screen that shows the campaign: its child route
-/// (`Outlet`) appears once the campaign is loaded from the phone's store.
+/// (`Outlet`) appears once the campaign is loaded from the phone's store,
+/// and while it is open (a closed one takes no more records).
 #[component]
 pub fn CampaignGate() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
+    let closed_at = Memo::new(move |_| context.campaign.with(|c| c.as_ref().and_then(|c| c.closed_at)));
     view! {
         <Show
-            when=move || context.campaign.with(Option::is_some)
+            when=move || context.campaign.with(|c| c.as_ref().is_some_and(|c| c.closed_at.is_none()))
             fallback=move || {
+                if closed_at.get().is_some() {
+                    return view! { <CampaignClosed closed_at/> }.into_any();
+                }
                 view! {
                     <section class="card" role="status">
                         {move || match context.load_error.get() {
@@ -64,10 +70,32 @@ pub fn CampaignGate() -> impl IntoView {
                         }}
                     </section>
                 }
+                .into_any()
             }
         >
             <Outlet/>
         </Show>
+    }
+}
+
+/// A closed campaign: when it closed, that what the server has is erased
+/// here, and what still waits to be sent; the way to sign out and wipe.
+#[component]
+fn CampaignClosed(closed_at: Memo<Option<i64>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = crate::sync::use_sync();
+    let pending = move || sync.view.with(|view| view.outbox.pending);
+    let closed_on = move || i18n.t(Text::CampaignClosedOn).replace("{date}", &closed_at.get().map(short_time).unwrap_or_default());
+    view! {
+        <section class="card" id="campaign-closed" role="status" data-unsent=pending>
+            <h1>{move || i18n.t(Text::CampaignClosed)}</h1>
+            <p>{closed_on}</p>
+            <Show when=move || pending() != 0>
+                <p class="hint" id="closed-unsent">{move || i18n.t(Text::CampaignClosedUnsent).replace("{n}", &pending().to_string())}</p>
+            </Show>
+            <a class="button wide" href="/about">{move || i18n.t(Text::WipeTitle)}</a>
+        </section>
+        <sync_panel::SyncPanel/>
     }
 }
 

@@ -89,7 +89,10 @@ impl Store {
             device.volunteer_id = joined.volunteer_id.clone();
             js(meta.put(&idb::to_js(&device)?))?;
         }
-        let sync = StoredSyncMeta { key: "sync".into(), meta: SyncMeta { joined: Some(joined), cursor: 0, last_success: None, assigned_buildings } };
+        let sync = StoredSyncMeta {
+            key: "sync".into(),
+            meta: SyncMeta { joined: Some(joined), cursor: 0, last_success: None, assigned_buildings },
+        };
         js(meta.put(&idb::to_js(&sync)?))?;
         idb::committed(&tx).await
     }

@@ -183,6 +183,25 @@ impl Store {
         settled(&tx, idb::all_from_js(value)?).await
     }
 
+    /// Erases what this phone holds of a closed campaign: every record the
+    /// server has, and the drafts. Records not yet sent (or refused) stay,
+    /// for the volunteer to send or save; a later call erases them once
+    /// sent. Returns how many records it erased.
+    pub async fn erase_sent(&self, campaign_id: &str) -> IdbResult<usize> {
+        let db = self.db().await?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, DRAFTS], Mode::Readwrite, Durability::Strict)?;
+        let records = js(tx.object_store(RECORDS))?;
+        let held = idb::request(js(js(records.index("by_building"))?.get_all_with_key(&campaign_range(campaign_id)?.into()))?).await?;
+        let sent: Vec<StoredRecord> =
+            settled(&tx, idb::all_from_js(held)?).await?.into_iter().filter(|stored| stored.sync_state == SyncState::Synced).collect();
+        for stored in &sent {
+            js(records.delete(&stored.record.id.as_str().into()))?;
+        }
+        js(js(tx.object_store(DRAFTS))?.delete(&campaign_range(campaign_id)?.into()))?;
+        idb::committed(&tx).await?;
+        Ok(sent.len())
+    }
+
     /// Every record of one building (its doors', and its floors' notices).
     pub async fn building_records(&self, campaign_id: &str, building_id: &str) -> IdbResult<Vec<StoredRecord>> {
         let db = self.db().await?;

@@ -1,14 +1,16 @@
 //! Campaign set-up (territory from CSV, a form as JSON, the fever
-//! threshold, when unsent records are at risk, the languages) and the CSV exports.
+//! threshold, when unsent records are at risk, the languages, how long
+//! personal data is kept after closing, closing) and the CSV exports.
 
 use leptos::prelude::*;
-use walkbook_core::console::{CampaignChanged, SettingsUpdate};
+use walkbook_core::console::{CampaignChanged, CampaignClosed, SettingsUpdate};
 use walkbook_core::lang::Lang;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::campaign::use_console;
 use crate::text::ConsoleText;
+use walkbook_app::door_status::short_time;
 use walkbook_app::http::{send, send_json, HttpError};
 use walkbook_app::i18n::{use_i18n, Text};
 
@@ -62,10 +64,16 @@ pub fn SetupSection() -> impl IntoView {
         save_settings(SettingsUpdate { at_risk_hours: at_risk_hours.get_untracked().trim().parse().ok(), ..Default::default() }, None)
     };
     let current_at_risk_hours = move || console.bundle.get().map(|b| b.campaign.settings.at_risk_hours.to_string()).unwrap_or_default();
+    let retention_days = RwSignal::new(String::new());
+    let save_retention_days = move |_| {
+        save_settings(SettingsUpdate { retention_days: retention_days.get_untracked().trim().parse().ok(), ..Default::default() }, None)
+    };
+    let current_retention_days = move || console.bundle.get().map(|b| b.campaign.settings.retention_days.to_string()).unwrap_or_default();
     // The campaign's languages: the ones its forms and names are written in.
     let languages = RwSignal::new(None::<Vec<Lang>>);
     let shown_languages = move || languages.get().or_else(|| console.bundle.get().map(|b| b.campaign.languages)).unwrap_or_default();
-    let save_languages = move |_| save_settings(SettingsUpdate { languages: Some(shown_languages()), ..Default::default() }, Some(languages));
+    let save_languages =
+        move |_| save_settings(SettingsUpdate { languages: Some(shown_languages()), ..Default::default() }, Some(languages));
     view! {
         <section class="card" id="console-setup">
             <h2>{move || i18n.t(ConsoleText::Setup)}</h2>
@@ -93,6 +101,13 @@ pub fn SetupSection() -> impl IntoView {
                     prop:value=current_at_risk_hours on:input=move |ev| at_risk_hours.set(event_target_value(&ev))/>
                 <button class="button" id="save-at-risk-hours" on:click=save_at_risk_hours>{move || i18n.t(Text::Save)}</button>
             </div>
+            <label class="question-label" for="retention-days">{move || i18n.t(ConsoleText::RetentionDays)}</label>
+            <p class="hint">{move || i18n.t(ConsoleText::RetentionDaysHelp)}</p>
+            <div class="reading-row">
+                <input id="retention-days" class="field" type="number" inputmode="numeric" step="1" min="0" max="3650"
+                    prop:value=current_retention_days on:input=move |ev| retention_days.set(event_target_value(&ev))/>
+                <button class="button" id="save-retention-days" on:click=save_retention_days>{move || i18n.t(Text::Save)}</button>
+            </div>
             <p class="question-label">{move || i18n.t(Text::Language)}</p>
             <div class="choice-row" role="group" id="campaign-languages">
                 {Lang::ALL.into_iter().map(|lang| view! {
@@ -117,7 +132,56 @@ pub fn SetupSection() -> impl IntoView {
                 }.into_any(),
                 Err(error) => view! { <p class="error" id="setup-result" role="alert">{error.to_string()}</p> }.into_any(),
             })}
+            <CloseCampaign/>
         </section>
+    }
+}
+
+/// Closing the campaign: the first tap asks, the second closes. Once
+/// closed, says when, and when its personal data is (or was) erased.
+#[component]
+fn CloseCampaign() -> impl IntoView {
+    let i18n = use_i18n();
+    let console = use_console();
+    let confirming = RwSignal::new(false);
+    let failure = RwSignal::new(None::<HttpError>);
+    let close = move |_| {
+        if !confirming.get_untracked() {
+            confirming.set(true);
+            return;
+        }
+        let url = console.api("/close");
+        leptos::task::spawn_local(async move {
+            match send::<CampaignClosed>("POST", &url, "application/json", String::new()).await {
+                Ok(_) => console.changed(),
+                Err(error) => failure.set(Some(error)),
+            }
+        });
+    };
+    let closed = move || console.bundle.get().and_then(|b| Some((b.campaign.closed_at?, b.campaign)));
+    view! {
+        <h3>{move || i18n.t(ConsoleText::CloseCampaign)}</h3>
+        {move || match closed() {
+            Some((closed_at, campaign)) => {
+                let (erasure, at) = match campaign.personal_data_erased_at {
+                    Some(at) => (ConsoleText::PersonalDataErased, at),
+                    None => (ConsoleText::PersonalDataErasedOn, campaign.erase_personal_data_at().unwrap_or(closed_at)),
+                };
+                view! {
+                    <p class="notice" id="campaign-closed-state" role="status" data-erased=campaign.personal_data_erased_at.is_some().to_string()>
+                        {i18n.t(ConsoleText::ClosedOn).replace("{date}", &short_time(closed_at))} " · "
+                        {i18n.t(erasure).replace("{date}", &short_time(at))}
+                    </p>
+                }.into_any()
+            }
+            None => view! {
+                <p class="hint">{move || i18n.t(ConsoleText::CloseCampaignHelp)}</p>
+                <button class="button wide" id="close-campaign" data-confirming=move || confirming.get().to_string() on:click=close>
+                    {move || i18n.t(if confirming.get() { ConsoleText::CloseCampaignConfirm } else { ConsoleText::CloseCampaign })}
+                </button>
+                {move || failure.get().map(|error| view! { <p class="error" id="close-result" role="alert">{error.to_string()}</p> })}
+            }.into_any(),
+        }}
     }
 }
 

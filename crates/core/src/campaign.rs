@@ -25,6 +25,16 @@ pub struct Campaign {
     /// Every version of every form still in use, newest last.
     pub forms: Vec<Form>,
     pub buildings: Vec<Building>,
+    /// When a coordinator closed the campaign (ms since the epoch): no new
+    /// work; phones erase its personal data at their next sync, and the
+    /// server `Settings::retention_days` later. (Absent while open, so
+    /// an app from before closing existed still reads an open campaign.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<i64>,
+    /// When the server erased the personal fields of its records (see
+    /// `Form::redact`); from then on it stores no more records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_data_erased_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,10 +56,26 @@ pub struct Settings {
     #[serde(default = "default_at_risk_hours", skip_serializing_if = "is_default_at_risk_hours")]
     #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 168)))]
     pub at_risk_hours: u32,
+    /// Days after closing at which the server erases the campaign's
+    /// personal data (0: at its next hourly pass).
+    #[serde(default = "default_retention_days", skip_serializing_if = "is_default_retention_days")]
+    #[cfg_attr(feature = "schema", schemars(range(max = 3650)))]
+    pub retention_days: u32,
 }
+
+/// The longest a closed campaign's personal data may be kept: ten years.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
 
 fn is_default_at_risk_hours(hours: &u32) -> bool {
     *hours == default_at_risk_hours()
+}
+
+fn is_default_retention_days(days: &u32) -> bool {
+    *days == default_retention_days()
+}
+
+fn default_retention_days() -> u32 {
+    30
 }
 
 fn default_utc_offset() -> i32 {
@@ -62,7 +88,12 @@ fn default_at_risk_hours() -> u32 {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { fever_threshold_c: 37.3, utc_offset_minutes: default_utc_offset(), at_risk_hours: default_at_risk_hours() }
+        Settings {
+            fever_threshold_c: 37.3,
+            utc_offset_minutes: default_utc_offset(),
+            at_risk_hours: default_at_risk_hours(),
+            retention_days: default_retention_days(),
+        }
     }
 }
 
@@ -74,6 +105,11 @@ impl Campaign {
 
     pub fn building(&self, building_id: &str) -> Option<&Building> {
         self.buildings.iter().find(|b| b.id == building_id)
+    }
+
+    /// When the server erases a closed campaign's personal data.
+    pub fn erase_personal_data_at(&self) -> Option<i64> {
+        self.closed_at.map(|closed_at| closed_at + i64::from(self.settings.retention_days) * 86_400_000)
     }
 }
 
@@ -149,6 +185,15 @@ impl CampaignBundle {
         let mut problems = next.problems();
         if next.campaign.id != self.campaign.id {
             problems.push(format!("this is campaign '{}', not '{}'", next.campaign.id, self.campaign.id));
+        }
+        let (was, is) = (&self.campaign, &next.campaign);
+        if was.closed_at.is_some() {
+            if (is.closed_at, is.personal_data_erased_at) != (was.closed_at, was.personal_data_erased_at) {
+                problems.push("the campaign is closed and stays closed".into());
+            }
+            if is.forms != was.forms || is.buildings != was.buildings || next.doors != self.doors {
+                problems.push("the campaign is closed: its territory and forms no longer change".into());
+            }
         }
         for form in &self.campaign.forms {
             match next.campaign.forms.iter().find(|f| f.id == form.id && f.version == form.version) {

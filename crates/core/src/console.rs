@@ -60,6 +60,11 @@ pub struct SettingsUpdate {
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 168)))]
     pub at_risk_hours: Option<u32>,
+    /// Days after closing at which personal data is erased (see
+    /// `Settings::retention_days`).
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(range(max = 3650)))]
+    pub retention_days: Option<u32>,
 }
 
 /// The list of a coordinator's campaigns.
@@ -95,6 +100,17 @@ pub struct CampaignChanged {
     pub revision: u64,
     pub buildings: u32,
     pub doors: u32,
+}
+
+/// `POST /api/v1/coordinator/campaigns/{id}/close`: the campaign closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CampaignClosed {
+    pub revision: u64,
+    pub closed_at: i64,
+    /// When the server erases its personal data (`retention_days` later).
+    pub erase_personal_data_at: i64,
 }
 
 /// `POST /api/v1/coordinator/campaigns/{id}/volunteers`.

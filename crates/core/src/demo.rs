@@ -100,6 +100,8 @@ pub fn demo_campaign() -> CampaignBundle {
             settings: Settings::default(),
             forms: vec![household_form(), household_roster_form(), shop_form()],
             buildings,
+            closed_at: None,
+            personal_data_erased_at: None,
         },
         doors,
     }
@@ -410,6 +412,30 @@ mod tests {
         // The answers survive JSON (the untagged answer tells a group from a list).
         let json = serde_json::to_string(&pruned).unwrap();
         assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), pruned);
+    }
+
+    #[test]
+    fn erasing_personal_answers_keeps_choices_numbers_and_dates() {
+        use crate::form::erase_personal_answers;
+        let form = household_roster_form();
+        let chen = answers(&[
+            ("name", Answer::Text("Chen Mei Ling".into())),
+            ("phone", Answer::Text("138 0013 8000".into())),
+            ("relation", Answer::Text("head".into())),
+            ("returned_from", Answer::Text("province".into())),
+            ("returned_on", Answer::Text("2026-11-20".into())),
+            ("health_code", Answer::Text("green".into())),
+        ]);
+        let mut household = answers(&[
+            ("people", Answer::Group(vec![Entry { id: "p1".into(), answers: chen }])),
+            ("note", Answer::Text("Chen's son visits on Sundays".into())),
+        ]);
+        erase_personal_answers(&form.questions, &mut household);
+        let Some(Answer::Group(people)) = household.get("people") else { panic!("{household:?}") };
+        assert_eq!(people[0].id, "p1", "a person keeps their id (their checks still count)");
+        let kept: Vec<&str> = people[0].answers.keys().map(String::as_str).collect();
+        assert_eq!(kept, vec!["health_code", "relation", "returned_from", "returned_on"]);
+        assert!(!household.contains_key("note"), "text under an id the form does not ask is erased too");
     }
 
     #[test]

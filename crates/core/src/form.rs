@@ -164,6 +164,31 @@ pub fn answer_columns<'a>(forms: impl IntoIterator<Item = &'a Form>, within: Opt
     columns
 }
 
+/// Erases what identifies a person from answers to `questions` (a form's,
+/// or a repeat group's): every free-text answer (names, phone numbers,
+/// notes), inside each entry of a repeat group too. Choices (a single
+/// choice is held as text), numbers,
+/// yes/no and dates stay: counts and dates are made of them. Text under an
+/// id the questions do not have is erased as well: it cannot be told from
+/// a name.
+pub fn erase_personal_answers(questions: &[Question], answers: &mut Answers) {
+    answers.retain(|id, answer| {
+        let kind = questions.iter().find(|q| &q.id == id).map(|q| &q.kind);
+        match (answer, kind) {
+            (Answer::Text(_), Some(QuestionKind::Date | QuestionKind::SingleChoice { .. })) => true,
+            (Answer::Text(_), _) => false,
+            (Answer::Group(entries), Some(QuestionKind::Repeat { questions })) => {
+                for entry in entries {
+                    erase_personal_answers(questions, &mut entry.answers);
+                }
+                true
+            }
+            (Answer::Group(_), _) => false,
+            _ => true,
+        }
+    });
+}
+
 impl Answer {
     /// The answer as one spreadsheet cell: choices joined by spaces (as
     /// XLSForm tools export them), yes/no as `yes`/`no`.

@@ -193,7 +193,15 @@ pub async fn invite(
     buildings: &[String],
     valid_for_ms: i64,
 ) -> Result<(String, String), ApiError> {
-    check_buildings(&*campaigns.get(db, campaign_id).await?, buildings)?;
+    let index = campaigns.get(db, campaign_id).await?;
+    if let Some(closed_at) = index.bundle.campaign.closed_at {
+        let day = crate::retention::day_of(&index.bundle.campaign, closed_at);
+        return Err(ApiError::conflict(
+            "campaign_closed",
+            format!("Campaign {campaign_id} was closed on {day}: it takes no new volunteers."),
+        ));
+    }
+    check_buildings(&index, buildings)?;
     let volunteer_id = format!("vol-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let code = join_code();
     let mut tx = crate::db::begin_write(db).await?;
@@ -288,9 +296,8 @@ impl Assignments {
     /// The buildings, in the campaign's order, as the phone is told them;
     /// None: the whole campaign.
     pub fn told(&self, index: &CampaignIndex) -> Option<Vec<String>> {
-        (!self.covers_all()).then(|| {
-            index.bundle.campaign.buildings.iter().map(|building| building.id.clone()).filter(|id| self.0.contains(id)).collect()
-        })
+        (!self.covers_all())
+            .then(|| index.bundle.campaign.buildings.iter().map(|building| building.id.clone()).filter(|id| self.0.contains(id)).collect())
     }
 }
 

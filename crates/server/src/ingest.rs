@@ -21,7 +21,7 @@
 //! Supervision: if the writer task panics it is restarted, and
 //! `/api/v1/health` answers 503 until it runs again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -36,6 +36,7 @@ use crate::auth::Session;
 use crate::campaigns::{now_ms, CampaignIndex};
 use crate::db::{Db, NewRecordRow};
 use crate::error::ApiError;
+use crate::retention::ERASED_HASH;
 
 /// Pushes waiting for the writer, at most...
 const QUEUE_BATCHES: usize = 2048;
@@ -184,7 +185,10 @@ struct Decided<'a> {
     stored: Vec<(&'a Record, &'a StoredForm)>,
 }
 
-fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>) -> Decided<'a> {
+/// `erased`: the campaigns whose personal data is erased, which store no
+/// more records (a record they hold is still a duplicate).
+fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>, erased: &HashSet<String>) -> Decided<'a> {
+    let campaign_erased = erased.contains(&batch.session.campaign_id);
     // What this batch stores, for later copies within it.
     let mut added: HashMap<&str, (&str, &str)> = HashMap::new();
     let mut decided = Decided { results: Vec::with_capacity(batch.records.len()), stored: Vec::new() };
@@ -195,8 +199,11 @@ fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>) -> Decide
         let (status, reason) = match checked {
             Err(reason) => (PushStatus::Rejected, Some(reason.clone())),
             Ok(stored) => match lookup(&record.id) {
-                Some((hash, _)) if hash == stored.hash => (PushStatus::Duplicate, None),
+                Some((hash, _)) if hash == stored.hash || hash == ERASED_HASH => (PushStatus::Duplicate, None),
                 Some(_) => (PushStatus::Conflict, Some("another record with this id is already stored; the first one is kept".into())),
+                None if campaign_erased => {
+                    (PushStatus::Rejected, Some("the campaign is closed and its personal data erased: it stores no more records".into()))
+                }
                 None => match record.supersedes.as_deref().and_then(lookup) {
                     // An edit replaces a record of its own door only. (A target
                     // not yet stored can only ever hide a record of this door:
@@ -228,8 +235,9 @@ async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec
     let campaigns: Vec<&str> = batches.iter().map(|batch| batch.session.campaign_id.as_str()).collect();
     let mut tx = crate::db::begin_records_write(db, &campaigns).await?;
     let mut known = stored_under_ids(&mut tx, postgres, batches).await?;
+    let erased = erased_campaigns(&mut tx, postgres, &campaigns).await?;
     let received_at = now_ms();
-    let decided: Vec<Decided> = batches.iter().map(|batch| decide_and_remember(batch, &mut known)).collect();
+    let decided: Vec<Decided> = batches.iter().map(|batch| decide_and_remember(batch, &mut known, &erased)).collect();
     let together: Vec<(&CheckedBatch, &Decided)> = batches.iter().zip(&decided).collect();
     let mut savepoint = tx.begin().await?;
     let results = match write_batches(&mut savepoint, postgres, &together, received_at).await {
@@ -242,7 +250,7 @@ async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec
             tracing::warn!(%error, pushes = batches.len(), "a group of pushes failed in the database; storing its pushes one by one");
             // Rolled back: what is stored is again what it was before the group.
             let known = stored_under_ids(&mut tx, postgres, batches).await?;
-            store_one_by_one(&mut tx, postgres, batches, known, received_at).await?
+            store_one_by_one(&mut tx, postgres, batches, known, &erased, received_at).await?
         }
     };
     tx.commit().await?;
@@ -251,7 +259,11 @@ async fn store_group(db: &Db, batches: &[CheckedBatch]) -> Result<Vec<Result<Vec
 
 /// What is stored under the batches' record ids and the ids they replace:
 /// one query.
-async fn stored_under_ids(tx: &mut sqlx::AnyConnection, postgres: bool, batches: &[CheckedBatch]) -> Result<HashMap<String, Known>, sqlx::Error> {
+async fn stored_under_ids(
+    tx: &mut sqlx::AnyConnection,
+    postgres: bool,
+    batches: &[CheckedBatch],
+) -> Result<HashMap<String, Known>, sqlx::Error> {
     let ids: Vec<&str> = batches
         .iter()
         .flat_map(|batch| &batch.records)
@@ -262,6 +274,14 @@ async fn stored_under_ids(tx: &mut sqlx::AnyConnection, postgres: bool, batches:
     Ok(rows.into_iter().map(|(id, hash, door_id)| (id, Known { hash, door_id })).collect())
 }
 
+/// Of `campaigns`, those whose personal data is erased (read under their
+/// locks, which erasing takes too: see `retention`).
+async fn erased_campaigns(tx: &mut sqlx::AnyConnection, postgres: bool, campaigns: &[&str]) -> Result<HashSet<String>, sqlx::Error> {
+    let sql = format!("SELECT id FROM campaigns WHERE erased_at IS NOT NULL AND id IN ({})", crate::db::strings_of(postgres, 1));
+    let rows: Vec<(String,)> = sqlx::query_as(&sql).bind(crate::db::json_list(campaigns)).fetch_all(tx).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// The batches each in a savepoint of its own, decided against what the
 /// batches before it that were stored hold.
 async fn store_one_by_one(
@@ -269,11 +289,12 @@ async fn store_one_by_one(
     postgres: bool,
     batches: &[CheckedBatch],
     mut known: HashMap<String, Known>,
+    erased: &HashSet<String>,
     received_at: i64,
 ) -> Result<Vec<Result<Vec<PushResult>, ApiError>>, sqlx::Error> {
     let mut results = Vec::with_capacity(batches.len());
     for batch in batches {
-        let decided = decide(batch, &known);
+        let decided = decide(batch, &known, erased);
         let mut savepoint = tx.begin().await?;
         match write_batches(&mut savepoint, postgres, &[(batch, &decided)], received_at).await {
             Ok(()) => {
@@ -293,8 +314,8 @@ async fn store_one_by_one(
 
 /// Decides a batch, and adds what it stores to `known` for the batches
 /// after it.
-fn decide_and_remember<'a>(batch: &'a CheckedBatch, known: &mut HashMap<String, Known>) -> Decided<'a> {
-    let decided = decide(batch, known);
+fn decide_and_remember<'a>(batch: &'a CheckedBatch, known: &mut HashMap<String, Known>, erased: &HashSet<String>) -> Decided<'a> {
+    let decided = decide(batch, known, erased);
     remember(&decided, known);
     decided
 }

@@ -9,7 +9,7 @@ use walkbook_server::campaigns::{ensure_demo_campaign, invite, store_campaign, C
 use walkbook_server::config::Config;
 use walkbook_server::error::ApiError;
 use walkbook_server::forms::import_xlsform;
-use walkbook_server::{db, pwa::Pwa, router, AppState};
+use walkbook_server::{db, pwa::Pwa, retention, router, AppState};
 
 #[derive(Parser)]
 #[command(name = "walkbook-server", version, about = "Walkbook's endpoint: sync, coordinators, and the PWA")]
@@ -74,6 +74,17 @@ enum Command {
     Alerts {
         #[arg(long, default_value = DEMO_CAMPAIGN_ID)]
         campaign: String,
+    },
+    /// Erase a closed campaign's personal data (names, phone numbers, free
+    /// text) once its retention period has ended, as a running server does
+    /// every hour; keeps counts, door statuses and dates.
+    Purge {
+        #[arg(long)]
+        campaign: String,
+        /// Now, whatever the retention period; closes the campaign first if
+        /// it is open.
+        #[arg(long)]
+        now: bool,
     },
     /// Create a campaign from a JSON bundle (campaign, forms, doors), or
     /// replace a stored one: phones pick up the new revision on their next sync.
@@ -189,6 +200,7 @@ async fn main() {
                 print(&text);
                 Ok(())
             }
+            Command::Purge { campaign, now } => purge(&db, &campaign, now).await,
             Command::LoadCampaign { file } => {
                 let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
                 let bundle: CampaignBundle =
@@ -230,6 +242,36 @@ async fn main() {
         eprintln!("walkbook-server: {message}");
         std::process::exit(1);
     }
+}
+
+/// `purge`: erases the campaign's personal data if due (or `now`), and says
+/// what it did or when it will.
+async fn purge(db: &db::Db, campaign_id: &str, now: bool) -> Result<(), String> {
+    let index = CampaignCache::default().get(db, campaign_id).await.map_err(|e| e.to_string())?;
+    let campaign = &index.bundle.campaign;
+    let at = walkbook_server::campaigns::now_ms();
+    if now && campaign.closed_at.is_none() {
+        retention::close(db, campaign_id, at).await.map_err(|e| e.to_string())?;
+        print(&format!("Closed campaign {campaign_id}.\n"));
+    } else if !now {
+        match campaign.erase_personal_data_at() {
+            None => return Err(format!("campaign {campaign_id} is open: close it first (or purge --now)")),
+            Some(due) if due > at && campaign.personal_data_erased_at.is_none() => {
+                print(&format!(
+                    "Campaign {campaign_id}'s personal data is erased on {} (its retention period); --now erases it at once.\n",
+                    retention::day_of(campaign, due)
+                ));
+                return Ok(());
+            }
+            Some(_) => {}
+        }
+    }
+    let erased = retention::erase_personal_data(db, campaign_id, at).await.map_err(|e| e.to_string())?;
+    print(&format!(
+        "Erased the personal data of campaign {campaign_id}: {} records, {} of them with names, phone numbers or notes removed.\n",
+        erased.records, erased.redacted
+    ));
+    Ok(())
 }
 
 /// One line per file: imported (with its questions), imported with
@@ -278,6 +320,7 @@ async fn serve(db: db::Db, addr: SocketAddr, database: &str, dist: PathBuf, conf
     let pwa = Pwa::load(&dist).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let link = config.link("/");
+    tokio::spawn(retention::keep_erasing(db.clone()));
     let state = AppState::new(db, pwa, config);
     print(&format!("Walkbook is running at {link} (listening on {addr}, database: {database})\n"));
     walkbook_server::net::serve(listener, router(state), async {

@@ -14,8 +14,8 @@ use serde_json::{json, Map, Value};
 use walkbook_core::api::{ErrorBody, Health};
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::console::{
-    AlertView, AssignRequest, CampaignChanged, CampaignSummary, CoordinatorView, CoverageReport, CreateCampaign, InviteRequest,
-    InviteResponse, LoginRequest, SettingsUpdate, VolunteerSummary, XlsFormImport,
+    AlertView, AssignRequest, CampaignChanged, CampaignClosed, CampaignSummary, CoordinatorView, CoverageReport, CreateCampaign,
+    InviteRequest, InviteResponse, LoginRequest, SettingsUpdate, VolunteerSummary, XlsFormImport,
 };
 use walkbook_core::form::Form;
 use walkbook_core::limits::{MAX_ID_CHARS, MAX_TERRITORY_CSV_BYTES, MAX_XLSFORM_BYTES};
@@ -294,10 +294,21 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             ..op(
                 "patch",
                 "/api/v1/coordinator/campaigns/{campaign}/settings",
-                "Change the name, languages or fever threshold",
+                "Change the name, languages, fever threshold, data-at-risk hours or retention days",
                 Coordinator,
                 Body::Json(schema::<SettingsUpdate>(g)),
                 Answer::Json(schema::<CampaignChanged>(g)),
+            )
+        },
+        Operation {
+            refusals: &[(409, "The campaign is already closed")],
+            ..op(
+                "post",
+                "/api/v1/coordinator/campaigns/{campaign}/close",
+                "Close the campaign: no new volunteers, territory or forms; phones erase it once sent; personal data erased retention_days later",
+                Coordinator,
+                Body::Empty,
+                Answer::Json(schema::<CampaignClosed>(g)),
             )
         },
         op(

@@ -46,6 +46,11 @@ pub async fn join(
     if expires_at <= now_ms() {
         return Err(unusable());
     }
+    let index = state.campaigns.get(&state.db, &campaign_id).await?;
+    if let Some(closed_at) = index.bundle.campaign.closed_at {
+        let day = crate::retention::day_of(&index.bundle.campaign, closed_at);
+        return Err(ApiError::conflict("campaign_closed", format!("This campaign was closed on {day}: there is nothing more to record.")));
+    }
     // A phone keeps the identity its records had before it joined, but may
     // never take over a volunteer's: an id the server gave out is not bound
     // (records still naming it are refused with the reason).
@@ -82,7 +87,6 @@ pub async fn join(
     .await?;
     tx.commit().await?;
     tracing::info!(target: "audit", %client, volunteer = %volunteer_id, campaign = %campaign_id, "volunteer joined");
-    let index = state.campaigns.get(&state.db, &campaign_id).await?;
     let assigned_buildings = Assignments::of(&state.db, &volunteer_id).await?.told(&index);
     Ok((
         AppendHeaders([(header::SET_COOKIE, session_cookie(SESSION_COOKIE, &token, VOLUNTEER_SESSION, state.config.https()))]),

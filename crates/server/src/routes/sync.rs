@@ -244,7 +244,8 @@ impl PullQuery {
 /// `GET /api/v1/sync/pull?cursor=N[&limit=M][&campaign_revision=R]`: the
 /// campaign's records received after `cursor`, oldest first (only those of
 /// the volunteer's buildings, if assigned any), and the campaign itself when
-/// its revision is newer than `R`.
+/// its revision is newer than `R`. A closed campaign's pull carries no
+/// records.
 pub async fn pull(
     State(state): State<AppState>,
     session: Session,
@@ -269,6 +270,12 @@ pub async fn pull(
     let (newest,): (Option<i64>,) =
         sqlx::query_as("SELECT MAX(seq) FROM records WHERE campaign_id = $1").bind(&session.campaign_id).fetch_one(&state.db).await?;
     let newest = newest.unwrap_or(0).max(query.cursor);
+    // A closed campaign's records are no longer handed out: phones erase
+    // them (the cursor still moves on, so a phone has nothing to wait for).
+    let assigned_buildings = Assignments::of(&state.db, &session.volunteer_id).await?.told(&index);
+    if index.bundle.campaign.closed_at.is_some() {
+        return Ok(Json(PullResponse { records: Vec::new(), cursor: newest, more: false, campaign, assigned_buildings }));
+    }
     // The pulling device's own records are not counted against the page:
     // after a large push the cursor passes them in one request. A volunteer
     // assigned to buildings gets only their records (and so people), chosen
@@ -309,6 +316,5 @@ pub async fn pull(
     if !more {
         cursor = newest;
     }
-    let assigned_buildings = Assignments::of(&state.db, &session.volunteer_id).await?.told(&index);
     Ok(Json(PullResponse { records, cursor, more, campaign, assigned_buildings }))
 }

@@ -1,13 +1,13 @@
 //! A coordinator's campaigns: list, create, read, the territory from CSV,
-//! settings.
+//! settings, closing.
 
 use axum::extract::{Path, State};
 use axum::Json;
-use walkbook_core::campaign::{Campaign, CampaignBundle, Settings};
-use walkbook_core::console::{CampaignChanged, CampaignSummary, CreateCampaign, SettingsUpdate};
+use walkbook_core::campaign::{Campaign, CampaignBundle, Settings, MAX_RETENTION_DAYS};
+use walkbook_core::console::{CampaignChanged, CampaignClosed, CampaignSummary, CreateCampaign, SettingsUpdate};
 
 use crate::auth::Coordinator;
-use crate::campaigns::{store_campaign, CampaignIndex};
+use crate::campaigns::{now_ms, store_campaign, CampaignIndex};
 use crate::error::ApiError;
 use crate::json::{JsonBody, TextBody};
 use crate::AppState;
@@ -77,6 +77,8 @@ pub async fn create_campaign(
             },
             forms: vec![household, walkbook_core::demo::shop_form()],
             buildings: Vec::new(),
+            closed_at: None,
+            personal_data_erased_at: None,
         },
         doors: Vec::new(),
     };
@@ -144,6 +146,18 @@ pub async fn patch_settings(
         }
         bundle.campaign.settings.at_risk_hours = hours;
     }
+    if let Some(days) = update.retention_days {
+        if days > MAX_RETENTION_DAYS {
+            return Err(ApiError::unprocessable(
+                "invalid_settings",
+                format!("retention_days must be 0 to {MAX_RETENTION_DAYS} (ten years), not {days}."),
+            ));
+        }
+        if index.bundle.campaign.personal_data_erased_at.is_some() {
+            return Err(ApiError::conflict("personal_data_erased", format!("Campaign {campaign_id}'s personal data is already erased.")));
+        }
+        bundle.campaign.settings.retention_days = days;
+    }
     if let Some(languages) = update.languages {
         if languages.is_empty() {
             return Err(ApiError::unprocessable("invalid_languages", "A campaign needs at least one language."));
@@ -155,4 +169,23 @@ pub async fn patch_settings(
     }
     let revision = store_campaign(&state.db, &bundle).await?;
     Ok(changed(revision, &bundle))
+}
+
+/// `POST /api/v1/coordinator/campaigns/{campaign}/close`: the campaign's
+/// work is over. Phones stop recording and erase what they hold of it once
+/// sent; the server erases its personal data `retention_days` later (see
+/// `retention`). Closing twice is refused.
+pub async fn close_campaign(
+    State(state): State<AppState>,
+    coordinator: Coordinator,
+    Path(campaign_id): Path<String>,
+) -> Result<Json<CampaignClosed>, ApiError> {
+    coordinator.campaign(&state, &campaign_id).await?;
+    let campaign = crate::retention::close(&state.db, &campaign_id, now_ms()).await?;
+    tracing::info!(target: "audit", coordinator = %coordinator.id, campaign = %campaign_id, "closed by a coordinator");
+    Ok(Json(CampaignClosed {
+        revision: campaign.revision,
+        closed_at: campaign.closed_at.unwrap_or_default(),
+        erase_personal_data_at: campaign.erase_personal_data_at().unwrap_or_default(),
+    }))
 }

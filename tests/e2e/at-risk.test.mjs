@@ -4,7 +4,7 @@
 // volunteer, and it goes once the record arrives.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { inviteVolunteer, joinInApp, openDemoConsole, recordDoor, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
+import { PUSH, failPushes, inviteVolunteer, joinInApp, openDemoConsole, recordDoor, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
 
 const HOUR = 3_600_000;
 
@@ -30,14 +30,7 @@ test("unsent records kept too long raise one data-at-risk alert, gone when they 
   // Every push fails (the server is busy, as far as the phone can tell);
   // pulls get through. The phone's clock says three hours ago when it
   // records the door.
-  await context.route("**/api/v1/sync/push", (route) =>
-    route.fulfill({
-      status: 503,
-      contentType: "application/json",
-      headers: { "Retry-After": "2" },
-      body: JSON.stringify({ error: { code: "busy", message: "The server is busy storing other phones' records." } }),
-    }),
-  );
+  await failPushes(context);
   await context.clock.setFixedTime(Date.now() - 3 * HOUR);
   const reported = page.waitForResponse((response) => /\/api\/v1\/sync\/pull\?.*&pending=1&/.test(response.url()) && response.ok());
   await page.goto(server.url + "/b/xfl-01/f/1");
@@ -52,7 +45,7 @@ test("unsent records kept too long raise one data-at-risk alert, gone when they 
   assert.match(await alert.textContent(), /1 unsent/);
 
   // The pushes get through again: the record arrives and the alert goes.
-  await context.unroute("**/api/v1/sync/push");
+  await context.unroute(PUSH);
   await context.clock.setFixedTime(Date.now());
   await page.goto(server.url + "/");
   await page.locator("#sync-now").click();

@@ -41,7 +41,7 @@ test("a coordinator sets up a campaign and watches a volunteer's records arrive"
 
   // Settings: the fever threshold and the campaign's languages.
   await coordinator.locator("#fever-threshold").fill("37.5");
-  await coordinator.locator("#save-threshold").click();
+  await coordinator.locator("#save-fever-threshold").click();
   // Revisions: 1 created, 2 the territory, 3 the threshold, 4 the languages.
   await coordinator.locator('#setup-result[data-revision="3"]').waitFor();
   await coordinator.locator('#campaign-languages [data-lang="ko"]').click();

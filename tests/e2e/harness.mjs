@@ -195,6 +195,20 @@ export async function recordDoor(page, doorId, outcome) {
   await page.locator(`.door-tile[data-door="${doorId}"]:not([data-state="unvisited"])`).waitFor();
 }
 
+/** Makes every push from `context` fail as a busy server answers it (503,
+ *  retry in 2 s) while pulls get through; `context.unroute(PUSH)` ends it. */
+export const PUSH = "**/api/v1/sync/push";
+export function failPushes(context) {
+  return context.route(PUSH, (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      headers: { "Retry-After": "2" },
+      body: JSON.stringify({ error: { code: "busy", message: "The server is busy storing other phones' records." } }),
+    }),
+  );
+}
+
 /** A server and one English-speaking phone for test `t`, both ended after it. */
 export async function serverAndPhone(t) {
   const server = await startServer();

@@ -5,26 +5,22 @@
 // phone numbers and notes on the server and keeps the counts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { inviteVolunteer, joinInApp, openDemoConsole, recordDoor, serverCommand, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
+import { PUSH, failPushes, inviteVolunteer, joinInApp, openDemoConsole, recordDoor, serverCommand, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
 
-/** The records the phone's IndexedDB holds, by door. */
-function recordsOnPhone(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open("walkbook");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction("records").objectStore("records").getAll();
-          request.onsuccess = () => {
-            resolve(request.result.map((record) => record.door_id).sort());
-            open.result.close();
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-  );
-}
+/** In the page: the doors of the records the phone's IndexedDB holds, sorted. */
+const doorsOfRecordsOnPhone = () =>
+  new Promise((resolve, reject) => {
+    const open = indexedDB.open("walkbook");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const request = open.result.transaction("records").objectStore("records").getAll();
+      request.onsuccess = () => {
+        resolve(request.result.map((record) => record.door_id).sort());
+        open.result.close();
+      };
+      request.onerror = () => reject(request.error);
+    };
+  });
 
 /** A coordinator's CSV export, as the console's link downloads it. */
 function exported(page, file) {
@@ -56,9 +52,7 @@ test("a closed campaign: the phone erases what was sent, keeps the unsent until 
   await page.locator('.door-tile[data-door="xfl-01-1-101"][data-state="final"] .door-sync[data-synced="true"]').waitFor();
 
   // Then pushes stop getting through (pulls still do), and a second door waits on the phone.
-  await context.route("**/api/v1/sync/push", (route) =>
-    route.fulfill({ status: 503, contentType: "application/json", headers: { "Retry-After": "2" }, body: '{"error":{"code":"busy","message":"busy"}}' }),
-  );
+  await failPushes(context);
   await recordDoor(page, "xfl-01-1-102", "not_home");
 
   // The coordinator closes the campaign: the first tap asks, the second closes.
@@ -89,27 +83,16 @@ test("a closed campaign: the phone erases what was sent, keeps the unsent until 
   await page.locator("#sync-now").click();
   await page.locator('#campaign-closed[data-unsent="1"]').waitFor();
   assert.match(await page.locator("#closed-unsent").textContent(), /1 records are not on the server yet/);
-  assert.deepEqual(await recordsOnPhone(page), ["xfl-01-1-102"]);
+  await page.waitForFunction(`(${doorsOfRecordsOnPhone})().then((doors) => doors.join() === "xfl-01-1-102")`);
   await page.goto(server.url + "/b/xfl-01/f/1");
   await page.locator("#campaign-closed").waitFor();
   assert.equal(await page.locator("#door-grid").count(), 0, "no floor to record on");
 
   // Pushes get through again: the record arrives, then goes from the phone too.
-  await context.unroute("**/api/v1/sync/push");
+  await context.unroute(PUSH);
   await page.locator("#sync-now").click();
   await page.locator('#campaign-closed[data-unsent="0"]').waitFor();
-  await page.waitForFunction(async () => {
-    const db = await new Promise((resolve) => {
-      const open = indexedDB.open("walkbook");
-      open.onsuccess = () => resolve(open.result);
-    });
-    const count = await new Promise((resolve) => {
-      const request = db.transaction("records").objectStore("records").count();
-      request.onsuccess = () => resolve(request.result);
-    });
-    db.close();
-    return count === 0;
-  });
+  await page.waitForFunction(`(${doorsOfRecordsOnPhone})().then((doors) => doors.length === 0)`);
   assert.match(await exported(coordinator, "doors.csv"), /,xfl-01-1-102,revisit,not_home,/);
 
   // The server erases personal data when the retention period ends, or at once.

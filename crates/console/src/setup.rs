@@ -3,6 +3,7 @@
 //! personal data is kept after closing, closing) and the CSV exports.
 
 use leptos::prelude::*;
+use walkbook_core::campaign::Settings;
 use walkbook_core::console::{CampaignChanged, CampaignClosed, SettingsUpdate};
 use walkbook_core::lang::Lang;
 use wasm_bindgen::JsCast;
@@ -54,21 +55,18 @@ pub fn SetupSection() -> impl IntoView {
             result.set(Some(outcome));
         });
     };
-    let threshold = RwSignal::new(String::new());
-    let save_threshold = move |_| {
-        save_settings(SettingsUpdate { fever_threshold_c: threshold.get_untracked().trim().parse().ok(), ..Default::default() }, None)
+    // A number of the settings: as stored, and saved as typed (a value
+    // that is not a number is sent as none, and nothing changes).
+    let stored = move |read: fn(&Settings) -> String| {
+        Signal::derive(move || console.bundle.get().map(|b| read(&b.campaign.settings)).unwrap_or_default())
     };
-    let current_threshold = move || console.bundle.get().map(|b| b.campaign.settings.fever_threshold_c.to_string()).unwrap_or_default();
-    let at_risk_hours = RwSignal::new(String::new());
-    let save_at_risk_hours = move |_| {
-        save_settings(SettingsUpdate { at_risk_hours: at_risk_hours.get_untracked().trim().parse().ok(), ..Default::default() }, None)
+    let save_number = move |update: fn(&mut SettingsUpdate, &str)| {
+        move |typed: String| {
+            let mut changes = SettingsUpdate::default();
+            update(&mut changes, typed.trim());
+            save_settings(changes, None)
+        }
     };
-    let current_at_risk_hours = move || console.bundle.get().map(|b| b.campaign.settings.at_risk_hours.to_string()).unwrap_or_default();
-    let retention_days = RwSignal::new(String::new());
-    let save_retention_days = move |_| {
-        save_settings(SettingsUpdate { retention_days: retention_days.get_untracked().trim().parse().ok(), ..Default::default() }, None)
-    };
-    let current_retention_days = move || console.bundle.get().map(|b| b.campaign.settings.retention_days.to_string()).unwrap_or_default();
     // The campaign's languages: the ones its forms and names are written in.
     let languages = RwSignal::new(None::<Vec<Lang>>);
     let shown_languages = move || languages.get().or_else(|| console.bundle.get().map(|b| b.campaign.languages)).unwrap_or_default();
@@ -88,26 +86,15 @@ pub fn SetupSection() -> impl IntoView {
             <button class="button wide" id="upload-form" on:click=move |_| upload("form-file", "/forms", "POST", "application/json")>
                 {move || i18n.t(ConsoleText::Upload)}
             </button>
-            <label class="question-label" for="fever-threshold">{move || i18n.t(ConsoleText::FeverThreshold)}</label>
-            <div class="reading-row">
-                <input id="fever-threshold" class="field" type="number" inputmode="decimal" step="0.1" min="35" max="40"
-                    prop:value=current_threshold on:input=move |ev| threshold.set(event_target_value(&ev))/>
-                <button class="button" id="save-threshold" on:click=save_threshold>{move || i18n.t(Text::Save)}</button>
-            </div>
-            <label class="question-label" for="at-risk-hours">{move || i18n.t(ConsoleText::AtRiskHours)}</label>
-            <p class="hint">{move || i18n.t(ConsoleText::AtRiskHoursHelp)}</p>
-            <div class="reading-row">
-                <input id="at-risk-hours" class="field" type="number" inputmode="numeric" step="1" min="1" max="168"
-                    prop:value=current_at_risk_hours on:input=move |ev| at_risk_hours.set(event_target_value(&ev))/>
-                <button class="button" id="save-at-risk-hours" on:click=save_at_risk_hours>{move || i18n.t(Text::Save)}</button>
-            </div>
-            <label class="question-label" for="retention-days">{move || i18n.t(ConsoleText::RetentionDays)}</label>
-            <p class="hint">{move || i18n.t(ConsoleText::RetentionDaysHelp)}</p>
-            <div class="reading-row">
-                <input id="retention-days" class="field" type="number" inputmode="numeric" step="1" min="0" max="3650"
-                    prop:value=current_retention_days on:input=move |ev| retention_days.set(event_target_value(&ev))/>
-                <button class="button" id="save-retention-days" on:click=save_retention_days>{move || i18n.t(Text::Save)}</button>
-            </div>
+            <NumberSetting id="fever-threshold" label=ConsoleText::FeverThreshold help=None limits=("35", "40", "0.1")
+                stored=stored(|s| s.fever_threshold_c.to_string())
+                save=save_number(|changes, typed| changes.fever_threshold_c = typed.parse().ok())/>
+            <NumberSetting id="at-risk-hours" label=ConsoleText::AtRiskHours help=Some(ConsoleText::AtRiskHoursHelp) limits=("1", "168", "1")
+                stored=stored(|s| s.at_risk_hours.to_string())
+                save=save_number(|changes, typed| changes.at_risk_hours = typed.parse().ok())/>
+            <NumberSetting id="retention-days" label=ConsoleText::RetentionDays help=Some(ConsoleText::RetentionDaysHelp) limits=("0", "3650", "1")
+                stored=stored(|s| s.retention_days.to_string())
+                save=save_number(|changes, typed| changes.retention_days = typed.parse().ok())/>
             <p class="question-label">{move || i18n.t(Text::Language)}</p>
             <div class="choice-row" role="group" id="campaign-languages">
                 {Lang::ALL.into_iter().map(|lang| view! {
@@ -134,6 +121,33 @@ pub fn SetupSection() -> impl IntoView {
             })}
             <CloseCampaign/>
         </section>
+    }
+}
+
+/// One number of the campaign's settings: label, help, the stored value in
+/// a number field within `limits` (min, max, step), and "Save" (id
+/// `save-{id}`), which hands `save` what was typed.
+#[component]
+fn NumberSetting(
+    id: &'static str,
+    label: ConsoleText,
+    help: Option<ConsoleText>,
+    limits: (&'static str, &'static str, &'static str),
+    stored: Signal<String>,
+    save: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = RwSignal::new(String::new());
+    let (min, max, step) = limits;
+    let inputmode = if step.contains('.') { "decimal" } else { "numeric" };
+    view! {
+        <label class="question-label" for=id>{move || i18n.t(label)}</label>
+        {help.map(|help| view! { <p class="hint">{move || i18n.t(help)}</p> })}
+        <div class="reading-row">
+            <input id=id class="field" type="number" inputmode=inputmode step=step min=min max=max
+                prop:value=stored on:input=move |ev| typed.set(event_target_value(&ev))/>
+            <button class="button" id=format!("save-{id}") on:click=move |_| save(typed.get_untracked())>{move || i18n.t(Text::Save)}</button>
+        </div>
     }
 }
 

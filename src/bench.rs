@@ -144,6 +144,7 @@ pub async fn bench_install_households(households: u32) -> Result<u32, JsValue> {
                 device_seq: n as u64 + 1,
                 device_time: 1_700_000_000_000 + n as i64,
                 supersedes: None,
+                reason: None,
                 kind: RecordKind::Visit {},
             }
         })

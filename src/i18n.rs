@@ -142,6 +142,10 @@ pub enum Text {
     CampaignClosed,
     CampaignClosedOn,
     CampaignClosedUnsent,
+    CorrectionReason,
+    ReasonMissing,
+    Withdraw,
+    ReopenFloor,
 }
 
 /// A set of strings in the four languages, in the order of `Lang::ALL`.
@@ -160,6 +164,10 @@ fn volunteer_strings(text: Text) -> [&'static str; 4] {
     match text {
         Tagline => ["每一户、每一层——没有信号也能登记。", "每一戶、每一層——沒有訊號也能登記。", "Every door, every floor — even with no signal.", "모든 집, 모든 층 — 신호가 없어도 기록합니다."],
         NavHome => ["首页", "首頁", "Home", "홈"],
+        CorrectionReason => ["更正原因（必填）", "更正原因（必填）", "Why the change? (required)", "변경 사유 (필수)"],
+        ReasonMissing => ["请先写明原因", "請先寫明原因", "Say why first", "먼저 사유를 적어 주세요"],
+        Withdraw => ["撤回（误记）", "撤回（誤記）", "Withdraw (a mistake)", "철회 (잘못 기록)"],
+        ReopenFloor => ["重新打开本层", "重新打開本層", "Reopen this floor", "이 층 다시 열기"],
         CampaignClosed => ["本次排查已结束", "本次排查已結束", "This campaign is closed", "이 조사는 종료되었습니다"],
         CampaignClosedOn => [
             "已于 {date} 结束。谢谢你的付出！已上传的记录和住户信息已从本机删除。",

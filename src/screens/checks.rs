@@ -2,7 +2,9 @@
 //! afternoon check that is due or overdue, grouped by building and floor,
 //! worked from the phone's own records (offline). Recording one is a tap on
 //! the person, the number, and Save. A fever or a red code is flagged here
-//! at once; the server raises the alert when the record syncs.
+//! at once; the server raises the alert when the record syncs. A reading
+//! typed wrong is corrected the same way, with a reason: the correction
+//! replaces it, and the alert it raised closes when the correction syncs.
 
 use leptos::prelude::*;
 use walkbook_core::dates::LocalTime;
@@ -12,7 +14,7 @@ use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
 use crate::i18n::{floor_name, use_i18n, Text};
-use crate::screens::StoreError;
+use crate::screens::{given_reason, ReasonField, StoreError};
 use crate::store::{app_store, idb::IdbError};
 
 /// The readings a phone thermometer can give; anything else is a typo.
@@ -95,6 +97,8 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Text>);
+    let reason = RwSignal::new(String::new());
+    let reason_missing = RwSignal::new(false);
     let save_error = RwSignal::new(None::<IdbError>);
     let state = follow_up.state;
     let fever = follow_up.celsius.is_some_and(|c| is_fever(c, threshold));
@@ -111,7 +115,7 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
     let input_id = format!("reading-{}-{slot_key}", person.id);
     let save_record = crate::screens::event_saver(save_error);
     let save = {
-        let (person, door, slot) = (person.clone(), door.clone(), follow_up.slot.clone());
+        let (person, door, slot, corrected) = (person.clone(), door.clone(), follow_up.slot.clone(), follow_up.reading_id.clone());
         move |_| {
             let Some(celsius) = typed.get_untracked().trim().replace(',', ".").parse::<f64>().ok().filter(|c| PLAUSIBLE_C.contains(c))
             else {
@@ -121,8 +125,16 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
             // One decimal, as a thermometer shows it.
             let celsius = (celsius * 10.0).round() / 10.0;
             problem.set(None);
+            // A done check is corrected: the new reading replaces it, with why.
+            let correction = match &corrected {
+                Some(reading_id) => match given_reason(reason, reason_missing) {
+                    Some(why) => Some((reading_id.clone(), why)),
+                    None => return,
+                },
+                None => None,
+            };
             let kind = RecordKind::TemperatureCheck { person_id: person.id.clone(), slot: slot.clone(), celsius };
-            save_record(&door.building_id, door.floor, &door.id, kind);
+            save_record(&door.building_id, door.floor, &door.id, kind, correction);
         }
     };
     let state_class = match state {
@@ -133,7 +145,7 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
     };
     view! {
         <li class="check-item" data-person=person.id.clone() data-slot=slot_key data-state=state_class>
-            <button type="button" class="check-open" disabled=state == CheckState::Done on:click=move |_| open.set(true)>
+            <button type="button" class="check-open" on:click=move |_| open.set(true)>
                 <strong>{person.name.clone()}</strong>
                 <span>{door.label.clone()} " · " {follow_up.slot.date.clone()} " " {move || i18n.t(half_text)}</span>
                 <span class="check-state">
@@ -144,7 +156,7 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
             {fever.then(|| view! {
                 <p class="error" role="alert">"🌡 " {move || i18n.t(Text::Fever)} " — " {move || i18n.t(Text::FeverHelp)}</p>
             })}
-            <Show when=move || open.get() && state != CheckState::Done>
+            <Show when=move || open.get()>
                 <div class="reading-row">
                     <label class="visually-hidden" for=input_id.clone()>{move || i18n.t(Text::Celsius)}</label>
                     <input id=input_id.clone() class="field reading" type="number" inputmode="decimal" step="0.1"
@@ -155,6 +167,7 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
                     </button>
                 </div>
                 {move || problem.get().map(|text| view! { <p class="problem" role="alert">{i18n.t(text)}</p> })}
+                {(state == CheckState::Done).then(|| view! { <ReasonField id=format!("{input_id}-reason") reason missing=reason_missing/> })}
             </Show>
             <StoreError result=save_error/>
         </li>

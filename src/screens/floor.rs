@@ -13,7 +13,7 @@ use crate::door_status::{short_time, status_of, DoorStatus};
 use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
 use crate::screens::floor_notice::FloorNotice;
 use crate::screens::install::InstallOffer;
-use crate::screens::{door_href, event_saver, state_class, state_icon, state_text, StoreError};
+use crate::screens::{door_href, event_saver, state_class, state_icon, state_text, StoreError, Withdraw};
 use crate::store::{app_store, idb::IdbError};
 
 /// Everything the floor view shows, read in one go from the store.
@@ -197,7 +197,7 @@ fn FloorClosing(data: FloorData) -> impl IntoView {
     let close_floor = move |_| {
         let Some(door) = first_door.as_ref() else { return };
         let kind = RecordKind::FloorClosed { building_id: door.building_id.clone(), floor: door.floor };
-        save_event(&door.building_id, door.floor, "", kind);
+        save_event(&door.building_id, door.floor, "", kind, None);
     };
     let all_final = data.doors.iter().all(|(_, s)| s.state == DoorState::Final) && !data.doors.is_empty();
     view! {
@@ -205,8 +205,10 @@ fn FloorClosing(data: FloorData) -> impl IntoView {
             {match (&data.closure, all_final) {
                 (Some(closure), _) => {
                     let at = short_time(closure.device_time);
+                    let FloorClosure { id, building_id, floor, .. } = closure.clone();
                     view! {
                         <p class="floor-closed" id="floor-closed">"✓ " {move || i18n.t(Text::FloorClosed)} " · " {at.clone()}</p>
+                        <Withdraw id="reopen-floor" record_id=id building_id floor label=Text::ReopenFloor/>
                     }.into_any()
                 }
                 (None, true) => view! {

@@ -90,25 +90,30 @@ fn CampaignClosed(closed_at: Memo<Option<i64>>) -> impl IntoView {
         <section class="card" id="campaign-closed" role="status" data-unsent=pending>
             <h1>{move || i18n.t(Text::CampaignClosed)}</h1>
             <p>{closed_on}</p>
-            <Show when=move || pending() != 0>
-                <p class="hint" id="closed-unsent">{move || i18n.t(Text::CampaignClosedUnsent).replace("{n}", &pending().to_string())}</p>
-            </Show>
+            {move || (pending() != 0).then(|| view! {
+                <p class="hint" id="closed-unsent">{i18n.t(Text::CampaignClosedUnsent).replace("{n}", &pending().to_string())}</p>
+            })}
             <a class="button wide" href="/about">{move || i18n.t(Text::WipeTitle)}</a>
         </section>
         <sync_panel::SyncPanel/>
     }
 }
 
+/// What a record corrects or withdraws: the record it replaces, and why.
+pub type Correction = Option<(String, String)>;
+
 /// For a component's body: a function that saves a record that is not a
-/// visit (a check, a notice), made now for (building, floor, door, kind).
-/// The screens refresh and a sync follows; a failure lands in `save_error`.
-pub fn event_saver(save_error: RwSignal<Option<IdbError>>) -> impl Fn(&str, i32, &str, RecordKind) + Clone {
+/// visit (a check, a notice, a withdrawal), made now for (building, floor,
+/// door, kind), correcting a record or not. The screens refresh and a sync
+/// follows; a failure lands in `save_error`.
+pub fn event_saver(save_error: RwSignal<Option<IdbError>>) -> impl Fn(&str, i32, &str, RecordKind, Correction) + Clone {
     let context = use_campaign();
     let sync = crate::sync::use_sync();
-    move |building_id, floor, door_id, kind| {
-        let Some(new) = context.campaign.with_untracked(|c| NewRecord::event(c.as_ref()?, building_id, floor, door_id, kind)) else {
+    move |building_id, floor, door_id, kind, correction| {
+        let Some(mut new) = context.campaign.with_untracked(|c| NewRecord::event(c.as_ref()?, building_id, floor, door_id, kind)) else {
             return;
         };
+        (new.supersedes, new.reason) = correction.unzip();
         leptos::task::spawn_local(async move {
             match app_store().save_record(new).await {
                 Ok(_) => {
@@ -118,6 +123,52 @@ pub fn event_saver(save_error: RwSignal<Option<IdbError>>) -> impl Fn(&str, i32,
                 Err(error) => save_error.set(Some(error)),
             }
         });
+    }
+}
+
+/// "Why?" for a correction or a withdrawal: a text field, and a problem
+/// once Save was tapped with it empty. Its text is in `reason`.
+#[component]
+pub fn ReasonField(id: String, reason: RwSignal<String>, missing: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="question-label" for=id.clone()>{move || i18n.t(Text::CorrectionReason)}</label>
+        <textarea id=id class="field" rows="2" maxlength="500" on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+        {move || missing.get().then(|| view! { <p class="problem" role="alert">{i18n.t(Text::ReasonMissing)}</p> })}
+    }
+}
+
+/// The reason typed, or `None` (and the field says so) when there is none.
+pub fn given_reason(reason: RwSignal<String>, missing: RwSignal<bool>) -> Option<String> {
+    let reason = reason.get_untracked().trim().to_string();
+    missing.set(reason.is_empty());
+    (!reason.is_empty()).then_some(reason)
+}
+
+/// Withdraws a floor's record made by mistake (a notice not posted, a floor
+/// closed too early): the first tap asks why, the second saves the
+/// withdrawal. `id` names the button; its reason field is `{id}-reason`.
+#[component]
+pub fn Withdraw(id: &'static str, record_id: String, building_id: String, floor: i32, label: Text) -> impl IntoView {
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let missing = RwSignal::new(false);
+    let save_error = RwSignal::new(None::<IdbError>);
+    let save_event = event_saver(save_error);
+    let withdraw = move |_| {
+        if !asking.get_untracked() {
+            asking.set(true);
+            return;
+        }
+        let Some(why) = given_reason(reason, missing) else { return };
+        let kind = RecordKind::Void { building_id: building_id.clone(), floor };
+        save_event(&building_id, floor, "", kind, Some((record_id.clone(), why)));
+    };
+    view! {
+        {move || asking.get().then(|| view! { <ReasonField id=format!("{id}-reason") reason missing/> })}
+        <button class="button wide" id=id on:click=withdraw>{move || i18n.t(label)}</button>
+        <StoreError result=save_error/>
     }
 }
 

@@ -2,13 +2,13 @@
 //! this phone's own settled (or refused, when the server holds other
 //! contents under the id), and the new cursor, in one transaction.
 
-use walkbook_core::record::{FloorClosure, Record};
+use walkbook_core::record::Record;
 use walkbook_core::sync::canonical_bytes;
 use web_sys::IdbTransactionMode as Mode;
 
 use super::idb::{self, js, key, Durability, IdbResult};
 use super::meta::StoredSyncMeta;
-use super::records::{StoredRecord, SyncState};
+use super::records::{keep_floor_closures, StoredRecord, SyncState};
 use super::schema::{DOORS, FLOOR_CLOSURES, META, OUTBOX, RECORDS};
 use super::territory::StoredDoor;
 use super::{Store, SyncMeta};
@@ -29,9 +29,7 @@ impl Store {
         for record in pulled {
             let existing = idb::request(js(records.get(&record.id.as_str().into()))?).await?;
             let stored = if existing.is_undefined() {
-                if let Some(closure) = FloorClosure::of(record) {
-                    js(js(tx.object_store(FLOOR_CLOSURES))?.put(&idb::to_js(&closure)?))?;
-                }
+                keep_floor_closures(&tx, record)?;
                 let (building_id, floor) = match record.kind.floor() {
                     Some((building_id, floor)) => (building_id.to_string(), floor),
                     None => {

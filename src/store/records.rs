@@ -78,6 +78,8 @@ pub struct NewRecord {
     pub answers: Answers,
     pub device_time: i64,
     pub supersedes: Option<String>,
+    /// Why it replaces `supersedes` (a correction, a withdrawal).
+    pub reason: Option<String>,
 }
 
 impl NewRecord {
@@ -102,6 +104,7 @@ impl NewRecord {
             answers,
             device_time: js_sys::Date::now() as i64,
             supersedes: None,
+            reason: None,
         }
     }
 
@@ -123,6 +126,7 @@ impl NewRecord {
             answers: Answers::new(),
             device_time: js_sys::Date::now() as i64,
             supersedes: None,
+            reason: None,
         })
     }
 }
@@ -241,6 +245,7 @@ impl Store {
                 device_seq: device.next_seq,
                 device_time: new.device_time,
                 supersedes: new.supersedes,
+                reason: new.reason,
                 kind: new.kind,
             },
             building_id: new.building_id,
@@ -264,9 +269,7 @@ impl Store {
         }
         js(js(tx.object_store(RECORDS))?.add(&record_js))?;
         js(js(tx.object_store(OUTBOX))?.add(&idb::to_js(&entry)?))?;
-        if let Some(closure) = FloorClosure::of(&stored.record) {
-            js(js(tx.object_store(FLOOR_CLOSURES))?.put(&idb::to_js(&closure)?))?;
-        }
+        keep_floor_closures(&tx, &stored.record)?;
         js(meta.put(&idb::to_js(&device)?))?;
         js(js(tx.object_store(DRAFTS))?.delete(&key(&[new.campaign_id.into(), new.door_id.into()])))?;
         idb::committed(&tx).await?;
@@ -285,6 +288,20 @@ impl Store {
         js(js(tx.object_store(DRAFTS))?.put(&idb::to_js(draft)?))?;
         idb::committed(&tx).await
     }
+}
+
+/// Keeps the floor closures the floor view reads in step with `record`,
+/// being saved in `tx`: a closure adds one, a withdrawal removes the one it
+/// withdraws.
+pub(super) fn keep_floor_closures(tx: &web_sys::IdbTransaction, record: &Record) -> IdbResult<()> {
+    let closures = js(tx.object_store(FLOOR_CLOSURES))?;
+    if let Some(closure) = FloorClosure::of(record) {
+        js(closures.put(&idb::to_js(&closure)?))?;
+    }
+    if let (RecordKind::Void { .. }, Some(withdrawn)) = (&record.kind, &record.supersedes) {
+        js(closures.delete(&withdrawn.as_str().into()))?;
+    }
+    Ok(())
 }
 
 /// Reports this phone's Pending records that the outbox no longer holds as

@@ -3,30 +3,7 @@
 // floor notice, and exactly one fever alert on the server.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { inviteVolunteer, joinInApp, launchPhone, serverCommand, startServer, waitUntilOfflineReady } from "./harness.mjs";
-
-const ZONE = "Asia/Shanghai";
-const today = new Date().toLocaleDateString("en-CA", { timeZone: ZONE });
-const dayAfter = (date, days) => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const at = (date, time) => new Date(`${date}T${time}:00+08:00`);
-
-async function answerPerson(card, answers) {
-  for (const [question, value] of Object.entries(answers)) {
-    const field = card.locator(`[data-question="${question}"]`);
-    if (question === "name") await field.locator("textarea").fill(value);
-    else if (/_on$|_until$/.test(question)) await field.locator("input").fill(value);
-    else await field.locator(`[data-value="${value}"]`).click();
-  }
-}
-
-async function recordReading(page, person, celsius) {
-  const row = page.locator(`.check-item[data-person="${person}"][data-state="due"]`).first();
-  const slot = await row.getAttribute("data-slot");
-  await row.locator(".check-open").click();
-  await row.locator("input.reading").fill(String(celsius));
-  await row.locator(".save-reading").click();
-  return page.locator(`.check-item[data-person="${person}"][data-slot="${slot}"]`);
-}
+import { ZONE, answerPerson, at, dayAfter, inviteVolunteer, joinInApp, launchPhone, recordReading, serverCommand, startServer, today, waitUntilOfflineReady } from "./harness.mjs";
 
 test("a household of two, one in quarantine: checks due, a fever flagged, one alert on the server", async (t) => {
   const server = await startServer();

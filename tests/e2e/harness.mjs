@@ -111,10 +111,10 @@ export async function launchPhone(options = {}) {
 
 /** A server, a coordinator's desk (a wide, mouse-driven browser) and a
  *  volunteer's phone for test `t`, all ended after it. */
-export async function serverDeskAndPhone(t, deskOptions = {}) {
+export async function serverDeskAndPhone(t, deskOptions = {}, phoneOptions = {}) {
   const server = await startServer();
   const desk = await launchPhone({ locale: "en-US", viewport: { width: 1024, height: 900 }, isMobile: false, hasTouch: false, ...deskOptions });
-  const phone = await launchPhone({ locale: "en-US" });
+  const phone = await launchPhone({ locale: "en-US", ...phoneOptions });
   t.after(async () => {
     await desk.close();
     await phone.close();
@@ -228,4 +228,31 @@ export async function joinedPhone(t) {
   await waitUntilOfflineReady(phone.page);
   await joinInApp(phone.page, server, inviteVolunteer(server));
   return { server, phone };
+}
+
+/** The community's time zone, for phones whose clock a test sets. */
+export const ZONE = "Asia/Shanghai";
+/** Today in ZONE (YYYY-MM-DD), the day `date` + `days`, and a time that day there. */
+export const today = new Date().toLocaleDateString("en-CA", { timeZone: ZONE });
+export const dayAfter = (date, days) => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export const at = (date, time) => new Date(`${date}T${time}:00+08:00`);
+
+/** Answers a person's questions on a household card: `{question: value}`. */
+export async function answerPerson(card, answers) {
+  for (const [question, value] of Object.entries(answers)) {
+    const field = card.locator(`[data-question="${question}"]`);
+    if (question === "name") await field.locator("textarea").fill(value);
+    else if (/_on$|_until$/.test(question)) await field.locator("input").fill(value);
+    else await field.locator(`[data-value="${value}"]`).click();
+  }
+}
+
+/** Records `person`'s first due check on the checks screen; returns its row. */
+export async function recordReading(page, person, celsius) {
+  const row = page.locator(`.check-item[data-person="${person}"][data-state="due"]`).first();
+  const slot = await row.getAttribute("data-slot");
+  await row.locator(".check-open").click();
+  await row.locator("input.reading").fill(String(celsius));
+  await row.locator(".save-reading").click();
+  return page.locator(`.check-item[data-person="${person}"][data-slot="${slot}"]`);
 }

@@ -407,6 +407,7 @@ mod tests {
             device_seq: time as u64,
             device_time: time,
             supersedes: None,
+            reason: None,
             kind: RecordKind::Visit {},
         }
     }

@@ -164,8 +164,11 @@ pub struct FollowUp {
     pub person_id: String,
     pub slot: Slot,
     pub state: CheckState,
-    /// The reading, once done (the latest, if taken twice).
+    /// The reading, once done (the latest, if taken twice; a corrected one
+    /// is replaced by its correction).
     pub celsius: Option<f64>,
+    /// The record of that reading (what a correction supersedes).
+    pub reading_id: Option<String>,
 }
 
 /// A temperature check nobody recorded by the end of its window.
@@ -205,7 +208,12 @@ pub fn overdue_checks<'a>(people: &'a [Person], records: &[Record], now: LocalTi
 pub fn follow_ups<'a>(person: &Person, checks: impl IntoIterator<Item = &'a Record>, now: LocalTime, offset_minutes: i32) -> Vec<FollowUp> {
     let Some(last_day) = person.quarantine_until.as_deref().and_then(day_of_date) else { return Vec::new() };
     let mut readings: HashMap<&Slot, &Record> = HashMap::new();
-    for record in checks {
+    let checks: Vec<&Record> = checks
+        .into_iter()
+        .filter(|record| matches!(&record.kind, RecordKind::TemperatureCheck { person_id, .. } if person_id == &person.id))
+        .collect();
+    let corrected = crate::record::superseded_ids(checks.iter().copied());
+    for record in checks.into_iter().filter(|record| !corrected.contains(record.id.as_str())) {
         if let RecordKind::TemperatureCheck { person_id, slot, .. } = &record.kind {
             if person_id == &person.id {
                 let kept = readings.entry(slot).or_insert(record);
@@ -224,6 +232,7 @@ pub fn follow_ups<'a>(person: &Person, checks: impl IntoIterator<Item = &'a Reco
                 continue;
             }
             let slot = Slot { date: crate::dates::date_of_day(day), half };
+            let reading_id = readings.get(&slot).map(|record| record.id.clone());
             let celsius = readings.get(&slot).and_then(|record| match record.kind {
                 RecordKind::TemperatureCheck { celsius, .. } => Some(celsius),
                 _ => None,
@@ -237,7 +246,7 @@ pub fn follow_ups<'a>(person: &Person, checks: impl IntoIterator<Item = &'a Reco
             } else {
                 CheckState::Overdue
             };
-            follow_ups.push(FollowUp { person_id: person.id.clone(), slot, state, celsius });
+            follow_ups.push(FollowUp { person_id: person.id.clone(), slot, state, celsius, reading_id });
         }
     }
     follow_ups
@@ -282,6 +291,7 @@ mod tests {
             device_seq: at as u64,
             device_time: at,
             supersedes: None,
+            reason: None,
             kind: RecordKind::Visit {},
         }
     }

@@ -123,6 +123,11 @@ pub struct Record {
     pub device_time: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<String>,
+    /// Why this record replaces the one it supersedes: a correction's or a
+    /// withdrawal's reason, for the audit trail (absent for a visit that
+    /// simply follows an earlier one, such as after "not home").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// A door visit unless it says otherwise (absent in JSON for a visit, so
     /// visits keep the bytes they always had).
     #[serde(default, skip_serializing_if = "RecordKind::is_visit")]
@@ -146,6 +151,10 @@ pub enum RecordKind {
     /// A volunteer closed the floor (every door on it final). `door_id` is
     /// empty, as for a notice.
     FloorClosed { building_id: String, floor: i32 },
+    /// Withdraws the floor's record it supersedes (a notice that was not
+    /// posted, a floor closed by mistake); `reason` says why. `door_id` is
+    /// empty and the landing is the withdrawn record's.
+    Void { building_id: String, floor: i32 },
 }
 
 impl Default for RecordKind {
@@ -159,11 +168,25 @@ impl RecordKind {
         matches!(self, RecordKind::Visit {})
     }
 
-    /// The (building, floor) of a floor's record (a notice, a closure).
+    /// The (building, floor) of a floor's record (a notice, a closure, a
+    /// withdrawal); a door's record is placed by its door.
     pub fn floor(&self) -> Option<(&str, i32)> {
         match self {
-            RecordKind::FloorNotice { building_id, floor } | RecordKind::FloorClosed { building_id, floor } => Some((building_id, *floor)),
+            RecordKind::FloorNotice { building_id, floor }
+            | RecordKind::FloorClosed { building_id, floor }
+            | RecordKind::Void { building_id, floor } => Some((building_id, *floor)),
             RecordKind::Visit {} | RecordKind::TemperatureCheck { .. } => None,
+        }
+    }
+
+    /// The kind's name, as the sync protocol and the audit export spell it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RecordKind::Visit {} => "visit",
+            RecordKind::TemperatureCheck { .. } => "temperature_check",
+            RecordKind::FloorNotice { .. } => "floor_notice",
+            RecordKind::FloorClosed { .. } => "floor_closed",
+            RecordKind::Void { .. } => "void",
         }
     }
 }
@@ -190,6 +213,11 @@ pub fn latest_record<'a>(records: impl IntoIterator<Item = &'a Record>) -> Optio
     records.into_iter().filter(|record| !superseded.contains(record.id.as_str())).max_by(|a, b| a.status_order(b))
 }
 
+/// The ids `records` supersede: edited, corrected or withdrawn records.
+pub fn superseded_ids<'a>(records: impl IntoIterator<Item = &'a Record>) -> std::collections::HashSet<&'a str> {
+    records.into_iter().filter_map(|record| record.supersedes.as_deref()).collect()
+}
+
 /// The latest "notice posted" record of each floor of `building_id`.
 pub fn floor_notices<'a>(building_id: &str, records: impl IntoIterator<Item = &'a Record>) -> BTreeMap<i32, &'a Record> {
     latest_by_floor(building_id, records, |kind| matches!(kind, RecordKind::FloorNotice { .. }))
@@ -205,10 +233,15 @@ fn latest_by_floor<'a>(
     records: impl IntoIterator<Item = &'a Record>,
     wanted: fn(&RecordKind) -> bool,
 ) -> BTreeMap<i32, &'a Record> {
+    // A withdrawn or corrected record no longer counts: one that a record
+    // of its own landing supersedes.
+    let records: Vec<&Record> = records.into_iter().collect();
+    let superseded: std::collections::HashSet<(&str, (&str, i32))> =
+        records.iter().filter_map(|record| Some((record.supersedes.as_deref()?, record.kind.floor()?))).collect();
     let mut latest: BTreeMap<i32, &Record> = BTreeMap::new();
     for record in records.into_iter().filter(|record| wanted(&record.kind)) {
         let Some((building, floor)) = record.kind.floor() else { continue };
-        if building != building_id {
+        if building != building_id || superseded.contains(&(record.id.as_str(), (building, floor))) {
             continue;
         }
         let kept = latest.entry(floor).or_insert(record);
@@ -357,6 +390,7 @@ mod tests {
             device_seq: seq,
             device_time: time,
             supersedes: None,
+            reason: None,
             kind: Default::default(),
         }
     }

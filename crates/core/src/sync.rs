@@ -225,6 +225,7 @@ mod tests {
             device_seq: 1,
             device_time: 5,
             supersedes: None,
+            reason: None,
             kind: Default::default(),
         }
     }

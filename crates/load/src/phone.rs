@@ -156,6 +156,7 @@ impl Phone {
             device_seq: self.device_seq,
             device_time: now,
             supersedes: None,
+            reason: None,
             kind: RecordKind::Visit {},
         };
         self.outbox.push_back((record, building));

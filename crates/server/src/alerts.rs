@@ -100,6 +100,37 @@ async fn is_registered(tx: &mut sqlx::AnyConnection, reading: &Record, person_id
         .any(|record| record.kind.is_visit() && roster(&record).any(|(id, _)| id == person_id)))
 }
 
+/// Who the console says handled an alert that closed by itself: the
+/// record that raised it was corrected or withdrawn.
+pub const CLOSED_BY_CORRECTION: &str = "a correction";
+
+/// Closes the open alerts raised by the records that `records` (just
+/// stored) supersede, each in its own campaign: the reading or household
+/// they were about was corrected. A correction that still warrants an alert
+/// raises its own.
+pub async fn close_replaced(tx: &mut sqlx::AnyConnection, postgres: bool, records: &[&Record], at: i64) -> Result<(), sqlx::Error> {
+    let ids: Vec<&str> = records.iter().filter_map(|record| record.supersedes.as_deref()).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let in_campaign: Vec<String> =
+        records.iter().filter_map(|record| Some(format!("{}/{}", record.campaign_id, record.supersedes.as_deref()?))).collect();
+    // By record id through the index, then each in its own campaign.
+    sqlx::query(&format!(
+        "UPDATE alerts SET handled_by = $1, handled_at = $2 WHERE handled_at IS NULL AND record_id IN ({}) \
+         AND campaign_id || '/' || record_id IN ({})",
+        crate::db::strings_of(postgres, 3),
+        crate::db::strings_of(postgres, 4)
+    ))
+    .bind(CLOSED_BY_CORRECTION)
+    .bind(at)
+    .bind(crate::db::json_list(&ids))
+    .bind(crate::db::json_list(&in_campaign))
+    .execute(tx)
+    .await
+    .map(drop)
+}
+
 /// Raises the held fever alerts of the people `households` list (records
 /// just stored): their household has arrived.
 pub async fn release_held(tx: &mut sqlx::AnyConnection, postgres: bool, households: &[&Record], at: i64) -> Result<(), sqlx::Error> {

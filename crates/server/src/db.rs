@@ -133,15 +133,16 @@ fn campaign_lock_key(campaign_id: &str) -> i32 {
     hash as i32
 }
 
-/// The records already stored under `ids`: (id, content hash, door id).
+/// The records already stored under `ids`: (id, content hash, door id,
+/// building id).
 /// The ids go as one JSON parameter, unpacked by the database (fast on
 /// both, and no limit on parameters).
 pub async fn stored_records(
     tx: &mut sqlx::AnyConnection,
     postgres: bool,
     ids: &[&str],
-) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    let sql = format!("SELECT id, content_hash, door_id FROM records WHERE id IN ({})", strings_of(postgres, 1));
+) -> Result<Vec<(String, String, String, Option<String>)>, sqlx::Error> {
+    let sql = format!("SELECT id, content_hash, door_id, building_id FROM records WHERE id IN ({})", strings_of(postgres, 1));
     sqlx::query_as(&sql).bind(json_list(ids)).fetch_all(tx).await
 }
 

@@ -172,10 +172,12 @@ async fn write_groups(db: Db, waiting: Arc<Mutex<Queue>>) {
     }
 }
 
-/// What the server holds under a record id: its content hash and door.
+/// What the server holds under a record id: its content hash, door and
+/// building (a floor's record has no door; a very old row, no building).
 struct Known {
     hash: String,
     door_id: String,
+    building_id: Option<String>,
 }
 
 /// One batch decided against what is known: a result per record, and the
@@ -190,30 +192,36 @@ struct Decided<'a> {
 fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>, erased: &HashSet<String>) -> Decided<'a> {
     let campaign_erased = erased.contains(&batch.session.campaign_id);
     // What this batch stores, for later copies within it.
-    let mut added: HashMap<&str, (&str, &str)> = HashMap::new();
+    let mut added: HashMap<&str, (&str, &str, Option<&str>)> = HashMap::new();
     let mut decided = Decided { results: Vec::with_capacity(batch.records.len()), stored: Vec::new() };
     for (record, checked) in &batch.records {
-        let lookup = |id: &str| -> Option<(&str, &str)> {
-            added.get(id).copied().or_else(|| known.get(id).map(|k| (k.hash.as_str(), k.door_id.as_str())))
+        let lookup = |id: &str| -> Option<(&str, &str, Option<&str>)> {
+            added.get(id).copied().or_else(|| known.get(id).map(|k| (k.hash.as_str(), k.door_id.as_str(), k.building_id.as_deref())))
         };
+        let building_id = batch.index.building_of(record);
         let (status, reason) = match checked {
             Err(reason) => (PushStatus::Rejected, Some(reason.clone())),
             Ok(stored) => match lookup(&record.id) {
-                Some((hash, _)) if hash == stored.hash || hash == ERASED_HASH => (PushStatus::Duplicate, None),
+                Some((hash, _, _)) if hash == stored.hash || hash == ERASED_HASH => (PushStatus::Duplicate, None),
                 Some(_) => (PushStatus::Conflict, Some("another record with this id is already stored; the first one is kept".into())),
                 None if campaign_erased => {
                     (PushStatus::Rejected, Some("the campaign is closed and its personal data erased: it stores no more records".into()))
                 }
                 None => match record.supersedes.as_deref().and_then(lookup) {
-                    // An edit replaces a record of its own door only. (A target
-                    // not yet stored can only ever hide a record of this door:
-                    // statuses are decided per door. It may be in a push still
-                    // on its way: the phone has two in flight.)
-                    Some((_, door_id)) if door_id != record.door_id => {
+                    // An edit replaces a record of its own door only, and a
+                    // floor's record one of its own building. (A target not
+                    // yet stored can only ever hide a record of this door or
+                    // landing: statuses are decided per door, a floor's
+                    // records per landing. It may be in a push still on its
+                    // way: the phone has two in flight.)
+                    Some((_, door_id, _)) if door_id != record.door_id => {
                         (PushStatus::Rejected, Some(format!("it replaces a record of door '{door_id}', not of door '{}'", record.door_id)))
                     }
+                    Some((_, _, Some(building))) if Some(building) != building_id => {
+                        (PushStatus::Rejected, Some(format!("it replaces a record of building '{building}', not of this one")))
+                    }
                     _ => {
-                        added.insert(&record.id, (&stored.hash, &record.door_id));
+                        added.insert(&record.id, (&stored.hash, &record.door_id, building_id));
                         decided.stored.push((record, stored));
                         (PushStatus::Stored, None)
                     }
@@ -271,7 +279,7 @@ async fn stored_under_ids(
         .flat_map(|(record, _)| std::iter::once(record.id.as_str()).chain(record.supersedes.as_deref()))
         .collect();
     let rows = crate::db::stored_records(tx, postgres, &ids).await?;
-    Ok(rows.into_iter().map(|(id, hash, door_id)| (id, Known { hash, door_id })).collect())
+    Ok(rows.into_iter().map(|(id, hash, door_id, building_id)| (id, Known { hash, door_id, building_id })).collect())
 }
 
 /// Of `campaigns`, those whose personal data is erased (read under their
@@ -299,7 +307,7 @@ async fn store_one_by_one(
         match write_batches(&mut savepoint, postgres, &[(batch, &decided)], received_at).await {
             Ok(()) => {
                 savepoint.commit().await?;
-                remember(&decided, &mut known);
+                remember(batch, &decided, &mut known);
                 results.push(Ok(decided.results));
             }
             Err(error) => {
@@ -316,14 +324,15 @@ async fn store_one_by_one(
 /// after it.
 fn decide_and_remember<'a>(batch: &'a CheckedBatch, known: &mut HashMap<String, Known>, erased: &HashSet<String>) -> Decided<'a> {
     let decided = decide(batch, known, erased);
-    remember(&decided, known);
+    remember(batch, &decided, known);
     decided
 }
 
 /// Adds what a batch stores to `known`.
-fn remember(decided: &Decided, known: &mut HashMap<String, Known>) {
+fn remember(batch: &CheckedBatch, decided: &Decided, known: &mut HashMap<String, Known>) {
     for (record, stored) in &decided.stored {
-        known.insert(record.id.clone(), Known { hash: stored.hash.clone(), door_id: record.door_id.clone() });
+        let building_id = batch.index.building_of(record).map(str::to_string);
+        known.insert(record.id.clone(), Known { hash: stored.hash.clone(), door_id: record.door_id.clone(), building_id });
     }
 }
 
@@ -388,6 +397,8 @@ async fn write_batches(
     for (_, visits) in &by_campaign {
         crate::alerts::release_held(&mut *tx, postgres, visits, received_at).await?;
     }
+    let stored: Vec<&Record> = batches.iter().flat_map(|(_, decided)| &decided.stored).map(|(record, _)| *record).collect();
+    crate::alerts::close_replaced(&mut *tx, postgres, &stored, received_at).await?;
     Ok(())
 }
 

@@ -7,17 +7,13 @@ use walkbook_server::campaigns::now_ms;
 use walkbook_server::retention;
 
 mod common;
-use common::{call, coordinator, get, post, request, server, text, volunteer_cookie, Server};
+use common::{call, coordinator, get, invite_volunteer, post, push_records, request, server, text, volunteer_cookie, Server};
 
 const CAMPAIGN: &str = "demo-xingfu";
 const PERSON: &str = "11111111-1111-4111-8111-111111111111";
 
 async fn invite(server: &Server, cookie: &str, name: &str) -> (StatusCode, Value) {
-    let body = json!({ "name": name }).to_string();
-    let (status, _, invitation) =
-        call(server, request("POST", &format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/volunteers"), cookie, "application/json", body))
-            .await;
-    (status, invitation)
+    invite_volunteer(server, cookie, CAMPAIGN, name).await
 }
 
 fn record(volunteer_id: &str, device_seq: u64, door: &str, outcome: &str, answers: Value) -> Value {
@@ -29,10 +25,7 @@ fn record(volunteer_id: &str, device_seq: u64, door: &str, outcome: &str, answer
 }
 
 async fn push(server: &Server, cookie: &str, records: &[&Value]) -> Vec<Value> {
-    let body = json!({ "device_id": "phone-1", "records": records }).to_string();
-    let (status, _, answer) = call(server, post("/api/v1/sync/push", Some(cookie), body)).await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
-    answer["results"].as_array().unwrap().clone()
+    push_records(server, cookie, records).await
 }
 
 async fn bodies(server: &Server) -> String {

@@ -45,6 +45,7 @@ fn record(campaign: &str, door: &str, seq: u64) -> Record {
         device_seq: seq,
         device_time: 1_795_824_000_000,
         supersedes: None,
+        reason: None,
         kind: Default::default(),
     }
 }

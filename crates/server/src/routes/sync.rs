@@ -6,7 +6,7 @@ use axum::Json;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use walkbook_core::dates::LocalTime;
-use walkbook_core::limits::{identifier_problem, is_canonical_record_id, MAX_PULL_PAGE_BYTES, MAX_RECORD_BYTES};
+use walkbook_core::limits::{identifier_problem, is_canonical_record_id, MAX_PULL_PAGE_BYTES, MAX_REASON_CHARS, MAX_RECORD_BYTES};
 use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::sync::{
     canonical_bytes, OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
@@ -133,12 +133,25 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
             return Err(format!("it replaces '{}', which is not a record id", shown_id(replaced)));
         }
     }
+    if let Some(reason) = &record.reason {
+        if record.supersedes.is_none() {
+            return Err("only a record that replaces another gives a reason".into());
+        }
+        if reason.trim().is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+            return Err(format!("a reason is 1 to {MAX_REASON_CHARS} characters"));
+        }
+    }
     let Some(form) = index.forms.get(&(record.form_id.clone(), record.form_version)) else {
         return Err(format!("there is no form '{}' version {} in this campaign", shown_id(&record.form_id), record.form_version));
     };
     match &record.kind {
         RecordKind::Visit {} => {}
-        RecordKind::FloorNotice { building_id, floor } | RecordKind::FloorClosed { building_id, floor } => {
+        RecordKind::FloorNotice { building_id, floor }
+        | RecordKind::FloorClosed { building_id, floor }
+        | RecordKind::Void { building_id, floor } => {
+            if matches!(record.kind, RecordKind::Void { .. }) && (record.supersedes.is_none() || record.reason.is_none()) {
+                return Err("a withdrawal names the record it withdraws and why".into());
+            }
             let known = index.bundle.campaign.building(building_id).is_some_and(|b| b.floors.contains(floor));
             if !known {
                 return Err(format!("there is no floor {floor} in building '{}'", shown_id(building_id)));
@@ -149,7 +162,7 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
             return if record.door_id.is_empty() && record.answers.is_empty() {
                 Ok(())
             } else {
-                Err("a floor's record (notice, closure) names no door and carries no answers".into())
+                Err("a floor's record (notice, closure, withdrawal) names no door and carries no answers".into())
             };
         }
         RecordKind::TemperatureCheck { person_id, slot, celsius } => {

@@ -130,3 +130,20 @@ pub async fn volunteer_cookie(server: &Server, code: &str) -> String {
     assert_eq!(status, StatusCode::OK, "{body}");
     cookie.unwrap().split(';').next().unwrap().to_string()
 }
+
+/// Invites a volunteer to `campaign` through the console's API as the
+/// coordinator of `cookie`: (status, the invitation or the error).
+pub async fn invite_volunteer(server: &Server, cookie: &str, campaign: &str, name: &str) -> (StatusCode, Value) {
+    let body = json!({ "name": name }).to_string();
+    let uri = format!("/api/v1/coordinator/campaigns/{campaign}/volunteers");
+    let (status, _, invitation) = call(server, request("POST", &uri, cookie, "application/json", body)).await;
+    (status, invitation)
+}
+
+/// Pushes `records` from phone-1 as the volunteer of `cookie`; the results.
+pub async fn push_records(server: &Server, cookie: &str, records: &[&Value]) -> Vec<Value> {
+    let body = json!({ "device_id": "phone-1", "records": records }).to_string();
+    let (status, _, answer) = call(server, post("/api/v1/sync/push", Some(cookie), body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    answer["results"].as_array().unwrap().clone()
+}

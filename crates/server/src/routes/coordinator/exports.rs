@@ -1,5 +1,5 @@
-//! CSV exports of doors, people and temperature checks, by building and
-//! range of days, as Excel reads them. Streamed: rows are written on a
+//! CSV exports of doors, people, temperature checks and the audit trail of
+//! corrections, by building and range of days, as Excel reads them. Streamed: rows are written on a
 //! blocking thread and sent in chunks as they are made, so a district's file
 //! is never held whole in memory and starts arriving at once.
 
@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use walkbook_core::dates::{day_of_date, iso_8601, LocalTime};
 use walkbook_core::form::{answer_columns, Answer};
 use walkbook_core::people::{is_fever, register};
-use walkbook_core::record::{latest_record, Record, RecordKind};
+use walkbook_core::record::{latest_record, superseded_ids, Record, RecordKind};
 
 use crate::auth::Coordinator;
 use crate::campaigns::{check_buildings, CampaignIndex};
@@ -26,7 +26,7 @@ use crate::AppState;
 use super::{campaign_records, names_of, off_the_runtime, picked_records, register_records};
 
 /// The exports there are.
-pub const EXPORTS: [&str; 3] = ["doors.csv", "people.csv", "checks.csv"];
+pub const EXPORTS: [&str; 4] = ["doors.csv", "people.csv", "checks.csv", "audit.csv"];
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,9 +40,10 @@ pub struct ExportQuery {
 }
 
 /// `GET /api/v1/coordinator/campaigns/{campaign}/exports/{file}`: `doors.csv`
-/// (each door's latest visit), `people.csv` (the register) or `checks.csv`
-/// (temperature checks), UTF-8 with a BOM, ISO 8601 times, filtered by
-/// building and by a range of days.
+/// (each door's latest visit), `people.csv` (the register), `checks.csv`
+/// (temperature checks, corrected ones replaced) or `audit.csv` (every
+/// correction and withdrawal: what, where, who, when, why), UTF-8 with a
+/// BOM, ISO 8601 times, filtered by building and by a range of days.
 pub async fn export(
     State(state): State<AppState>,
     coordinator: Coordinator,
@@ -62,14 +63,17 @@ pub async fn export(
     let (from, to) = (day(&query.from, "from")?, day(&query.to, "to")?);
     check_buildings(&index, query.building.as_slice())?;
     if !EXPORTS.contains(&file.as_str()) {
-        return Err(ApiError::not_found(format!("No export '{}': doors.csv, people.csv or checks.csv", crate::auth::shown_id(&file))));
+        return Err(ApiError::not_found(format!(
+            "No export '{}': doors.csv, people.csv, checks.csv or audit.csv",
+            crate::auth::shown_id(&file)
+        )));
     }
     // Every door's latest visit is kept as records arrive: the whole
     // doors.csv reads only those; a range of days picks among the history.
     // People and checks come from answered visits only.
     let records = match file.as_str() {
         "doors.csv" if from.is_none() && to.is_none() => picked_records(&state, &campaign_id).await?,
-        "doors.csv" => campaign_records(&state, &campaign_id).await?,
+        "doors.csv" | "audit.csv" => campaign_records(&state, &campaign_id).await?,
         _ => register_records(&state, &campaign_id).await?,
     };
     tracing::info!(target: "audit", coordinator = %coordinator.id, campaign = %campaign_id, %file, "export");
@@ -219,7 +223,8 @@ fn write_export(
             let people = register(records);
             let names = names_of(&people);
             let threshold = index.bundle.campaign.settings.fever_threshold_c;
-            for record in records {
+            let corrected = superseded_ids(records.iter().filter(|r| matches!(r.kind, RecordKind::TemperatureCheck { .. })));
+            for record in records.iter().filter(|r| !corrected.contains(r.id.as_str())) {
                 let RecordKind::TemperatureCheck { person_id, slot, celsius } = &record.kind else { continue };
                 let Some(door) = doors.get(record.door_id.as_str()) else { continue };
                 if !in_building(&door.building_id) || !in_range(day_of_date(&slot.date).unwrap_or(0)) {
@@ -239,6 +244,50 @@ fn write_export(
                     &iso_8601(record.device_time, offset),
                     &record.volunteer_id,
                     &record.id,
+                ])?;
+            }
+        }
+        "audit.csv" => {
+            csv.row(&[
+                "corrected_at",
+                "building",
+                "floor",
+                "door",
+                "kind",
+                "change",
+                "replaced_record",
+                "record_id",
+                "volunteer",
+                "reason",
+            ])?;
+            let by_id: HashMap<&str, &Record> = records.iter().map(|r| (r.id.as_str(), r)).collect();
+            for record in records.iter().filter(|r| r.reason.is_some() && in_range(LocalTime::at(r.device_time, offset).day)) {
+                let Some(replaced) = record.supersedes.as_deref() else { continue };
+                let (building_id, floor, door) = match record.kind.floor() {
+                    Some((building_id, floor)) => (building_id.to_string(), floor, String::new()),
+                    None => match doors.get(record.door_id.as_str()) {
+                        Some(door) => (door.building_id.clone(), door.floor, door.label.clone()),
+                        None => continue,
+                    },
+                };
+                if !in_building(&building_id) {
+                    continue;
+                }
+                // What was changed: the replaced record's kind (a withdrawal
+                // names the notice or closure it withdrew).
+                let kind = by_id.get(replaced).map_or(record.kind.code(), |r| r.kind.code());
+                let change = if matches!(record.kind, RecordKind::Void { .. }) { "withdrawn" } else { "corrected" };
+                csv.row(&[
+                    &iso_8601(record.device_time, offset),
+                    &building_name(&building_id),
+                    &floor.to_string(),
+                    &door,
+                    kind,
+                    change,
+                    replaced,
+                    &record.id,
+                    &record.volunteer_id,
+                    record.reason.as_deref().unwrap_or_default(),
                 ])?;
             }
         }

@@ -88,3 +88,44 @@ test("a wrong reading corrected and a notice and a closure withdrawn, each with 
   assert.ok(rows.some((r) => /,1,,floor_notice,withdrawn,.*,"posted on floor 2, not 1"$/.test(r)), audit);
   assert.ok(rows.some((r) => /,1,,floor_closed,withdrawn,.*,door 102 asked for a revisit$/.test(r)), audit);
 });
+
+test("a coordinator voids a household recorded at the wrong door; the phone learns it at its next sync", async (t) => {
+  const { server, desk, phone } = await serverDeskAndPhone(t);
+  const { page } = phone;
+  await page.goto(server.url + "/");
+  await waitUntilOfflineReady(page);
+  await joinInApp(page, server, inviteVolunteer(server));
+  await page.goto(`${server.url}/b/xfl-01/f/1/d/xfl-01-1-102`);
+  await page.locator('[data-outcome="answered"]').click();
+  await page.locator('[data-action="add-entry"]').click();
+  await answerPerson(page.locator(".roster-entry").first(), {
+    name: "Zhao Lei", relation: "head", age_band: "18-59", tenure: "owner", returned_from: "none", health_code: "green",
+  });
+  await page.locator("#save-record").click();
+  await page.locator('.door-tile[data-door="xfl-01-1-102"][data-state="final"] .door-sync[data-synced="true"]').waitFor();
+
+  // The coordinator finds the record in doors.csv and voids it, saying why.
+  const coordinator = desk.page;
+  await openDemoConsole(coordinator, server);
+  const exported = (file) => coordinator.evaluate(async (file) => (await fetch(`/api/v1/coordinator/campaigns/demo-xingfu/exports/${file}`)).text(), file);
+  const row = (await exported("doors.csv")).split("\r\n").find((line) => line.includes(",xfl-01-1-102,"));
+  const recordId = row.split(",")[9];
+  await coordinator.locator("#void-record-id").fill(recordId);
+  await coordinator.locator("#void-record").click();
+  await coordinator.locator("#void-result.error").waitFor();
+  assert.match(await coordinator.locator("#void-result").textContent(), /Say why the record is voided/);
+  await coordinator.locator("#void-reason").fill("the Zhaos live at 101");
+  await coordinator.locator("#void-record").click();
+  await coordinator.locator("#void-result.notice").waitFor();
+  assert.match(await exported("doors.csv"), /,xfl-01-1-102,unvisited,/);
+  assert.match(await exported("audit.csv"), new RegExp(`,1,1-1-102,visit,withdrawn,${recordId},.*,Secretary Liu,the Zhaos live at 101`));
+
+  // The phone's next sync: the door is unvisited again and Zhao Lei is not on its register.
+  await page.goto(server.url + "/");
+  await page.locator("#sync-now").click();
+  await page.goto(`${server.url}/b/xfl-01/f/1`);
+  await page.locator('.door-tile[data-door="xfl-01-1-102"][data-state="unvisited"]').waitFor();
+  await page.goto(server.url + "/find");
+  await page.locator("#find-door").fill("Zhao");
+  await page.locator("#find-nothing").waitFor();
+});

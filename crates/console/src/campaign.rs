@@ -10,6 +10,7 @@ use walkbook_core::campaign::CampaignBundle;
 use crate::alerts::AlertsSection;
 use crate::coverage::CoverageSection;
 use crate::home::HttpProblem;
+use crate::records::VoidSection;
 use crate::setup::{ExportsSection, SetupSection};
 use crate::text::ConsoleText;
 use crate::volunteers::VolunteersSection;
@@ -69,6 +70,7 @@ pub fn ConsoleCampaignScreen() -> impl IntoView {
         <SetupSection/>
         <XlsFormSection/>
         <ExportsSection/>
+        <VoidSection/>
     }
 }
 

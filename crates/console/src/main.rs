@@ -11,6 +11,7 @@ mod alerts;
 mod campaign;
 mod coverage;
 mod home;
+mod records;
 mod setup;
 mod text;
 mod volunteers;

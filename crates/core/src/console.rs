@@ -113,6 +113,16 @@ pub struct CampaignClosed {
     pub erase_personal_data_at: i64,
 }
 
+/// `POST /api/v1/coordinator/campaigns/{id}/records/{record}/void`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VoidRequest {
+    /// Why the record no longer counts (1 to 500 characters).
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 500)))]
+    pub reason: String,
+}
+
 /// `POST /api/v1/coordinator/campaigns/{id}/volunteers`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -100,7 +100,8 @@ pub struct Person {
 pub fn register<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Person> {
     let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();
     for record in records {
-        if record.kind.is_visit() && matches!(record.outcome, Outcome::Answered | Outcome::Moved) {
+        // Answered visits, and the withdrawals that may void one.
+        if (record.kind.is_visit() && matches!(record.outcome, Outcome::Answered | Outcome::Moved)) || record.kind.is_void() {
             by_door.entry(record.door_id.as_str()).or_default().push(record);
         }
     }
@@ -208,9 +209,12 @@ pub fn overdue_checks<'a>(people: &'a [Person], records: &[Record], now: LocalTi
 pub fn follow_ups<'a>(person: &Person, checks: impl IntoIterator<Item = &'a Record>, now: LocalTime, offset_minutes: i32) -> Vec<FollowUp> {
     let Some(last_day) = person.quarantine_until.as_deref().and_then(day_of_date) else { return Vec::new() };
     let mut readings: HashMap<&Slot, &Record> = HashMap::new();
+    // The person's readings, and the withdrawals that may void one.
     let checks: Vec<&Record> = checks
         .into_iter()
-        .filter(|record| matches!(&record.kind, RecordKind::TemperatureCheck { person_id, .. } if person_id == &person.id))
+        .filter(|record| {
+            record.kind.is_void() || matches!(&record.kind, RecordKind::TemperatureCheck { person_id, .. } if person_id == &person.id)
+        })
         .collect();
     let corrected = crate::record::superseded_ids(checks.iter().copied());
     for record in checks.into_iter().filter(|record| !corrected.contains(record.id.as_str())) {

@@ -151,9 +151,11 @@ pub enum RecordKind {
     /// A volunteer closed the floor (every door on it final). `door_id` is
     /// empty, as for a notice.
     FloorClosed { building_id: String, floor: i32 },
-    /// Withdraws the floor's record it supersedes (a notice that was not
-    /// posted, a floor closed by mistake); `reason` says why. `door_id` is
-    /// empty and the landing is the withdrawn record's.
+    /// Withdraws the record it supersedes, which no longer counts: a floor's
+    /// record a volunteer made by mistake (a notice not posted, a floor
+    /// closed too early), or any record a coordinator voids (made at the
+    /// wrong door). `reason` says why. `door_id` and the landing are the
+    /// withdrawn record's (the door empty for a floor's record).
     Void { building_id: String, floor: i32 },
 }
 
@@ -166,6 +168,10 @@ impl Default for RecordKind {
 impl RecordKind {
     pub fn is_visit(&self) -> bool {
         matches!(self, RecordKind::Visit {})
+    }
+
+    pub fn is_void(&self) -> bool {
+        matches!(self, RecordKind::Void { .. })
     }
 
     /// The (building, floor) of a floor's record (a notice, a closure, a
@@ -201,16 +207,16 @@ impl Record {
 }
 
 /// The door-status rule. A door's status is its latest visit that no other
-/// record of the door supersedes, "latest" by [`Record::status_order`].
-/// Temperature checks and floor notices never count.
+/// visit or withdrawal of the door supersedes, "latest" by
+/// [`Record::status_order`]. Temperature checks and floor notices never count.
 /// With no records the door is unvisited (`None`). Two volunteers' records
 /// at one door are both kept; this rule only picks which one the door shows.
 pub fn latest_record<'a>(records: impl IntoIterator<Item = &'a Record>) -> Option<&'a Record> {
-    let records: Vec<&Record> = records.into_iter().filter(|record| record.kind.is_visit()).collect();
+    let records: Vec<&Record> = records.into_iter().filter(|record| record.kind.is_visit() || record.kind.is_void()).collect();
     // In one pass, not each record against every other: a door edited many
     // times stays cheap.
-    let superseded: std::collections::HashSet<&str> = records.iter().filter_map(|record| record.supersedes.as_deref()).collect();
-    records.into_iter().filter(|record| !superseded.contains(record.id.as_str())).max_by(|a, b| a.status_order(b))
+    let superseded = superseded_ids(records.iter().copied());
+    records.into_iter().filter(|record| record.kind.is_visit() && !superseded.contains(record.id.as_str())).max_by(|a, b| a.status_order(b))
 }
 
 /// The ids `records` supersede: edited, corrected or withdrawn records.

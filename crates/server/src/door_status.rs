@@ -23,10 +23,11 @@ struct Kept {
     superseded: HashSet<String>,
 }
 
-/// Brings the status of the doors of `visits` (newly stored visit records of
-/// the index's campaign, in the order stored) up to date. A new record is
-/// compared with the door's picked one; only an edit of the picked record
-/// itself makes the door's records be read again, to pick among the rest.
+/// Brings the status of the doors of `visits` (newly stored visits and
+/// withdrawals of the index's campaign's doors, in the order stored) up to
+/// date. A new visit is compared with the door's picked one; only an edit
+/// or a withdrawal of the picked record itself makes the door's records be
+/// read again, to pick among the rest (none left: the door is unvisited).
 pub async fn update(tx: &mut sqlx::AnyConnection, postgres: bool, index: &CampaignIndex, visits: &[&Record]) -> Result<(), sqlx::Error> {
     if visits.is_empty() {
         return Ok(());
@@ -47,7 +48,7 @@ pub async fn update(tx: &mut sqlx::AnyConnection, postgres: bool, index: &Campai
                 reread.insert(record.door_id.as_str());
             }
         }
-        if reread.contains(record.door_id.as_str()) || door.superseded.contains(&record.id) {
+        if !record.kind.is_visit() || reread.contains(record.door_id.as_str()) || door.superseded.contains(&record.id) {
             continue;
         }
         if door.record.as_ref().is_none_or(|picked| record.status_order(picked).is_gt()) {
@@ -110,7 +111,7 @@ async fn recompute(
     let mut by_door: HashMap<String, Vec<Record>> = HashMap::new();
     for (door_id, body) in rows {
         let record: Record = serde_json::from_str(&body).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        if record.kind.is_visit() {
+        if record.kind.is_visit() || record.kind.is_void() {
             by_door.entry(door_id).or_default().push(record);
         }
     }
@@ -134,6 +135,16 @@ async fn write(
     kept: HashMap<String, Kept>,
 ) -> Result<(), sqlx::Error> {
     move_landing_counts(tx, postgres, index, before, &kept).await?;
+    // A door whose every visit was withdrawn is unvisited again.
+    let unvisited: Vec<&str> = kept
+        .iter()
+        .filter(|(door_id, kept)| kept.record.is_none() && before.get(*door_id).is_some_and(Option::is_some))
+        .map(|(door_id, _)| door_id.as_str())
+        .collect();
+    if !unvisited.is_empty() {
+        let sql = format!("DELETE FROM door_status WHERE campaign_id = $1 AND door_id IN ({})", crate::db::strings_of(postgres, 2));
+        sqlx::query(&sql).bind(index.bundle.campaign.id.as_str()).bind(crate::db::json_list(&unvisited)).execute(&mut *tx).await?;
+    }
     let rows: Vec<serde_json::Value> = kept
         .iter()
         .filter_map(|(door_id, kept)| {

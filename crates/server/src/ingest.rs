@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use sha2::Digest;
 use sqlx::Acquire;
 use tokio::sync::{mpsc, oneshot, Mutex, OwnedSemaphorePermit, Semaphore};
 use walkbook_core::record::Record;
@@ -55,6 +56,19 @@ pub struct CheckedBatch {
     pub session: Session,
     pub index: Arc<CampaignIndex>,
     pub records: Vec<(Record, Result<StoredForm, String>)>,
+}
+
+impl StoredForm {
+    /// A record as stored: its canonical JSON (at most `MAX_RECORD_BYTES`)
+    /// and that JSON's SHA-256, which tells a duplicate from a conflict.
+    pub fn of(record: &Record) -> Result<StoredForm, String> {
+        let body = String::from_utf8(walkbook_core::sync::canonical_bytes(record)).expect("JSON is UTF-8");
+        if body.len() > walkbook_core::limits::MAX_RECORD_BYTES {
+            return Err(format!("the record is {} bytes (at most {})", body.len(), walkbook_core::limits::MAX_RECORD_BYTES));
+        }
+        let hash = format!("{:x}", sha2::Sha256::digest(body.as_bytes()));
+        Ok(StoredForm { body, hash })
+    }
 }
 
 impl CheckedBatch {
@@ -369,12 +383,12 @@ async fn write_batches(
     crate::db::insert_records(&mut *tx, postgres, &rows).await?;
     count_volunteer_days(&mut *tx, postgres, batches, received_at).await?;
     // Per campaign, with its newest index (batches later in the queue were
-    // checked later): the visited doors' statuses move with their records,
-    // in this transaction, and held alerts of the households that arrived
-    // are raised.
+    // checked later): the visited doors' statuses move with their visits and
+    // withdrawals, in this transaction, and held alerts of the households
+    // that arrived are raised.
     let mut by_campaign: Vec<(&CampaignIndex, Vec<&Record>)> = Vec::new();
     for (batch, decided) in batches {
-        let visits = decided.stored.iter().map(|(record, _)| *record).filter(|record| record.kind.is_visit());
+        let visits = decided.stored.iter().map(|(record, _)| *record).filter(|record| record.kind.is_visit() || record.kind.is_void());
         match by_campaign.iter_mut().find(|(index, _)| index.bundle.campaign.id == batch.session.campaign_id) {
             Some((index, campaign_visits)) => {
                 *index = &batch.index;

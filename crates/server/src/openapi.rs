@@ -15,10 +15,11 @@ use walkbook_core::api::{ErrorBody, Health};
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::console::{
     AlertView, AssignRequest, CampaignChanged, CampaignClosed, CampaignSummary, CoordinatorView, CoverageReport, CreateCampaign,
-    InviteRequest, InviteResponse, LoginRequest, SettingsUpdate, VolunteerSummary, XlsFormImport,
+    InviteRequest, InviteResponse, LoginRequest, SettingsUpdate, VoidRequest, VolunteerSummary, XlsFormImport,
 };
 use walkbook_core::form::Form;
 use walkbook_core::limits::{MAX_ID_CHARS, MAX_TERRITORY_CSV_BYTES, MAX_XLSFORM_BYTES};
+use walkbook_core::record::Record;
 use walkbook_core::sync::{JoinRequest, JoinResponse, PullResponse, PushRequest, PushResponse};
 
 use crate::json::XLSX;
@@ -311,6 +312,17 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
                 Answer::Json(schema::<CampaignClosed>(g)),
             )
         },
+        Operation {
+            refusals: &[(409, "The record was already corrected or voided, or the campaign's personal data is erased")],
+            ..op(
+                "post",
+                "/api/v1/coordinator/campaigns/{campaign}/records/{record}/void",
+                "Void a record made by mistake, with a reason: it no longer counts anywhere; phones learn it on their next pull",
+                Coordinator,
+                Body::Json(schema::<VoidRequest>(g)),
+                Answer::Json(schema::<Record>(g)),
+            )
+        },
         op(
             "get",
             "/api/v1/coordinator/campaigns/{campaign}/volunteers",
@@ -400,7 +412,7 @@ fn describe(operation: &Operation, error: &Value) -> Value {
         parameters.push(json!({ "name": name, "in": "path", "required": true, "schema": schema }));
     }
     if !parameters.is_empty() {
-        refusals.push((404, "No such campaign among yours (or no such volunteer, alert or export in it)"));
+        refusals.push((404, "No such campaign among yours (or no such volunteer, alert, record or export in it)"));
     }
     if let Some(query) = &operation.query {
         let required: Vec<&str> = query["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();

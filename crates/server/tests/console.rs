@@ -183,7 +183,8 @@ async fn volunteers_get_403_on_every_coordinator_endpoint() {
             .replace("{volunteer}", "vol-x")
             .replace("{alert}", "1")
             .replace("{form}", "household")
-            .replace("{file}", "doors.csv");
+            .replace("{file}", "doors.csv")
+            .replace("{record}", "00000000-0000-4000-8000-000000000000");
         for method in operations.as_object().unwrap().keys() {
             let method = method.to_uppercase();
             let (status, _, body) = call(&server, request(&method, &uri, &volunteer, "application/json", "{}")).await;
@@ -194,7 +195,7 @@ async fn volunteers_get_403_on_every_coordinator_endpoint() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 19, "every coordinator operation but login");
+    assert_eq!(checked, 20, "every coordinator operation but login");
 }
 
 /// Two edits from the same revision: the second is refused, not lost.

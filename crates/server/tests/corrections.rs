@@ -106,11 +106,88 @@ async fn a_wrong_reading_a_notice_and_a_closure_are_corrected_with_their_reasons
     assert_eq!(status, StatusCode::OK);
     let rows: Vec<&str> = audit.trim_end().split("\r\n").collect();
     assert_eq!(rows.len(), 4, "{audit}");
-    assert!(rows[0].ends_with("corrected_at,building,floor,door,kind,change,replaced_record,record_id,volunteer,reason"), "{audit}");
+    assert!(rows[0].ends_with("corrected_at,building,floor,door,kind,change,replaced_record,record_id,by,reason"), "{audit}");
     let row_of = |record: &Value| *rows.iter().find(|row| row.contains(record["id"].as_str().unwrap())).unwrap();
     let reading_row = row_of(&fixed);
     assert!(reading_row.contains(&format!(",1,1-1-101,temperature_check,corrected,{},", typo["id"].as_str().unwrap())), "{reading_row}");
-    assert!(reading_row.ends_with(&format!(",{volunteer_id},typed 38.2 for 36.2")), "{reading_row}");
+    assert!(reading_row.ends_with(",Xiao Wang,typed 38.2 for 36.2"), "{reading_row}");
     assert!(row_of(&not_posted).contains(",1,,floor_notice,withdrawn,"), "{audit}");
     assert!(row_of(&reopened).contains(",2,,floor_closed,withdrawn,"), "{audit}");
+}
+
+#[tokio::test]
+async fn a_coordinator_voids_a_record_made_at_the_wrong_door_and_phones_learn_it() {
+    let server = server().await;
+    let cookie = coordinator(&server, &[CAMPAIGN]).await;
+    let (_, invitation) = invite_volunteer(&server, &cookie, CAMPAIGN, "Xiao Wang").await;
+    let volunteer = volunteer_cookie(&server, invitation["code"].as_str().unwrap()).await;
+    let volunteer_id = invitation["volunteer_id"].as_str().unwrap();
+    let (_, other) = invite_volunteer(&server, &cookie, CAMPAIGN, "Lao Zhou").await;
+    let other_phone = volunteer_cookie(&server, other["code"].as_str().unwrap()).await;
+    let door = "xfl-01-1-102";
+    let mut wrong_door = record(volunteer_id, 1, door, json!({ "type": "visit" }), None, None);
+    wrong_door["answers"] = json!({ "people": [{ "id": PERSON, "answers": {
+        "name": "Chen", "relation": "head", "age_band": "60+", "tenure": "owner", "returned_from": "none", "health_code": "red" } }] });
+    wrong_door.as_object_mut().unwrap().remove("kind");
+    assert_eq!(push_records(&server, &volunteer, &[&wrong_door]).await[0]["status"], "stored");
+    let coverage = || async {
+        let (_, _, coverage) = call(&server, get(&format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/coverage"), &cookie)).await;
+        coverage["coverage"]["visited"].as_u64().unwrap()
+    };
+    assert_eq!(coverage().await, 1);
+    let red_codes = || async {
+        let (_, _, alerts) = call(&server, get(&format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/alerts"), &cookie)).await;
+        alerts.as_array().unwrap().iter().filter(|a| a["kind"] == "red_code" && a["handled_at"].is_null()).count()
+    };
+    assert_eq!(red_codes().await, 1);
+
+    let void = |record: &str, body: &str| {
+        request(
+            "POST",
+            &format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/records/{record}/void"),
+            &cookie,
+            "application/json",
+            body.to_string(),
+        )
+    };
+    let id = wrong_door["id"].as_str().unwrap();
+    // Refused: no reason, an unknown record, a volunteer's session.
+    assert_eq!(call(&server, void(id, r#"{"reason":" "}"#)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(call(&server, void("11111111-1111-4111-8111-111111111111", r#"{"reason":"x"}"#)).await.0, StatusCode::NOT_FOUND);
+    let as_volunteer = request(
+        "POST",
+        &format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/records/{id}/void"),
+        &volunteer,
+        "application/json",
+        r#"{"reason":"x"}"#,
+    );
+    assert_eq!(call(&server, as_volunteer).await.0, StatusCode::FORBIDDEN);
+
+    let (status, _, voided) = call(&server, void(id, r#"{"reason":"recorded at 101's door by mistake"}"#)).await;
+    assert_eq!(status, StatusCode::OK, "{voided}");
+    assert_eq!((voided["supersedes"].as_str(), voided["kind"]["type"].as_str()), (Some(id), Some("void")));
+    let (status, _, again) = call(&server, void(id, r#"{"reason":"twice"}"#)).await;
+    assert_eq!((status, again["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("already_replaced")));
+
+    // It no longer counts: the door is unvisited, the person unregistered,
+    // the red code closed; the volunteers list shows no console row.
+    assert_eq!(coverage().await, 0);
+    assert_eq!(red_codes().await, 0);
+    let export =
+        |file: &str| request("GET", &format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/exports/{file}"), &cookie, "text/plain", "");
+    let (_, people) = text(&server, export("people.csv")).await;
+    assert!(!people.contains(PERSON), "{people}");
+    let (_, doors) = text(&server, export("doors.csv")).await;
+    assert!(doors.contains(&format!(",{door},unvisited,")), "{doors}");
+    let (_, audit) = text(&server, export("audit.csv")).await;
+    assert!(
+        audit.contains(&format!(",visit,withdrawn,{id},")) && audit.ends_with(",Secretary Liu,recorded at 101's door by mistake\r\n"),
+        "{audit}"
+    );
+    let (_, _, volunteers) = call(&server, get(&format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/volunteers"), &cookie)).await;
+    assert_eq!(volunteers.as_array().unwrap().len(), 2, "{volunteers}");
+    // Another phone's next pull brings the void.
+    let (_, _, pulled) = call(&server, get("/api/v1/sync/pull?cursor=0&device_id=phone-2", &other_phone)).await;
+    let kinds: Vec<&str> = pulled["records"].as_array().unwrap().iter().map(|r| r["kind"]["type"].as_str().unwrap_or("visit")).collect();
+    assert_eq!(kinds, ["visit", "void"]);
 }

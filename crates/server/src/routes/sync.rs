@@ -4,13 +4,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use walkbook_core::dates::LocalTime;
-use walkbook_core::limits::{identifier_problem, is_canonical_record_id, MAX_PULL_PAGE_BYTES, MAX_REASON_CHARS, MAX_RECORD_BYTES};
+use walkbook_core::limits::{identifier_problem, is_canonical_record_id, MAX_PULL_PAGE_BYTES, MAX_REASON_CHARS};
 use walkbook_core::record::{Outcome, Record, RecordKind};
-use walkbook_core::sync::{
-    canonical_bytes, OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
-};
+use walkbook_core::sync::{OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES, MAX_PUSH_RECORDS};
 
 use crate::auth::{shown_id, Session};
 use crate::campaigns::{now_ms, Assignments, CampaignIndex};
@@ -55,14 +52,7 @@ pub async fn push(
     let records = records
         .into_iter()
         .map(|record| {
-            let checked = check_record(&record, &sender, &index).and_then(|()| {
-                let body = String::from_utf8(canonical_bytes(&record)).expect("JSON is UTF-8");
-                if body.len() > MAX_RECORD_BYTES {
-                    return Err(format!("the record is {} bytes (at most {MAX_RECORD_BYTES})", body.len()));
-                }
-                let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
-                Ok(StoredForm { body, hash })
-            });
+            let checked = check_record(&record, &sender, &index).and_then(|()| StoredForm::of(&record));
             (record, checked)
         })
         .collect();

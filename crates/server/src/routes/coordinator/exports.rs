@@ -76,12 +76,24 @@ pub async fn export(
         "doors.csv" | "audit.csv" => campaign_records(&state, &campaign_id).await?,
         _ => register_records(&state, &campaign_id).await?,
     };
+    // Who made each record, by name (the audit trail's "by"): volunteers
+    // and the coordinators who voided records.
+    let names: HashMap<String, String> = if file == "audit.csv" {
+        sqlx::query_as("SELECT id, name FROM volunteers WHERE campaign_id = $1")
+            .bind(&campaign_id)
+            .fetch_all(&state.db)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        HashMap::new()
+    };
     tracing::info!(target: "audit", coordinator = %coordinator.id, campaign = %campaign_id, %file, "export");
     let disposition = format!("attachment; filename=\"{campaign_id}-{file}\"");
     let (chunks, body) = mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
     let written = off_the_runtime(move || {
         let mut out = Chunks { buffer: Vec::with_capacity(CHUNK_BYTES), sink: chunks };
-        write_export(&index, &file, &query, (from, to), &records, &mut out).and_then(|()| out.flush())
+        write_export(&index, &file, &query, (from, to), (&records, &names), &mut out).and_then(|()| out.flush())
     });
     tokio::spawn(async move {
         if let Ok(Err(error)) = written.await {
@@ -132,7 +144,7 @@ fn write_export(
     file: &str,
     query: &ExportQuery,
     (from, to): (Option<i64>, Option<i64>),
-    records: &[Record],
+    (records, names): (&[Record], &HashMap<String, String>),
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let offset = index.bundle.campaign.settings.utc_offset_minutes;
@@ -223,7 +235,8 @@ fn write_export(
             let people = register(records);
             let names = names_of(&people);
             let threshold = index.bundle.campaign.settings.fever_threshold_c;
-            let corrected = superseded_ids(records.iter().filter(|r| matches!(r.kind, RecordKind::TemperatureCheck { .. })));
+            let corrected =
+                superseded_ids(records.iter().filter(|r| r.kind.is_void() || matches!(r.kind, RecordKind::TemperatureCheck { .. })));
             for record in records.iter().filter(|r| !corrected.contains(r.id.as_str())) {
                 let RecordKind::TemperatureCheck { person_id, slot, celsius } = &record.kind else { continue };
                 let Some(door) = doors.get(record.door_id.as_str()) else { continue };
@@ -248,27 +261,15 @@ fn write_export(
             }
         }
         "audit.csv" => {
-            csv.row(&[
-                "corrected_at",
-                "building",
-                "floor",
-                "door",
-                "kind",
-                "change",
-                "replaced_record",
-                "record_id",
-                "volunteer",
-                "reason",
-            ])?;
+            csv.row(&["corrected_at", "building", "floor", "door", "kind", "change", "replaced_record", "record_id", "by", "reason"])?;
             let by_id: HashMap<&str, &Record> = records.iter().map(|r| (r.id.as_str(), r)).collect();
             for record in records.iter().filter(|r| r.reason.is_some() && in_range(LocalTime::at(r.device_time, offset).day)) {
                 let Some(replaced) = record.supersedes.as_deref() else { continue };
-                let (building_id, floor, door) = match record.kind.floor() {
-                    Some((building_id, floor)) => (building_id.to_string(), floor, String::new()),
-                    None => match doors.get(record.door_id.as_str()) {
-                        Some(door) => (door.building_id.clone(), door.floor, door.label.clone()),
-                        None => continue,
-                    },
+                // A door's record by its door; a floor's by its landing.
+                let (building_id, floor, door) = match (doors.get(record.door_id.as_str()), record.kind.floor()) {
+                    (Some(door), _) => (door.building_id.clone(), door.floor, door.label.clone()),
+                    (None, Some((building_id, floor))) => (building_id.to_string(), floor, String::new()),
+                    (None, None) => continue,
                 };
                 if !in_building(&building_id) {
                     continue;
@@ -286,7 +287,7 @@ fn write_export(
                     change,
                     replaced,
                     &record.id,
-                    &record.volunteer_id,
+                    names.get(&record.volunteer_id).unwrap_or(&record.volunteer_id),
                     record.reason.as_deref().unwrap_or_default(),
                 ])?;
             }

@@ -41,7 +41,7 @@ pub(super) async fn volunteer_summaries(state: &AppState, index: &CampaignIndex)
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT v.id, v.name, v.revoked_at, v.last_seen_at, v.unsent_count, v.oldest_unsent_at, v.installed, v.persisted, \
          CASE WHEN EXISTS (SELECT 1 FROM join_codes j WHERE j.volunteer_id = v.id AND j.used_at IS NOT NULL) THEN 1 ELSE 0 END \
-         FROM volunteers v WHERE v.campaign_id = $1 ORDER BY v.created_at, v.id",
+         FROM volunteers v WHERE v.campaign_id = $1 AND v.console = 0 ORDER BY v.created_at, v.id",
     )
     .bind(&campaign.id)
     .fetch_all(&state.db)
@@ -103,7 +103,7 @@ pub async fn invite_volunteer(
 }
 
 async fn campaign_volunteer(state: &AppState, campaign_id: &str, volunteer_id: &str) -> Result<(), ApiError> {
-    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM volunteers WHERE id = $1 AND campaign_id = $2")
+    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM volunteers WHERE id = $1 AND campaign_id = $2 AND console = 0")
         .bind(volunteer_id)
         .bind(campaign_id)
         .fetch_optional(&state.db)

@@ -157,7 +157,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             Answer::Json(schema::<CampaignBundle>(g)),
         ),
         Operation {
-            refusals: &[(401, "The code cannot be used: mistyped, used or expired"), (429, TOO_MANY)],
+            refusals: &[(401, "The code cannot be used: mistyped, used or expired"), (409, CLOSED), (429, TOO_MANY)],
             ..op(
                 "post",
                 "/api/v1/join",
@@ -331,14 +331,17 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             Body::Empty,
             Answer::Json(schema::<Vec<VolunteerSummary>>(g)),
         ),
-        op(
-            "post",
-            "/api/v1/coordinator/campaigns/{campaign}/volunteers",
-            "Invite a volunteer: a one-time join link and its QR code (SVG)",
-            Coordinator,
-            Body::Json(schema::<InviteRequest>(g)),
-            Answer::Json(schema::<InviteResponse>(g)),
-        ),
+        Operation {
+            refusals: &[(409, CLOSED)],
+            ..op(
+                "post",
+                "/api/v1/coordinator/campaigns/{campaign}/volunteers",
+                "Invite a volunteer: a one-time join link and its QR code (SVG)",
+                Coordinator,
+                Body::Json(schema::<InviteRequest>(g)),
+                Answer::Json(schema::<InviteResponse>(g)),
+            )
+        },
         op(
             "delete",
             "/api/v1/coordinator/campaigns/{campaign}/volunteers/{volunteer}",
@@ -399,6 +402,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
 
 const TOO_MANY: &str = "Too many attempts: retry after Retry-After seconds";
 const CHANGED: &str = "The campaign changed meanwhile: reload it and make the change again";
+const CLOSED: &str = "The campaign is closed: it takes no new volunteers";
 
 /// The OpenAPI operation object of `operation`.
 fn describe(operation: &Operation, error: &Value) -> Value {

@@ -26,6 +26,10 @@ use crate::error::ApiError;
 /// of the original is not kept, as it would let a guessed name be checked.
 pub const ERASED_HASH: &str = "";
 
+/// What a correction's or a void's reason becomes once erased: it is free
+/// text, and may name a resident.
+pub const ERASED_REASON: &str = "(erased)";
+
 /// Records erased per transaction.
 const ERASED_AT_A_TIME: i64 = 2000;
 
@@ -57,7 +61,8 @@ pub async fn close(db: &Db, campaign_id: &str, now: i64) -> Result<Campaign, Api
 pub struct Erased {
     /// Records looked at (each now holds no hash of its original contents).
     pub records: u64,
-    /// Of those, records whose answers lost a personal field.
+    /// Of those, records whose answers lost a personal field, or whose
+    /// reason was erased.
     pub redacted: u64,
 }
 
@@ -145,9 +150,12 @@ async fn erase_records(db: &Db, campaign: &Campaign) -> Result<Erased, ApiError>
                 .iter()
                 .find(|form| form.id == record.form_id && form.version == record.form_version)
                 .map_or(&[][..], |form| form.questions.as_slice());
-            let before = record.answers.clone();
+            let before = (record.answers.clone(), record.reason.clone());
             erase_personal_answers(questions, &mut record.answers);
-            let body = if record.answers == before {
+            if record.reason.is_some() {
+                record.reason = Some(ERASED_REASON.into());
+            }
+            let body = if (&record.answers, &record.reason) == (&before.0, &before.1) {
                 body
             } else {
                 erased.redacted += 1;

@@ -55,7 +55,12 @@ async fn a_closed_campaign_keeps_its_counts_and_loses_its_personal_data_when_its
         }),
     );
     let not_home = record(volunteer_id, 2, "xfl-01-1-102", "not_home", json!({}));
-    assert!(push(&server, &volunteer, &[&household, &not_home]).await.iter().all(|r| r["status"] == "stored"));
+    // A correction's reason is free text too.
+    let mut corrected = record(volunteer_id, 5, "xfl-01-1-102", "refused", json!({}));
+    corrected["supersedes"] = not_home["id"].clone();
+    corrected["reason"] = json!("Mr Wu next door says they refuse");
+    let results = push(&server, &volunteer, &[&household, &not_home, &corrected]).await;
+    assert!(results.iter().all(|r| r["status"] == "stored"), "{results:?}");
     let coverage = || async {
         let (status, _, coverage) = call(&server, get(&format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/coverage"), &cookie)).await;
         assert_eq!(status, StatusCode::OK);
@@ -107,7 +112,7 @@ async fn a_closed_campaign_keeps_its_counts_and_loses_its_personal_data_when_its
     // statuses and dates stay.
     retention::erase_due(&server.db, now_ms()).await.unwrap();
     let stored = bodies(&server).await;
-    for personal in ["Chen Mei Ling", "138 0013 8000", "Sundays"] {
+    for personal in ["Chen Mei Ling", "138 0013 8000", "Sundays", "Mr Wu"] {
         assert!(!stored.contains(personal), "{personal} is still stored: {stored}");
     }
     let (_, people) = text(&server, export("people.csv")).await;

@@ -54,6 +54,10 @@ pub fn CoverageSection() -> impl IntoView {
                                                 missing.iter().map(|f| floor_name(i18n.lang.get(), *f)).collect::<Vec<_>>().join(", "))
                                         })}
                                     </p>
+                                    <a class="button" target="_blank" data-print=building.id.clone()
+                                        href=console.api(&format!("/print/buildings/{}", building.id))>
+                                        "🖨 " {move || i18n.t(ConsoleText::PaperSheet)}
+                                    </a>
                                 </li>
                             }
                         }).collect_view()}

@@ -56,6 +56,7 @@ pub enum ConsoleText {
     AtRiskHours,
     AtRiskHoursHelp,
     RetentionDays,
+    PaperSheet,
     VoidRecord,
     VoidRecordHelp,
     RecordId,
@@ -163,6 +164,7 @@ impl Translated for ConsoleText {
             RecordId => ["记录编号（record_id）", "記錄編號（record_id）", "Record id (record_id)", "기록 ID (record_id)"],
             VoidReason => ["作废原因", "作廢原因", "Why it is void", "무효 사유"],
             Voided => ["已作废，已记入审计记录", "已作廢，已記入稽核記錄", "Voided, and listed in audit.csv", "무효화되어 audit.csv에 기록되었습니다"],
+            PaperSheet => ["打印纸质登记表", "列印紙本登記表", "Paper sheet to print", "인쇄용 종이 양식"],
             RetentionDays => ["结束后保留个人信息（天）", "結束後保留個人資料（天）", "Keep personal data after closing (days)", "종료 후 개인정보 보관 (일)"],
             RetentionDaysHelp => [
                 "活动结束这么多天后，服务器删除姓名、电话和备注，保留统计、门户状态和日期（0–3650）。",

@@ -106,6 +106,8 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/coordinator/campaigns/{campaign}/settings", patch(console::campaigns::patch_settings)),
         ("/api/v1/coordinator/campaigns/{campaign}/close", post(console::campaigns::close_campaign)),
         ("/api/v1/coordinator/campaigns/{campaign}/records/{record}/void", post(console::records::void_record)),
+        ("/api/v1/coordinator/campaigns/{campaign}/print/buildings/{building}", get(console::print::print_building)),
+        ("/api/v1/print.css", get(console::print::print_css)),
         (
             "/api/v1/coordinator/campaigns/{campaign}/volunteers",
             get(console::volunteers::list_volunteers).post(console::volunteers::invite_volunteer),

@@ -48,6 +48,8 @@ enum Body {
 enum Answer {
     Json(Value),
     Csv,
+    /// A page (or its stylesheet) to print.
+    Page(&'static str),
     Spreadsheet,
     Nothing,
 }
@@ -395,6 +397,15 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
                 Answer::Csv,
             )
         },
+        op(
+            "get",
+            "/api/v1/coordinator/campaigns/{campaign}/print/buildings/{building}",
+            "A building's paper sheet: its doors floor by floor, status now and boxes to fill in, a printable A4 page",
+            Coordinator,
+            Body::Empty,
+            Answer::Page("text/html"),
+        ),
+        op("get", "/api/v1/print.css", "The paper sheets' A4 layout", Anyone, Body::Empty, Answer::Page("text/css")),
     ];
     operations.sort_by_key(|operation| (operation.path, operation.method));
     operations
@@ -416,7 +427,7 @@ fn describe(operation: &Operation, error: &Value) -> Value {
         parameters.push(json!({ "name": name, "in": "path", "required": true, "schema": schema }));
     }
     if !parameters.is_empty() {
-        refusals.push((404, "No such campaign among yours (or no such volunteer, alert, record or export in it)"));
+        refusals.push((404, "No such campaign among yours (or no such volunteer, alert, record, building or export in it)"));
     }
     if let Some(query) = &operation.query {
         let required: Vec<&str> = query["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
@@ -483,6 +494,7 @@ fn describe(operation: &Operation, error: &Value) -> Value {
     let success = match &operation.answer {
         Answer::Json(schema) => json!({ "description": "Done", "content": { "application/json": { "schema": schema } } }),
         Answer::Csv => json!({ "description": "The file", "content": { "text/csv": { "schema": { "type": "string" } } } }),
+        Answer::Page(media_type) => json!({ "description": "The page", "content": { *media_type: { "schema": { "type": "string" } } } }),
         Answer::Spreadsheet => {
             json!({ "description": "The file", "content": { XLSX: { "schema": { "type": "string", "format": "binary" } } } })
         }

@@ -184,7 +184,8 @@ async fn volunteers_get_403_on_every_coordinator_endpoint() {
             .replace("{alert}", "1")
             .replace("{form}", "household")
             .replace("{file}", "doors.csv")
-            .replace("{record}", "00000000-0000-4000-8000-000000000000");
+            .replace("{record}", "00000000-0000-4000-8000-000000000000")
+            .replace("{building}", "xfl-01");
         for method in operations.as_object().unwrap().keys() {
             let method = method.to_uppercase();
             let (status, _, body) = call(&server, request(&method, &uri, &volunteer, "application/json", "{}")).await;
@@ -195,7 +196,7 @@ async fn volunteers_get_403_on_every_coordinator_endpoint() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 20, "every coordinator operation but login");
+    assert_eq!(checked, 21, "every coordinator operation but login");
 }
 
 /// Two edits from the same revision: the second is refused, not lost.
@@ -332,4 +333,49 @@ async fn unsent_records_kept_too_long_raise_one_alert_until_they_arrive() {
     assert_eq!(at_risk.len(), 1, "{at_risk:?}");
     assert_eq!(at_risk[0]["at"].as_i64(), Some(silent_since + 12 * HOUR));
     assert!(at_risk[0]["handled_by"].is_null(), "a new episode is a new alert");
+}
+
+/// A building's paper sheet: every floor and door, the status now, boxes to
+/// tick, in the campaign's first language; names from files are escaped.
+#[tokio::test]
+async fn a_buildings_paper_sheet_lists_its_doors_floor_by_floor_with_their_status() {
+    let server = server().await;
+    let cookie = coordinator(&server, &[]).await;
+    let created = json!({ "id": "sheet", "name": { "en": "Sheet check" }, "languages": ["en", "zh-Hans"] }).to_string();
+    assert_eq!(call(&server, post("/api/v1/coordinator/campaigns", Some(&cookie), created)).await.0, StatusCode::OK);
+    let territory = "building,entrance,floor,door\n<b>Block & A</b>,1,1,101\n<b>Block & A</b>,1,1,102\n<b>Block & A</b>,1,2,201\n";
+    let (status, body) =
+        text(&server, request("PUT", "/api/v1/coordinator/campaigns/sheet/territory", &cookie, "text/csv", territory)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, _, bundle) = call(&server, get("/api/v1/coordinator/campaigns/sheet", &cookie)).await;
+    let building = bundle["campaign"]["buildings"][0]["id"].as_str().unwrap().to_string();
+    let door = bundle["doors"][1]["id"].as_str().unwrap().to_string();
+    let label = |at: usize| bundle["doors"][at]["label"].as_str().unwrap().to_string();
+    let invite = request("POST", "/api/v1/coordinator/campaigns/sheet/volunteers", &cookie, "application/json", r#"{"name":"V"}"#);
+    let (_, _, invitation) = call(&server, invite).await;
+    let volunteer = volunteer_cookie(&server, invitation["code"].as_str().unwrap()).await;
+    let not_home = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "campaign_id": "sheet", "door_id": door, "form_id": "household", "form_version": 1,
+        "outcome": { "kind": "not_home" }, "volunteer_id": invitation["volunteer_id"], "device_id": "phone-1", "device_seq": 1,
+        "device_time": walkbook_server::campaigns::now_ms()
+    });
+    let push = json!({ "device_id": "phone-1", "records": [not_home] }).to_string();
+    assert_eq!(call(&server, post("/api/v1/sync/push", Some(&volunteer), push)).await.0, StatusCode::OK);
+
+    let sheet = |building: &str, cookie: &str| {
+        request("GET", &format!("/api/v1/coordinator/campaigns/sheet/print/buildings/{building}"), cookie, "text/plain", "")
+    };
+    let (status, page) = text(&server, sheet(&building, &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.starts_with("<!DOCTYPE html><html lang=\"en\">"), "the campaign's first language: {page}");
+    assert!(page.contains("Sheet check · &lt;b&gt;Block &amp; A&lt;/b&gt;") && !page.contains("<b>Block"), "{page}");
+    assert_eq!(page.matches("<section class=\"floor\"").count(), 2);
+    assert!(page.contains("<h2>Floor 1</h2>") && page.contains("<h2>Floor 2</h2>"), "{page}");
+    let row = |at: usize| page.split("<tr data-door=").find(|row| row.contains(&format!(">{}</td>", label(at)))).unwrap().to_string();
+    assert!(row(1).contains("Revisit<br><small>Not home · "), "{}", row(1));
+    assert!(row(0).contains("<td>Not visited</td>") && row(0).contains("☐ Come back"), "{}", row(0));
+    assert_eq!(text(&server, sheet("nowhere", &cookie)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(text(&server, sheet(&building, &volunteer)).await.0, StatusCode::FORBIDDEN);
+    let (status, css) = text(&server, axum::http::Request::get("/api/v1/print.css").body(axum::body::Body::empty()).unwrap()).await;
+    assert!(status == StatusCode::OK && css.contains("size: A4"), "{css}");
 }

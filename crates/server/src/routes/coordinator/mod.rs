@@ -10,6 +10,7 @@ pub mod campaigns;
 pub mod coverage;
 pub mod exports;
 pub mod forms;
+pub mod print;
 pub mod records;
 pub mod session;
 pub mod volunteers;

@@ -98,7 +98,7 @@ pub fn demo_campaign() -> CampaignBundle {
             name: Labels::four("幸福社区入户排查", "幸福社區入戶排查", "Xingfu community door-to-door check", "싱푸 지역 방문 조사"),
             languages: Lang::ALL.to_vec(),
             settings: Settings::default(),
-            forms: vec![household_form(), household_roster_form(), shop_form()],
+            forms: vec![household_form(), household_roster_form(), shop_form(), shop_staff_form()],
             buildings,
             closed_at: None,
             personal_data_erased_at: None,
@@ -319,6 +319,38 @@ pub fn shop_form() -> Form {
         ],
     }
 }
+
+/// The shop check, version 2: the shop's staff as a repeat group, each
+/// with their health-code colour (a new campaign starts with this one).
+pub fn shop_staff_form() -> Form {
+    let staff = vec![
+        Question {
+            required: true,
+            ..question(
+                crate::people::NAME,
+                Labels::four("姓名或姓名缩写", "姓名或姓名縮寫", "Name or initials", "이름 또는 이니셜"),
+                QuestionKind::Text,
+            )
+        },
+        Question { required: true, ..health_code() },
+    ];
+    Form {
+        version: 2,
+        questions: vec![
+            Question {
+                required: true,
+                ..question(SHOP_STAFF, Labels::four("店员", "店員", "Staff", "직원"), QuestionKind::Repeat { questions: staff })
+            },
+            yes_no("thermometer", Labels::four("门口有体温计", "門口有體溫計", "Thermometer at the door", "입구에 체온계 비치")),
+            yes_no("notice_posted", Labels::four("已张贴告示", "已張貼告示", "Notice posted", "안내문 게시")),
+            notes(),
+        ],
+        ..shop_form()
+    }
+}
+
+/// The shop form's repeat group of staff.
+pub const SHOP_STAFF: &str = "staff";
 
 #[cfg(test)]
 mod tests {

@@ -10,12 +10,22 @@
 //! Huating Tower,30,8                    doors labelled 101, 102, ... 3008
 //! ```
 //!
+//! The first shape may add a `kind` column: `residential` (or empty) for
+//! homes, `shops` for a street of shops, whose doors are shops on floor 1
+//! visited with the campaign's shop form:
+//!
+//! ```text
+//! building,entrance,floor,door,kind
+//! Xingfuli Block 1,1,3,302,
+//! Heping Street,,1,No. 12 Noodles,shops
+//! ```
+//!
 //! Ids are derived from names and labels, so importing the same building
 //! again gives the same door ids (records keep pointing at their doors).
 //! A file with any bad line imports nothing: every error names its line and
 //! column.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::labels::Labels;
 use crate::territory::{summarise_floors, Building, BuildingKind, Door};
@@ -38,19 +48,28 @@ impl std::fmt::Display for CsvError {
 }
 
 const DOOR_HEADER: [&str; 4] = ["building", "entrance", "floor", "door"];
+const DOOR_KIND_HEADER: [&str; 5] = ["building", "entrance", "floor", "door", "kind"];
 const GRID_HEADER: [&str; 3] = ["building", "floors", "doors_per_floor"];
 /// Far beyond any real building; stops a typo from making a million doors.
 const MAX_FLOORS: i64 = 200;
 const MAX_DOORS_PER_FLOOR: i64 = 100;
 
-/// Buildings (residential, filled in with `form_id`) and their doors.
-pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), Vec<CsvError>> {
+/// The forms a territory's buildings are visited with.
+pub struct TerritoryForms<'a> {
+    /// Homes'.
+    pub household: &'a str,
+    /// Shop streets' (none: the campaign has no shop form).
+    pub shop: Option<&'a str>,
+}
+
+/// Buildings (homes, and streets of shops where the file says so) and their doors.
+pub fn import(text: &str, forms: &TerritoryForms) -> Result<(Vec<Building>, Vec<Door>), Vec<CsvError>> {
     let rows = parse(text.strip_prefix('\u{feff}').unwrap_or(text))?;
     let Some((header_line, header)) = rows.first() else {
         return Err(vec![CsvError { line: 1, column: None, message: "the file is empty".into() }]);
     };
     let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
-    let grid = if header == DOOR_HEADER {
+    let grid = if header == DOOR_HEADER || header == DOOR_KIND_HEADER {
         false
     } else if header == GRID_HEADER {
         true
@@ -58,7 +77,12 @@ pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), V
         return Err(vec![CsvError {
             line: *header_line,
             column: None,
-            message: format!("the header must be '{}' or '{}'", DOOR_HEADER.join(","), GRID_HEADER.join(",")),
+            message: format!(
+                "the header must be '{}', '{}' or '{}'",
+                DOOR_HEADER.join(","),
+                DOOR_KIND_HEADER.join(","),
+                GRID_HEADER.join(",")
+            ),
         }]);
     };
     let mut errors = Vec::new();
@@ -67,7 +91,7 @@ pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), V
     let mut first_seen: HashMap<String, usize> = HashMap::new();
     // Kept as the rows are read, so that each row costs the same however
     // large the territory (200,000 doors import in a few seconds).
-    let mut known_buildings: HashSet<String> = HashSet::new();
+    let mut known_buildings: HashMap<String, (BuildingKind, usize)> = HashMap::new();
     let mut doors_on_landing: HashMap<(String, i32), u32> = HashMap::new();
     for (line, row) in &rows[1..] {
         let line = *line;
@@ -99,16 +123,46 @@ pub fn import(text: &str, form_id: &str) -> Result<(Vec<Building>, Vec<Door>), V
             errors.push(CsvError { line, column: Some("building".into()), message: "the building has no name".into() });
             continue;
         }
+        let kind = match header.iter().position(|h| h == "kind").map(|at| row[at].trim().to_lowercase()).as_deref() {
+            None | Some("" | "residential") => BuildingKind::Residential,
+            Some("shops") => BuildingKind::Street,
+            Some(other) => {
+                let message = format!("'{other}' is not a kind of building: residential (or empty) or shops");
+                errors.push(CsvError { line, column: Some("kind".into()), message });
+                continue;
+            }
+        };
+        let form_id = match (&kind, forms.shop) {
+            (BuildingKind::Residential, _) => forms.household,
+            (BuildingKind::Street, Some(shop)) => shop,
+            (BuildingKind::Street, None) => {
+                let message = "this campaign has no shop form: add one before importing shops".to_string();
+                errors.push(CsvError { line, column: Some("kind".into()), message });
+                continue;
+            }
+        };
         let building_id = building_id(name);
-        if known_buildings.insert(building_id.clone()) {
-            buildings.push(Building {
-                id: building_id.clone(),
-                name: Labels::same(name),
-                kind: BuildingKind::Residential,
-                form_id: form_id.into(),
-                floors: Vec::new(),
-                door_count: 0,
-            });
+        match known_buildings.get(&building_id) {
+            Some((known, first)) if *known != kind => {
+                let message = format!(
+                    "'{name}' is a {} on line {first}",
+                    if *known == BuildingKind::Street { "street of shops" } else { "residential building" }
+                );
+                errors.push(CsvError { line, column: Some("kind".into()), message });
+                continue;
+            }
+            Some(_) => {}
+            None => {
+                known_buildings.insert(building_id.clone(), (kind.clone(), line));
+                buildings.push(Building {
+                    id: building_id.clone(),
+                    name: Labels::same(name),
+                    kind,
+                    form_id: form_id.into(),
+                    floors: Vec::new(),
+                    door_count: 0,
+                });
+            }
         }
         // `position` 0: next on its landing.
         let mut add = |entrance: Option<String>, floor: i32, label: String, position: u32, errors: &mut Vec<CsvError>| {
@@ -216,10 +270,34 @@ fn parse(text: &str) -> Result<Vec<(usize, Vec<String>)>, Vec<CsvError>> {
 mod tests {
     use super::*;
 
+    const HOMES: TerritoryForms = TerritoryForms { household: "household", shop: Some("shop") };
+
+    #[test]
+    fn a_kind_column_makes_streets_of_shops_beside_homes() {
+        let text = "building,entrance,floor,door,kind\nBlock 1,1,1,101,\nHeping Street,,1,No. 12 Noodles,shops\nHeping Street,,1,\"Li's Pharmacy, 24h\",SHOPS\n";
+        let (buildings, doors) = import(text, &HOMES).unwrap();
+        assert_eq!((buildings[0].kind.clone(), buildings[0].form_id.as_str()), (BuildingKind::Residential, "household"));
+        assert_eq!((buildings[1].kind.clone(), buildings[1].form_id.as_str()), (BuildingKind::Street, "shop"));
+        assert_eq!(buildings[1].door_count, 2);
+        assert_eq!(doors[2].label, "Li's Pharmacy, 24h");
+        let bad = "building,entrance,floor,door,kind\nA,,1,1,factory\nB,,1,1,shops\nB,,1,2,residential\n";
+        let errors: Vec<String> = import(bad, &HOMES).unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errors,
+            vec![
+                "line 2, column kind: 'factory' is not a kind of building: residential (or empty) or shops",
+                "line 4, column kind: 'B' is a street of shops on line 3",
+            ]
+        );
+        let no_shop_form = TerritoryForms { household: "household", shop: None };
+        let errors = import("building,entrance,floor,door,kind\nB,,1,1,shops\n", &no_shop_form).unwrap_err();
+        assert!(errors[0].message.contains("no shop form"), "{errors:?}");
+    }
+
     #[test]
     fn doors_one_per_line_with_quotes_bom_and_crlf() {
         let text = "\u{feff}building,entrance,floor,door\r\nBlock 1,1,1,101\r\nBlock 1,1,1,102\r\n\"Block 1\",2,2,\"2-201\"\r\n幸福里 2 号楼,,1,101\r\n";
-        let (buildings, doors) = import(text, "household").unwrap();
+        let (buildings, doors) = import(text, &HOMES).unwrap();
         assert_eq!(buildings.len(), 2);
         assert_eq!(buildings[0].floors, vec![1, 2]);
         assert_eq!(buildings[0].door_count, 3);
@@ -228,13 +306,13 @@ mod tests {
         assert_eq!(doors[3].entrance, None);
         assert_eq!(buildings[1].name.get(crate::lang::Lang::En), "幸福里 2 号楼");
         // The same file again gives the same ids.
-        let (_, again) = import(text, "household").unwrap();
+        let (_, again) = import(text, &HOMES).unwrap();
         assert_eq!(doors.iter().map(|d| &d.id).collect::<Vec<_>>(), again.iter().map(|d| &d.id).collect::<Vec<_>>());
     }
 
     #[test]
     fn a_building_as_floors_times_doors() {
-        let (buildings, doors) = import("building,floors,doors_per_floor\nTower,30,8\n", "household").unwrap();
+        let (buildings, doors) = import("building,floors,doors_per_floor\nTower,30,8\n", &HOMES).unwrap();
         assert_eq!(buildings[0].door_count, 240);
         assert_eq!(doors.last().unwrap().label, "3008");
     }
@@ -243,7 +321,7 @@ mod tests {
     fn every_bad_line_is_named_and_nothing_is_imported() {
         let text =
             "building,entrance,floor,door\nBlock 1,1,one,101\nBlock 1,1,1\n,1,1,102\nBlock 1,1,1,101\nBlock 1,1,1,101\nBlock 1,1,999,101\n";
-        let errors: Vec<String> = import(text, "household").unwrap_err().iter().map(ToString::to_string).collect();
+        let errors: Vec<String> = import(text, &HOMES).unwrap_err().iter().map(ToString::to_string).collect();
         assert_eq!(
             errors,
             vec![
@@ -254,9 +332,9 @@ mod tests {
                 "line 7, column floor: 999 is out of range (-5 to 200)",
             ]
         );
-        let header = import("name,floor\nx,1\n", "household").unwrap_err();
+        let header = import("name,floor\nx,1\n", &HOMES).unwrap_err();
         assert!(header[0].to_string().starts_with("line 1: the header must be"), "{header:?}");
-        assert_eq!(import("", "h").unwrap_err()[0].message, "the file is empty");
-        assert!(import("building,floors,doors_per_floor\nT,0,8\n", "h").unwrap_err()[0].to_string().contains("out of range"));
+        assert_eq!(import("", &HOMES).unwrap_err()[0].message, "the file is empty");
+        assert!(import("building,floors,doors_per_floor\nT,0,8\n", &HOMES).unwrap_err()[0].to_string().contains("out of range"));
     }
 }

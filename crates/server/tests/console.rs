@@ -379,3 +379,52 @@ async fn a_buildings_paper_sheet_lists_its_doors_floor_by_floor_with_their_statu
     let (status, css) = text(&server, axum::http::Request::get("/api/v1/print.css").body(axum::body::Body::empty()).unwrap()).await;
     assert!(status == StatusCode::OK && css.contains("size: A4"), "{css}");
 }
+
+/// Shop streets come from the territory CSV's `kind` column; `shops.csv`
+/// has one row per shop with each question of the shop form and its staff.
+#[tokio::test]
+async fn shop_streets_are_imported_visited_and_exported_with_their_staff() {
+    let server = server().await;
+    let cookie = coordinator(&server, &[]).await;
+    let created = json!({ "id": "shops", "name": { "en": "Shops" } }).to_string();
+    assert_eq!(call(&server, post("/api/v1/coordinator/campaigns", Some(&cookie), created)).await.0, StatusCode::OK);
+    let put = |csv: &'static str| request("PUT", "/api/v1/coordinator/campaigns/shops/territory", &cookie, "text/csv", csv);
+    let (status, body) = text(&server, put("building,entrance,floor,door,kind\nHeping Street,,1,No. 12 Noodles,bakery\n")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("line 2, column kind: 'bakery' is not a kind of building"), "{body}");
+    let territory = "building,entrance,floor,door,kind\nBlock 1,1,1,101,\nHeping Street,,1,No. 12 Noodles,shops\nHeping Street,,1,Li's Pharmacy,shops\n";
+    let (status, body) = text(&server, put(territory)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, _, bundle) = call(&server, get("/api/v1/coordinator/campaigns/shops", &cookie)).await;
+    let street = bundle["campaign"]["buildings"].as_array().unwrap().iter().find(|b| b["kind"] == "street").unwrap().clone();
+    assert_eq!(street["form_id"], "shop");
+    let noodles = bundle["doors"].as_array().unwrap().iter().find(|d| d["label"] == "No. 12 Noodles").unwrap()["id"].clone();
+
+    let invite = request("POST", "/api/v1/coordinator/campaigns/shops/volunteers", &cookie, "application/json", r#"{"name":"V"}"#);
+    let (_, _, invitation) = call(&server, invite).await;
+    let volunteer = volunteer_cookie(&server, invitation["code"].as_str().unwrap()).await;
+    let visit = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "campaign_id": "shops", "door_id": noodles, "form_id": "shop", "form_version": 1,
+        "outcome": { "kind": "answered" }, "volunteer_id": invitation["volunteer_id"], "device_id": "phone-1", "device_seq": 1,
+        "device_time": walkbook_server::campaigns::now_ms(),
+        "answers": { "staff": [
+            { "id": "s1", "answers": { "name": "Li", "health_code": "green" } },
+            { "id": "s2", "answers": { "name": "Wang", "health_code": "red" } }
+        ], "thermometer": true, "notice_posted": false }
+    });
+    let push = json!({ "device_id": "phone-1", "records": [visit] }).to_string();
+    let (_, _, pushed) = call(&server, post("/api/v1/sync/push", Some(&volunteer), push)).await;
+    assert_eq!(pushed["results"][0]["status"], "stored", "{pushed}");
+
+    let export = |file: &str| request("GET", &format!("/api/v1/coordinator/campaigns/shops/exports/{file}"), &cookie, "text/plain", "");
+    let (status, shops) = text(&server, export("shops.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows: Vec<&str> = shops.trim_end().split("\r\n").collect();
+    assert_eq!(rows.len(), 3, "a header and the two shops, no home: {shops}");
+    assert!(rows[0].ends_with(",record_id,thermometer,notice_posted,notes,staff (name / health_code)"), "{}", rows[0]);
+    let noodles_row = rows.iter().find(|r| r.contains("No. 12 Noodles")).unwrap();
+    assert!(noodles_row.contains(",final,answered,") && noodles_row.ends_with(",yes,no,,Li / green; Wang / red"), "{noodles_row}");
+    assert!(rows.iter().any(|r| r.contains("Li's Pharmacy,") && r.contains(",unvisited,")), "{shops}");
+    let (_, doors) = text(&server, export("doors.csv")).await;
+    assert!(!doors.contains("staff (") && doors.contains(",101,"), "doors.csv lists homes and shops without the staff: {doors}");
+}

@@ -64,6 +64,8 @@ pub async fn create_campaign(
     }
     let mut household = walkbook_core::demo::household_roster_form();
     household.version = 1;
+    let mut shop = walkbook_core::demo::shop_staff_form();
+    shop.version = 1;
     let defaults = Settings::default();
     let bundle = CampaignBundle {
         campaign: Campaign {
@@ -75,7 +77,7 @@ pub async fn create_campaign(
                 fever_threshold_c: check_threshold(request.fever_threshold_c)?.unwrap_or(defaults.fever_threshold_c),
                 ..defaults
             },
-            forms: vec![household, walkbook_core::demo::shop_form()],
+            forms: vec![household, shop],
             buildings: Vec::new(),
             closed_at: None,
             personal_data_erased_at: None,
@@ -116,8 +118,12 @@ pub async fn put_territory(
     TextBody(body): TextBody,
 ) -> Result<Json<CampaignChanged>, ApiError> {
     let index = coordinator.campaign(&state, &campaign_id).await?;
-    let form_id = index.bundle.campaign.current_form("household").map_or("household", |f| f.id.as_str()).to_string();
-    let (buildings, doors) = walkbook_core::territory_csv::import(&body, &form_id).map_err(|errors| {
+    let campaign = &index.bundle.campaign;
+    let forms = walkbook_core::territory_csv::TerritoryForms {
+        household: campaign.current_form("household").map_or("household", |f| f.id.as_str()),
+        shop: campaign.current_form("shop").map(|f| f.id.as_str()),
+    };
+    let (buildings, doors) = walkbook_core::territory_csv::import(&body, &forms).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         ApiError::unprocessable("invalid_csv", format!("Nothing was imported. {}.", lines.join("; ")))
     })?;

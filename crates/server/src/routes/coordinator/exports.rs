@@ -17,6 +17,7 @@ use walkbook_core::dates::{day_of_date, iso_8601, LocalTime};
 use walkbook_core::form::{answer_columns, Answer};
 use walkbook_core::people::{is_fever, register};
 use walkbook_core::record::{latest_record, superseded_ids, Record, RecordKind};
+use walkbook_core::territory::BuildingKind;
 
 use crate::auth::Coordinator;
 use crate::campaigns::{check_buildings, CampaignIndex};
@@ -26,7 +27,7 @@ use crate::AppState;
 use super::{campaign_records, names_of, off_the_runtime, picked_records, register_records};
 
 /// The exports there are.
-pub const EXPORTS: [&str; 4] = ["doors.csv", "people.csv", "checks.csv", "audit.csv"];
+pub const EXPORTS: [&str; 5] = ["doors.csv", "shops.csv", "people.csv", "checks.csv", "audit.csv"];
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,7 +41,8 @@ pub struct ExportQuery {
 }
 
 /// `GET /api/v1/coordinator/campaigns/{campaign}/exports/{file}`: `doors.csv`
-/// (each door's latest visit), `people.csv` (the register), `checks.csv`
+/// (each door's latest visit), `shops.csv` (the shop streets' shops, their
+/// form's questions and staff), `people.csv` (the register), `checks.csv`
 /// (temperature checks, corrected ones replaced) or `audit.csv` (every
 /// correction and withdrawal: what, where, who, when, why), UTF-8 with a
 /// BOM, ISO 8601 times, filtered by building and by a range of days.
@@ -64,7 +66,7 @@ pub async fn export(
     check_buildings(&index, query.building.as_slice())?;
     if !EXPORTS.contains(&file.as_str()) {
         return Err(ApiError::not_found(format!(
-            "No export '{}': doors.csv, people.csv, checks.csv or audit.csv",
+            "No export '{}': doors.csv, shops.csv, people.csv, checks.csv or audit.csv",
             crate::auth::shown_id(&file)
         )));
     }
@@ -72,8 +74,8 @@ pub async fn export(
     // doors.csv reads only those; a range of days picks among the history.
     // People and checks come from answered visits only.
     let records = match file.as_str() {
-        "doors.csv" if from.is_none() && to.is_none() => picked_records(&state, &campaign_id).await?,
-        "doors.csv" | "audit.csv" => campaign_records(&state, &campaign_id).await?,
+        "doors.csv" | "shops.csv" if from.is_none() && to.is_none() => picked_records(&state, &campaign_id).await?,
+        "doors.csv" | "shops.csv" | "audit.csv" => campaign_records(&state, &campaign_id).await?,
         _ => register_records(&state, &campaign_id).await?,
     };
     // Who made each record, by name (the audit trail's "by"): volunteers
@@ -156,19 +158,42 @@ fn write_export(
     };
     let mut csv = Csv::new(out)?;
     match file {
-        "doors.csv" => {
-            let form_ids: std::collections::HashSet<&str> =
-                index.bundle.campaign.buildings.iter().filter(|b| in_building(&b.id)).map(|b| b.form_id.as_str()).collect();
-            let answers = answer_columns(index.bundle.campaign.forms.iter().filter(|f| form_ids.contains(f.id.as_str())), None);
+        "doors.csv" | "shops.csv" => {
+            // shops.csv: the streets of shops only, with each repeat group
+            // of their form (a shop's staff) as a column of its entries.
+            let shops = file == "shops.csv";
+            let in_scope: std::collections::HashSet<&str> = index
+                .bundle
+                .campaign
+                .buildings
+                .iter()
+                .filter(|b| in_building(&b.id) && (!shops || b.kind == BuildingKind::Street))
+                .map(|b| b.id.as_str())
+                .collect();
+            let forms: Vec<&walkbook_core::form::Form> = {
+                let form_ids: std::collections::HashSet<&str> = index
+                    .bundle
+                    .campaign
+                    .buildings
+                    .iter()
+                    .filter(|b| in_scope.contains(b.id.as_str()))
+                    .map(|b| b.form_id.as_str())
+                    .collect();
+                index.bundle.campaign.forms.iter().filter(|f| form_ids.contains(f.id.as_str())).collect()
+            };
+            let answers = answer_columns(forms.iter().copied(), None);
+            let groups: Vec<(String, Vec<String>)> = if shops { repeat_groups(&forms) } else { Vec::new() };
+            let group_headers: Vec<String> = groups.iter().map(|(group, inner)| format!("{group} ({})", inner.join(" / "))).collect();
             let mut header =
                 vec!["building", "entrance", "floor", "door", "door_id", "status", "outcome", "visited_at", "volunteer", "record_id"];
             header.extend(answers.iter().map(String::as_str));
+            header.extend(group_headers.iter().map(String::as_str));
             csv.row(&header)?;
             let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();
             for record in records.iter().filter(|r| in_range(LocalTime::at(r.device_time, offset).day)) {
                 by_door.entry(record.door_id.as_str()).or_default().push(record);
             }
-            for door in index.bundle.doors.iter().filter(|d| in_building(&d.building_id)) {
+            for door in index.bundle.doors.iter().filter(|d| in_scope.contains(d.building_id.as_str())) {
                 let latest = latest_record(by_door.get(door.id.as_str()).into_iter().flatten().copied());
                 let state = match walkbook_core::record::door_state(latest) {
                     walkbook_core::record::DoorState::Unvisited => "unvisited",
@@ -188,6 +213,10 @@ fn write_export(
                     latest.map_or("", |r| r.id.as_str()).to_string(),
                 ];
                 row.extend(answers.iter().map(|id| latest.and_then(|r| r.answers.get(id)).map(Answer::cell).unwrap_or_default()));
+                row.extend(groups.iter().map(|(group, inner)| match latest.and_then(|r| r.answers.get(group)) {
+                    Some(Answer::Group(entries)) => entries_cell(entries, inner),
+                    _ => String::new(),
+                }));
                 csv.row(&row.iter().map(String::as_str).collect::<Vec<_>>())?;
             }
         }
@@ -295,6 +324,30 @@ fn write_export(
         _ => unreachable!("the handler checked the file is one of EXPORTS"),
     }
     Ok(())
+}
+
+/// The repeat groups `forms` ask (newest version first), each with the ids
+/// of its questions in order.
+fn repeat_groups(forms: &[&walkbook_core::form::Form]) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for form in forms {
+        for question in form.questions.iter().filter(|q| matches!(q.kind, walkbook_core::form::QuestionKind::Repeat { .. })) {
+            if !groups.iter().any(|(id, _)| id == &question.id) {
+                groups.push((question.id.clone(), answer_columns(forms.iter().copied(), Some(&question.id))));
+            }
+        }
+    }
+    groups
+}
+
+/// A repeat group's entries in one cell: each entry's answers in question
+/// order joined by " / ", entries by "; " (e.g. "Li / green; Wang / red").
+fn entries_cell(entries: &[walkbook_core::form::Entry], questions: &[String]) -> String {
+    entries
+        .iter()
+        .map(|entry| questions.iter().map(|q| entry.answers.get(q).map(Answer::cell).unwrap_or_default()).collect::<Vec<_>>().join(" / "))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// CSV as Excel reads it: a UTF-8 BOM (so Chinese shows), CRLF, quotes

@@ -49,7 +49,7 @@ pub async fn print_building(
     let _ = write!(
         page,
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\
-         <link rel=\"stylesheet\" href=\"/api/v1/print.css\"></head><body>\
+         <link rel=\"stylesheet\" href=\"/api/v1/print.css\"><link rel=\"icon\" href=\"/icons/icon-192.png\"></head><body>\
          <h1>{}</h1><p class=\"printed\">{} {}</p><p class=\"how\">{}</p>",
         lang.tag(),
         escape(&title),

@@ -270,6 +270,7 @@ impl SyncClient {
                 }
             }
         }
+        let acknowledged_any = !acknowledged.is_empty();
         for (commit, size) in acknowledged {
             commit.await?;
             changes.acknowledged.set(true);
@@ -282,6 +283,11 @@ impl SyncClient {
                 }
             });
         }
+        // The pull reports the outbox as the pushes left it, so that the
+        // coordinator sees records arrive (and a data-at-risk alert clear)
+        // at this sync, not the next.
+        let outbox = if acknowledged_any { store.outbox_summary().await? } else { outbox };
+        let report = OutboxReport { pending: outbox.pending, oldest_pending: outbox.oldest_pending, ..report };
         let mut revision = store.campaign(&joined.campaign_id).await?.map_or(0, |c| c.revision);
         loop {
             let oldest = report.oldest_pending.map(|at| format!("&oldest_pending={at}")).unwrap_or_default();

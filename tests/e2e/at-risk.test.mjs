@@ -48,9 +48,12 @@ test("unsent records kept too long raise one data-at-risk alert, gone when they 
   await context.unroute(PUSH);
   await context.clock.setFixedTime(Date.now());
   await page.goto(server.url + "/");
+  // The same sync's pull reports the outbox empty once the push got through.
+  const emptied = page.waitForResponse((response) => /\/api\/v1\/sync\/pull\?.*&pending=0&/.test(response.url()) && response.ok());
   await page.locator("#sync-now").click();
   await page.locator('#sync-panel[data-pending="0"]').waitFor();
-  // A fresh console page: the alerts it shows are read after the arrival.
+  await emptied;
+  // A fresh console page: the alerts it shows are read after the report.
   await coordinator.reload();
   await coordinator.locator("#alert-list, #console-alerts p.hint").first().waitFor();
   assert.equal(await coordinator.locator('.alert-item[data-kind="data_at_risk"]').count(), 0);

@@ -44,6 +44,10 @@ impl Seen {
 #[derive(Default)]
 pub struct PhoneReports {
     unwritten: Mutex<HashMap<String, Seen>>,
+    /// Held while a flush writes: a reader's flush waits for one in flight
+    /// (the periodic one) to commit, instead of finding nothing left to
+    /// write and reading the reports from before it.
+    writing: tokio::sync::Mutex<()>,
 }
 
 impl PhoneReports {
@@ -61,6 +65,7 @@ impl PhoneReports {
     /// Writes every report kept so far, in one transaction. On failure they
     /// are kept again (under any newer ones) for the next flush.
     pub async fn flush(&self, db: &Db) -> Result<(), sqlx::Error> {
+        let _writing = self.writing.lock().await;
         let taken = std::mem::take(&mut *self.unwritten.lock().expect("no panic holds this lock"));
         if taken.is_empty() {
             return Ok(());

@@ -5,28 +5,18 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { test } from "node:test";
-import { serverCommand, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
-
-const csv = (text) => ({ name: "territory.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+import { createConsoleCampaign, csvFile, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
 
 test("a coordinator sets up a campaign and watches a volunteer's records arrive", async (t) => {
   const { server, desk, phone } = await serverDeskAndPhone(t, { acceptDownloads: true });
   const coordinator = desk.page;
 
-  // Sign in with the link the command line printed.
-  const link = serverCommand(server, "coordinator", "add", "--name", "Secretary Liu", "--public-url", server.url).match(/Login link[^:]*: (\S+)/)[1];
-  await coordinator.goto(link);
-  await coordinator.locator("#console-who").waitFor();
-  assert.equal(await coordinator.locator("#console-who").textContent(), "Secretary Liu");
-
-  await coordinator.locator("#new-campaign-id").fill("maple");
-  await coordinator.locator("#new-campaign-name").fill("Maple Court check");
-  await coordinator.locator("#create-campaign").click();
-  await coordinator.locator('[data-campaign="maple"]').click();
-  await coordinator.locator("#console-campaign-title").filter({ hasText: "Maple Court check" }).waitFor();
+  // Signed in with the link the command line printed (the console names
+  // the coordinator), a new campaign.
+  await createConsoleCampaign(coordinator, server, "maple", "Maple Court check");
 
   // A CSV with bad lines is refused with their numbers, and imports nothing.
-  await coordinator.locator("#territory-file").setInputFiles(csv("building,entrance,floor,door\nMaple Court,1,1,101\nMaple Court,1,one,102\nMaple Court,1,2\n"));
+  await coordinator.locator("#territory-file").setInputFiles(csvFile("building,entrance,floor,door\nMaple Court,1,1,101\nMaple Court,1,one,102\nMaple Court,1,2\n"));
   await coordinator.locator("#import-territory").click();
   await coordinator.locator("#setup-result.error").waitFor();
   const refusal = await coordinator.locator("#setup-result").textContent();
@@ -34,7 +24,7 @@ test("a coordinator sets up a campaign and watches a volunteer's records arrive"
   assert.match(refusal, /line 4: 3 values/);
   await coordinator.locator('#coverage-total[data-doors="0"]').waitFor();
 
-  await coordinator.locator("#territory-file").setInputFiles(csv("building,entrance,floor,door\nMaple Court,1,1,101\nMaple Court,1,1,102\nMaple Court,1,2,201\nMaple Court,1,2,202\n"));
+  await coordinator.locator("#territory-file").setInputFiles(csvFile("building,entrance,floor,door\nMaple Court,1,1,101\nMaple Court,1,1,102\nMaple Court,1,2,201\nMaple Court,1,2,202\n"));
   await coordinator.locator("#import-territory").click();
   await coordinator.locator("#setup-result.notice").waitFor();
   await coordinator.locator('#coverage-total[data-doors="4"][data-visited="0"]').waitFor();

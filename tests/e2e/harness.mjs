@@ -133,6 +133,23 @@ export async function openDemoConsole(page, server) {
   await page.goto(server.url + "/coordinator/c/demo-xingfu");
 }
 
+/** A territory CSV as a file for `setInputFiles`. */
+export const csvFile = (text) => ({ name: "territory.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+
+/** Signs a new coordinator (no campaign yet) in on `page` with the login
+ *  link the command line prints, creates campaign `id` named `name` in the
+ *  console and opens it. */
+export async function createConsoleCampaign(page, server, id, name) {
+  const link = serverCommand(server, "coordinator", "add", "--name", "Secretary Liu", "--public-url", server.url).match(/Login link[^:]*: (\S+)/)[1];
+  await page.goto(link);
+  await page.locator("#console-who", { hasText: "Secretary Liu" }).waitFor();
+  await page.locator("#new-campaign-id").fill(id);
+  await page.locator("#new-campaign-name").fill(name);
+  await page.locator("#create-campaign").click();
+  await page.locator(`[data-campaign="${id}"]`).click();
+  await page.locator("#console-campaign-title").filter({ hasText: name }).waitFor();
+}
+
 /** Collects console errors and CSP violations reported in the page. */
 export function watchPage(page) {
   const problems = [];

@@ -4,29 +4,20 @@
 // with one column per question of the shop form and its staff.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { serverCommand, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
-
-const csv = (text) => ({ name: "territory.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+import { createConsoleCampaign, csvFile, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
 
 test("a shop street imported by CSV, a shop's staff recorded offline, and shops.csv", async (t) => {
   const { server, desk, phone } = await serverDeskAndPhone(t);
   const coordinator = desk.page;
-  const link = serverCommand(server, "coordinator", "add", "--name", "Secretary Liu", "--public-url", server.url).match(/Login link[^:]*: (\S+)/)[1];
-  await coordinator.goto(link);
-  await coordinator.locator("#console-who").waitFor();
-  await coordinator.locator("#new-campaign-id").fill("market");
-  await coordinator.locator("#new-campaign-name").fill("Market check");
-  await coordinator.locator("#create-campaign").click();
-  await coordinator.locator('[data-campaign="market"]').click();
-  await coordinator.locator("#console-campaign-title").filter({ hasText: "Market check" }).waitFor();
+  await createConsoleCampaign(coordinator, server, "market", "Market check");
 
   // A kind the import does not know is refused with its line; then the real file.
-  await coordinator.locator("#territory-file").setInputFiles(csv("building,entrance,floor,door,kind\nHeping Street,,1,No. 12 Noodles,bakery\n"));
+  await coordinator.locator("#territory-file").setInputFiles(csvFile("building,entrance,floor,door,kind\nHeping Street,,1,No. 12 Noodles,bakery\n"));
   await coordinator.locator("#import-territory").click();
   await coordinator.locator("#setup-result.error").waitFor();
   assert.match(await coordinator.locator("#setup-result").textContent(), /line 2, column kind: 'bakery' is not a kind of building/);
   await coordinator.locator("#territory-file").setInputFiles(
-    csv("building,entrance,floor,door,kind\nMaple Court,1,1,101,\nHeping Street,,1,No. 12 Noodles,shops\nHeping Street,,1,Li's Pharmacy,shops\n"),
+    csvFile("building,entrance,floor,door,kind\nMaple Court,1,1,101,\nHeping Street,,1,No. 12 Noodles,shops\nHeping Street,,1,Li's Pharmacy,shops\n"),
   );
   await coordinator.locator("#import-territory").click();
   await coordinator.locator("#setup-result.notice").waitFor();

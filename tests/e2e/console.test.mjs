@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { test } from "node:test";
-import { createConsoleCampaign, csvFile, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
+import { createConsoleCampaign, csvFile, joinByLink, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
 
 test("a coordinator sets up a campaign and watches a volunteer's records arrive", async (t) => {
   const { server, desk, phone } = await serverDeskAndPhone(t, { acceptDownloads: true });
@@ -52,9 +52,7 @@ test("a coordinator sets up a campaign and watches a volunteer's records arrive"
   const { page, context } = phone;
   await page.goto(server.url + "/");
   await waitUntilOfflineReady(page);
-  await page.goto(joinLink);
-  await page.locator("#join-submit").click();
-  await page.locator("#join-result.notice").waitFor();
+  await joinByLink(page, joinLink);
   await page.goto(server.url + "/");
   await context.setOffline(true);
   await page.locator(".building-link").first().click();

@@ -182,7 +182,12 @@ export function inviteVolunteer(server, name = "Test volunteer") {
 
 /** Joins the campaign in the app with a code, as a volunteer would. */
 export async function joinInApp(page, server, code) {
-  await page.goto(`${server.url}/join#code=${code}`);
+  await joinByLink(page, `${server.url}/join#code=${code}`);
+}
+
+/** Opens a join link (as the console shows it) and joins. */
+export async function joinByLink(page, link) {
+  await page.goto(link);
   await page.locator("#join-submit").click();
   await page.locator("#join-result.notice").waitFor();
 }

@@ -4,7 +4,7 @@
 // with one column per question of the shop form and its staff.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createConsoleCampaign, csvFile, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
+import { createConsoleCampaign, csvFile, joinByLink, serverDeskAndPhone, waitUntilOfflineReady } from "./harness.mjs";
 
 test("a shop street imported by CSV, a shop's staff recorded offline, and shops.csv", async (t) => {
   const { server, desk, phone } = await serverDeskAndPhone(t);
@@ -30,9 +30,7 @@ test("a shop street imported by CSV, a shop's staff recorded offline, and shops.
   const { page, context } = phone;
   await page.goto(server.url + "/");
   await waitUntilOfflineReady(page);
-  await page.goto(joinLink);
-  await page.locator("#join-submit").click();
-  await page.locator("#join-result.notice").waitFor();
+  await joinByLink(page, joinLink);
   await page.goto(server.url + "/");
   await context.setOffline(true);
   await page.locator(".building-link", { hasText: "Heping Street" }).click();

@@ -11,6 +11,7 @@ use crate::alerts::AlertsSection;
 use crate::coverage::CoverageSection;
 use crate::home::HttpProblem;
 use crate::records::VoidSection;
+use crate::report::DailyReportSection;
 use crate::setup::{ExportsSection, SetupSection};
 use crate::text::ConsoleText;
 use crate::volunteers::VolunteersSection;
@@ -69,6 +70,7 @@ pub fn ConsoleCampaignScreen() -> impl IntoView {
         <VolunteersSection/>
         <SetupSection/>
         <XlsFormSection/>
+        <DailyReportSection/>
         <ExportsSection/>
         <VoidSection/>
     }

@@ -12,6 +12,7 @@ mod campaign;
 mod coverage;
 mod home;
 mod records;
+mod report;
 mod setup;
 mod text;
 mod volunteers;

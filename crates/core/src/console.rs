@@ -315,9 +315,12 @@ pub fn coverage_report<'a>(bundle: &CampaignBundle, records: impl IntoIterator<I
     let mut by_door: HashMap<&str, Vec<&Record>> = HashMap::new();
     let mut floor_records = Vec::new();
     for record in records {
-        match record.kind.floor() {
-            Some(_) => floor_records.push(record),
-            None => by_door.entry(record.door_id.as_str()).or_default().push(record),
+        // A floor's records name no door; a withdrawal of a door's record
+        // names the door, and counts there.
+        if record.door_id.is_empty() {
+            floor_records.push(record);
+        } else {
+            by_door.entry(record.door_id.as_str()).or_default().push(record);
         }
     }
     let latest: HashMap<&str, &Outcome> =

@@ -15,6 +15,7 @@ pub mod lang;
 pub mod limits;
 pub mod people;
 pub mod record;
+pub mod report;
 pub mod sync;
 pub mod territory;
 pub mod territory_csv;

@@ -20,11 +20,13 @@ use walkbook_core::console::{
 use walkbook_core::form::Form;
 use walkbook_core::limits::{MAX_ID_CHARS, MAX_TERRITORY_CSV_BYTES, MAX_XLSFORM_BYTES};
 use walkbook_core::record::Record;
+use walkbook_core::report::DailyReport;
 use walkbook_core::sync::{JoinRequest, JoinResponse, PullResponse, PushRequest, PushResponse};
 
 use crate::json::XLSX;
 use crate::routes::coordinator::exports::{ExportQuery, EXPORTS};
 use crate::routes::coordinator::forms::XlsFormQuery;
+use crate::routes::coordinator::reports::DailyQuery;
 use crate::routes::sync::PullQuery;
 
 /// Who may call an operation.
@@ -405,7 +407,31 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             Body::Empty,
             Answer::Page("text/html"),
         ),
-        op("get", "/api/v1/print.css", "The paper sheets' A4 layout", Anyone, Body::Empty, Answer::Page("text/css")),
+        Operation {
+            query: Some(query_schema::<DailyQuery>(g)),
+            refusals: &[(422, "The date is not a real day, or has not started yet")],
+            ..op(
+                "get",
+                "/api/v1/coordinator/campaigns/{campaign}/reports/daily",
+                "The daily report: a day's figures in the campaign's time zone, in total and by building",
+                Coordinator,
+                Body::Empty,
+                Answer::Json(schema::<DailyReport>(g)),
+            )
+        },
+        Operation {
+            query: Some(query_schema::<DailyQuery>(g)),
+            refusals: &[(422, "The date is not a real day, or has not started yet")],
+            ..op(
+                "get",
+                "/api/v1/coordinator/campaigns/{campaign}/reports/daily.html",
+                "The daily report as a printable A4 page in the campaign's first language, with a table by building",
+                Coordinator,
+                Body::Empty,
+                Answer::Page("text/html"),
+            )
+        },
+        op("get", "/api/v1/print.css", "The printable pages' A4 layout", Anyone, Body::Empty, Answer::Page("text/css")),
     ];
     operations.sort_by_key(|operation| (operation.path, operation.method));
     operations

@@ -1,7 +1,8 @@
 //! The coordinator console's API, one module per resource: `session`
 //! (sign-in), `campaigns` (create, territory CSV, settings), `forms` (JSON
 //! and XLSForm), `volunteers` (invite with a QR code, list, revoke, assign),
-//! `coverage`, `alerts` and `exports` (CSV). Every handler takes a
+//! `coverage`, `alerts`, `exports` (CSV), `reports` (the daily report) and
+//! `print` (paper sheets). Every handler takes a
 //! [`Coordinator`](crate::auth::Coordinator) (403 for a volunteer's session) and checks the campaign is
 //! one they run.
 
@@ -12,6 +13,7 @@ pub mod exports;
 pub mod forms;
 pub mod print;
 pub mod records;
+pub mod reports;
 pub mod session;
 pub mod volunteers;
 

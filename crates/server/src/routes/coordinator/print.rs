@@ -1,7 +1,7 @@
-//! Paper sheets for long outages, when phones are dead: a building's doors
-//! floor by floor, each with its status now and boxes to fill in by hand,
-//! to type in once a phone works again. A printable A4 page in the
-//! campaign's first language.
+//! Printable A4 pages in the campaign's first language: the layout they
+//! share, and paper sheets for long outages, when phones are dead: a
+//! building's doors floor by floor, each with its status now and boxes to
+//! fill in by hand, to type in once a phone works again.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -44,16 +44,10 @@ pub async fn print_building(
     let lang = campaign.languages.first().copied().unwrap_or(Lang::ZhHans);
     let words = Words::of(lang);
     let offset = campaign.settings.utc_offset_minutes;
-    let mut page = String::new();
-    let title = format!("{} · {}", campaign.name.get(lang), building.name.get(lang));
+    let mut page = page_start(lang, &format!("{} · {}", campaign.name.get(lang), building.name.get(lang)));
     let _ = write!(
         page,
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\
-         <link rel=\"stylesheet\" href=\"/api/v1/print.css\"><link rel=\"icon\" href=\"/icons/icon-192.png\"></head><body>\
-         <h1>{}</h1><p class=\"printed\">{} {}</p><p class=\"how\">{}</p>",
-        lang.tag(),
-        escape(&title),
-        escape(&title),
+        "<p class=\"printed\">{} {}</p><p class=\"how\">{}</p>",
         words.printed,
         escape(&LocalTime::at(now_ms(), offset).date()),
         words.how,
@@ -99,7 +93,7 @@ pub async fn print_building(
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page))
 }
 
-/// `GET /api/v1/print.css`: the sheets' A4 layout (a file, as the CSP
+/// `GET /api/v1/print.css`: the printable pages' A4 layout (a file, as the CSP
 /// allows no inline style).
 pub async fn print_css() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], PRINT_CSS)
@@ -117,6 +111,8 @@ td.label { font-weight: bold; white-space: nowrap; }
 td.boxes { width: 38%; }
 .box { display: inline-block; margin-right: 3mm; white-space: nowrap; }
 td.write { width: 34%; height: 14mm; }
+td.figure, th.figure { text-align: right; }
+.totals { width: auto; min-width: 50%; margin-bottom: 4mm; }
 ";
 
 fn outcome_word<'a>(words: &Words<'a>, outcome: &Outcome) -> &'a str {
@@ -132,9 +128,21 @@ fn outcome_word<'a>(words: &Words<'a>, outcome: &Outcome) -> &'a str {
     words.outcomes[at]
 }
 
+/// A printable page's head in `lang`, its body opened with `title` as its
+/// heading; the caller closes it with `</body></html>`.
+pub(super) fn page_start(lang: Lang, title: &str) -> String {
+    let title = escape(title);
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <link rel=\"stylesheet\" href=\"/api/v1/print.css\"><link rel=\"icon\" href=\"/icons/icon-192.png\"></head><body>\
+         <h1>{title}</h1>",
+        lang.tag(),
+    )
+}
+
 /// `&`, `<`, `>` and `"` as HTML entities: names and labels come from
 /// coordinators' files.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

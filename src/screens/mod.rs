@@ -149,7 +149,7 @@ pub fn given_reason(reason: RwSignal<String>, missing: RwSignal<bool>) -> Option
 /// closed too early): the first tap asks why, the second saves the
 /// withdrawal. `id` names the button; its reason field is `{id}-reason`.
 #[component]
-pub fn Withdraw(id: &'static str, record_id: String, building_id: String, floor: i32, label: Text) -> impl IntoView {
+pub fn Withdraw(#[prop(into)] id: String, record_id: String, building_id: String, floor: i32, label: Text) -> impl IntoView {
     let i18n = use_i18n();
     let asking = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
@@ -166,7 +166,7 @@ pub fn Withdraw(id: &'static str, record_id: String, building_id: String, floor:
         save_event(&building_id, floor, "", kind, Some((record_id.clone(), why)));
     };
     view! {
-        {move || asking.get().then(|| view! { <ReasonField id=format!("{id}-reason") reason missing/> })}
+        {let reason_id = format!("{id}-reason"); move || asking.get().then(|| view! { <ReasonField id=reason_id.clone() reason missing/> })}
         <button class="button wide" id=id on:click=withdraw>{move || i18n.t(label)}</button>
         <StoreError result=save_error/>
     }

@@ -58,12 +58,13 @@ test("a wrong reading corrected and a notice and a closure withdrawn, each with 
 
   // The notice posted on the wrong floor, withdrawn; the floor closed, reopened.
   await page.goto(`${server.url}/b/xfl-02/f/1`);
-  await page.locator("#post-notice").click();
-  await page.locator("#notice-posted").waitFor();
-  await page.locator("#withdraw-notice").click();
-  await page.locator("#withdraw-notice-reason").fill("posted on floor 2, not 1");
-  await page.locator("#withdraw-notice").click();
-  await page.locator("#post-notice").waitFor();
+  const sheet = page.locator('.notice-round[data-notice="sheet"]');
+  await sheet.locator(".post-notice").click();
+  await sheet.locator(".notice-posted").waitFor();
+  await page.locator("#withdraw-notice-sheet").click();
+  await page.locator("#withdraw-notice-sheet-reason").fill("posted on floor 2, not 1");
+  await page.locator("#withdraw-notice-sheet").click();
+  await sheet.locator(".post-notice").waitFor();
   await page.locator("#close-floor").click();
   await page.locator("#floor-closed").waitFor();
   await page.locator("#reopen-floor").click();

@@ -39,9 +39,10 @@ test("a household of two, one in quarantine: checks due, a fever flagged, one al
   await page.locator('.door-tile[data-door="xfl-02-1-201"][data-state="final"]').waitFor();
 
   // The notice on this floor; the building lists the floors still without it.
-  await page.locator("#post-notice").click();
-  await page.locator("#notice-posted").waitFor();
-  assert.equal(await page.locator("#notice-missing").getAttribute("data-floors"), "1,3,4,5,6");
+  const sheet = page.locator('.notice-round[data-notice="sheet"]');
+  await sheet.locator(".post-notice").click();
+  await sheet.locator(".notice-posted").waitFor();
+  assert.equal(await sheet.locator(".notice-missing").getAttribute("data-floors"), "1,3,4,5,6");
 
   // The household's history is readable, and an edit keeps the people's ids.
   await page.goto(`${server.url}/b/xfl-02/f/2/d/xfl-02-1-201`);

@@ -2,7 +2,8 @@
 //! visited, and the revisits due.
 
 use leptos::prelude::*;
-use walkbook_core::console::CoverageReport;
+use walkbook_core::console::{CoverageReport, FloorCoverage};
+use walkbook_core::labels::Labels;
 
 use crate::campaign::use_console;
 use crate::home::HttpProblem;
@@ -29,6 +30,10 @@ pub fn CoverageSection() -> impl IntoView {
             <h2>{move || i18n.t(ConsoleText::Coverage)}</h2>
             <HttpProblem error=error/>
             {move || report.get().and_then(Result::ok).map(|report| {
+                let rounds: Vec<(String, Option<Labels>)> = console.bundle.with(|bundle| {
+                    let Some(bundle) = bundle else { return Vec::new() };
+                    bundle.campaign.notice_rounds().into_iter().map(|(id, label)| (id.to_string(), label.cloned())).collect()
+                });
                 let total = report.coverage;
                 let never = report.never_visited_total as usize;
                 view! {
@@ -37,8 +42,9 @@ pub fn CoverageSection() -> impl IntoView {
                     </div>
                     <ul class="link-list">
                         {report.buildings.into_iter().map(|building| {
+                            let rounds = rounds.clone();
                             let coverage = building.coverage;
-                            let missing_notice: Vec<i32> = building.floors.iter().filter(|f| f.notice_at.is_none()).map(|f| f.floor).collect();
+                            let notices = notice_progress(&rounds, &building.floors);
                             let complete = building.floors.iter().filter(|f| f.complete).count();
                             let closed = building.floors.iter().filter(|f| f.closed_at.is_some()).count();
                             let floors = building.floors.len();
@@ -48,12 +54,17 @@ pub fn CoverageSection() -> impl IntoView {
                                     <ProgressBar coverage=Signal::derive(move || coverage)/>
                                     <p class="muted">
                                         {move || format!("{} {closed} / {floors} · {} {complete} / {floors}", i18n.t(Text::FloorClosed), i18n.t(ConsoleText::FloorsAllFinal))}
-                                        {(!missing_notice.is_empty()).then(|| {
-                                            let missing = missing_notice.clone();
-                                            move || format!(" · {}: {}", i18n.t(Text::NoticeMissing),
-                                                missing.iter().map(|f| floor_name(i18n.lang.get(), *f)).collect::<Vec<_>>().join(", "))
-                                        })}
                                     </p>
+                                    {notices.into_iter().map(|(notice_id, label, missing)| {
+                                        let posted = floors - missing.len();
+                                        view! {
+                                            <p class="muted notice-progress" data-notice=notice_id data-posted=posted>
+                                                {move || format!("📋 {} {posted} / {floors}", label.as_ref().map_or(i18n.t(Text::NoticePosted), |l| l.get(i18n.lang.get())))}
+                                                {(!missing.is_empty()).then(|| move || format!(" · {}: {}", i18n.t(Text::NoticeMissing),
+                                                    missing.iter().map(|f| floor_name(i18n.lang.get(), *f)).collect::<Vec<_>>().join(", ")))}
+                                            </p>
+                                        }
+                                    }).collect_view()}
                                     <a class="button" target="_blank" data-print=building.id.clone()
                                         href=console.api(&format!("/print/buildings/{}", building.id))>
                                         "🖨 " {move || i18n.t(ConsoleText::PaperSheet)}
@@ -72,4 +83,16 @@ pub fn CoverageSection() -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// Each of the campaign's notices (id, name) with the building's floors
+/// still without it.
+fn notice_progress(rounds: &[(String, Option<Labels>)], floors: &[FloorCoverage]) -> Vec<(String, Option<Labels>, Vec<i32>)> {
+    rounds
+        .iter()
+        .map(|(notice_id, label)| {
+            let missing = floors.iter().filter(|f| !f.notices.iter().any(|posted| &posted.notice_id == notice_id)).map(|f| f.floor).collect();
+            (notice_id.clone(), label.clone(), missing)
+        })
+        .collect()
 }

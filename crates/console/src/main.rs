@@ -11,6 +11,7 @@ mod alerts;
 mod campaign;
 mod coverage;
 mod home;
+mod notices;
 mod records;
 mod report;
 mod setup;

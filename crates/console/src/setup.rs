@@ -1,5 +1,5 @@
 //! Campaign set-up (territory from CSV, a form as JSON, the fever
-//! threshold, when unsent records are at risk, the languages, how long
+//! threshold, when unsent records are at risk, the languages, the notices, how long
 //! personal data is kept after closing, closing) and the CSV exports.
 
 use leptos::prelude::*;
@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::campaign::use_console;
+use crate::notices::NoticesSetting;
 use crate::text::ConsoleText;
 use walkbook_app::door_status::short_time;
 use walkbook_app::http::{send, send_json, HttpError};
@@ -110,6 +111,7 @@ pub fn SetupSection() -> impl IntoView {
                 }).collect_view()}
             </div>
             <button class="button wide" id="save-languages" on:click=save_languages>{move || i18n.t(Text::Save)}</button>
+            <NoticesSetting save=move |update| save_settings(update, None)/>
             {move || result.get().map(|outcome| match outcome {
                 Ok(changed) => view! {
                     <p class="notice" id="setup-result" role="status" data-revision=changed.revision>

@@ -35,7 +35,26 @@ pub struct Campaign {
     /// `Form::redact`); from then on it stores no more records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_data_erased_at: Option<i64>,
+    /// The notices posted on every floor, in rounds over time (a
+    /// plain-language sheet, then a letter to residents): each floor records
+    /// each once. Empty: one unnamed notice. (Absent from the JSON when
+    /// empty, so an app from before notices were named reads the campaign.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
 }
+
+/// A notice the committee posts on floors, named in the campaign's languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    /// What records name (`FloorNotice::notice_id`); it never changes.
+    pub id: String,
+    pub label: Labels,
+}
+
+/// The most notices a campaign names.
+pub const MAX_NOTICES: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -107,6 +126,15 @@ impl Campaign {
         self.buildings.iter().find(|b| b.id == building_id)
     }
 
+    /// The notices floors record, by id with their labels: the named ones,
+    /// or one unnamed notice (id "", labelled by the app) when none is named.
+    pub fn notice_rounds(&self) -> Vec<(&str, Option<&Labels>)> {
+        if self.notices.is_empty() {
+            return vec![("", None)];
+        }
+        self.notices.iter().map(|notice| (notice.id.as_str(), Some(&notice.label))).collect()
+    }
+
     /// When the server erases a closed campaign's personal data.
     pub fn erase_personal_data_at(&self) -> Option<i64> {
         self.closed_at.map(|closed_at| closed_at + i64::from(self.settings.retention_days) * 86_400_000)
@@ -163,6 +191,23 @@ impl CampaignBundle {
                 problems.push(format!("building '{}' uses form '{}', which the campaign does not have", building.id, building.form_id));
             }
         }
+        if campaign.notices.len() > MAX_NOTICES {
+            problems.push(format!("the campaign names {} notices (at most {MAX_NOTICES})", campaign.notices.len()));
+        }
+        let mut notice_ids = HashSet::new();
+        for notice in &campaign.notices {
+            problems.extend(identifier_problem("notice id", &notice.id).map(|p| format!("notice '{}': {p}", notice.id)));
+            if !notice_ids.insert(notice.id.as_str()) {
+                problems.push(format!("notice '{}' appears twice", notice.id));
+            }
+            for lang in &campaign.languages {
+                match notice.label.0.get(lang).map(|label| identifier_problem("label", label)) {
+                    None => problems.push(format!("notice '{}' has no label in {}", notice.id, lang.tag())),
+                    Some(Some(problem)) => problems.push(format!("notice '{}' in {}: {problem}", notice.id, lang.tag())),
+                    Some(None) => {}
+                }
+            }
+        }
         let mut door_ids = HashSet::new();
         for door in &self.doors {
             for (what, value) in [("door id", &door.id), ("door label", &door.label)] {
@@ -194,6 +239,12 @@ impl CampaignBundle {
             if is.forms != was.forms || is.buildings != was.buildings || next.doors != self.doors {
                 problems.push("the campaign is closed: its territory and forms no longer change".into());
             }
+        }
+        // Records name notices by id, and those that name none post the
+        // first: named notices stay, in their order (labels may change).
+        let kept = was.notices.iter().zip(&is.notices).take_while(|(a, b)| a.id == b.id).count();
+        if let Some(notice) = was.notices.get(kept) {
+            problems.push(format!("notice '{}' is missing or moved: notices are only added, after those named before", notice.id));
         }
         for form in &self.campaign.forms {
             match next.campaign.forms.iter().find(|f| f.id == form.id && f.version == form.version) {
@@ -244,6 +295,33 @@ mod tests {
         bundle.doors = vec![door; crate::limits::MAX_DOORS + 1];
         assert_eq!(bundle.problems().len(), 1, "one problem for the size, not one per door");
         assert!(bundle.problems()[0].contains("at most 10000 and 250000"));
+    }
+
+    #[test]
+    fn notices_are_named_in_every_language_and_only_added() {
+        use crate::campaign::Notice;
+        use crate::labels::Labels;
+        let stored = demo_campaign();
+        let mut next = stored.clone();
+        let flyer = Notice { id: "flyer".into(), label: Labels::four("传单", "傳單", "Flyer", "전단") };
+        next.campaign.notices.push(flyer.clone());
+        next.campaign.notices[0].label = Labels::four("须知", "須知", "Sheet", "안내");
+        assert!(stored.update_problems(&next).is_empty(), "a notice added, a label changed");
+        let mut unnamed = next.clone();
+        unnamed.campaign.notices[2].label.0.remove(&crate::lang::Lang::Ko);
+        unnamed.campaign.notices.push(flyer);
+        let problems = unnamed.problems();
+        assert!(problems.contains(&"notice 'flyer' has no label in ko".to_string()), "{problems:?}");
+        assert!(problems.contains(&"notice 'flyer' appears twice".to_string()), "{problems:?}");
+        let mut reordered = stored.clone();
+        reordered.campaign.notices.swap(0, 1);
+        assert_eq!(
+            stored.update_problems(&reordered),
+            vec!["notice 'sheet' is missing or moved: notices are only added, after those named before".to_string()]
+        );
+        let mut dropped = stored.clone();
+        dropped.campaign.notices.pop();
+        assert!(stored.update_problems(&dropped)[0].contains("notice 'letter' is missing"));
     }
 
     #[test]

@@ -65,6 +65,11 @@ pub struct SettingsUpdate {
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(range(max = 3650)))]
     pub retention_days: Option<u32>,
+    /// The notices posted on floors, all of them: those named before stay,
+    /// in their order (their labels may change), new ones come after.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(length(max = 20)))]
+    pub notices: Option<Vec<crate::campaign::Notice>>,
 }
 
 /// The list of a coordinator's campaigns.
@@ -208,11 +213,21 @@ pub struct FloorCoverage {
     pub coverage: Coverage,
     /// Every door final: the floor is done.
     pub complete: bool,
-    /// When the notice was posted on this floor, if it was.
-    pub notice_at: Option<i64>,
+    /// The campaign's notices posted on this floor, in the campaign's order.
+    pub notices: Vec<NoticePosted>,
     /// When a volunteer closed this floor, if one did.
     #[serde(default)]
     pub closed_at: Option<i64>,
+}
+
+/// A notice posted on a floor: which (`""` for a campaign's one unnamed
+/// notice), and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NoticePosted {
+    pub notice_id: String,
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -373,11 +388,16 @@ pub fn coverage_of<'a>(
     for door in &bundle.doors {
         *doors_on.entry((door.building_id.as_str(), door.floor)).or_default() += 1;
     }
+    let rounds = bundle.campaign.notice_rounds();
+    let first_notice = rounds[0].0;
     let mut total = Coverage::default();
     let mut buildings = Vec::new();
     for building in &bundle.campaign.buildings {
         let building_records = by_building.get(building.id.as_str()).map(Vec::as_slice).unwrap_or_default();
-        let notices = floor_notices(&building.id, building_records.iter().copied());
+        let notices: Vec<(&str, _)> = rounds
+            .iter()
+            .map(|(notice, _)| (*notice, floor_notices(&building.id, notice, first_notice, building_records.iter().copied())))
+            .collect();
         let closures = floor_closures(&building.id, building_records.iter().copied());
         let mut building_coverage = Coverage::default();
         let mut floors = Vec::new();
@@ -390,7 +410,10 @@ pub fn coverage_of<'a>(
                 floor,
                 coverage,
                 complete: coverage.doors > 0 && coverage.final_ == coverage.doors,
-                notice_at: notices.get(&floor).map(|r| r.device_time),
+                notices: notices
+                    .iter()
+                    .filter_map(|(notice, posted)| Some(NoticePosted { notice_id: notice.to_string(), at: posted.get(&floor)?.device_time }))
+                    .collect(),
                 closed_at: closures.get(&floor).map(|r| r.device_time),
             });
         }
@@ -429,12 +452,13 @@ mod tests {
     fn coverage_by_building_and_floor_with_doors_never_visited() {
         let bundle = demo_campaign();
         let mut notice = visit("", Outcome::Answered, 9);
-        notice.kind = RecordKind::FloorNotice { building_id: "xfl-01".into(), floor: 1 };
+        notice.kind = RecordKind::FloorNotice { building_id: "xfl-01".into(), floor: 1, notice_id: String::new() };
         let closed = |building: &str, floor, time| Record {
             kind: RecordKind::FloorClosed { building_id: building.into(), floor },
             ..visit("", Outcome::Answered, time)
         };
         let records = vec![
+            Record { kind: RecordKind::FloorNotice { building_id: "xfl-01".into(), floor: 1, notice_id: "letter".into() }, ..visit("", Outcome::Answered, 11) },
             closed("xfl-01", 2, 12),
             closed("xfl-01", 2, 14),
             closed("xfl-02", 1, 13),
@@ -450,8 +474,9 @@ mod tests {
         let first = &buildings[0];
         assert_eq!(first.floors[0].coverage, Coverage { doors: 4, visited: 4, final_: 2 });
         assert!(!first.floors[0].complete);
-        assert_eq!(first.floors[0].notice_at, Some(9));
-        assert_eq!(first.floors[1].notice_at, None);
+        let posted = |notice: &str, at| NoticePosted { notice_id: notice.into(), at };
+        assert_eq!(first.floors[0].notices, vec![posted("sheet", 9), posted("letter", 11)], "a notice naming none is the first");
+        assert_eq!(first.floors[1].notices, vec![]);
         assert_eq!((first.floors[0].closed_at, first.floors[1].closed_at), (None, Some(14)), "the latest closure of each floor");
         assert_eq!(buildings[1].floors[0].closed_at, Some(13));
         assert_eq!(never.len(), bundle.doors.len() - 4);

@@ -3,7 +3,7 @@
 //! household form and a shop-reopening form in Simplified Chinese, with
 //! Traditional Chinese, English and Korean labels.
 
-use crate::campaign::{Campaign, CampaignBundle, Settings};
+use crate::campaign::{Campaign, CampaignBundle, Notice, Settings};
 use crate::form::{Choice, Constraint, Form, Question, QuestionKind};
 use crate::labels::Labels;
 use crate::lang::Lang;
@@ -102,6 +102,11 @@ pub fn demo_campaign() -> CampaignBundle {
             buildings,
             closed_at: None,
             personal_data_erased_at: None,
+            // Two rounds: the plain-language sheet first, then a letter.
+            notices: vec![
+                Notice { id: "sheet".into(), label: Labels::four("防疫须知", "防疫須知", "Plain-language sheet", "방역 안내문") },
+                Notice { id: "letter".into(), label: Labels::four("致居民的一封信", "致居民的一封信", "Letter to residents", "주민께 드리는 편지") },
+            ],
         },
         doors,
     }

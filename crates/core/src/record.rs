@@ -146,8 +146,14 @@ pub enum RecordKind {
     /// is the person's; `outcome` is `answered` and `answers` empty.
     TemperatureCheck { person_id: String, slot: crate::people::Slot, celsius: f64 },
     /// "Notice posted on this floor". `door_id` is empty: the record is the
-    /// floor's, not a door's.
-    FloorNotice { building_id: String, floor: i32 },
+    /// floor's, not a door's. `notice_id` names which of the campaign's
+    /// notices (absent: the first, as before notices were named).
+    FloorNotice {
+        building_id: String,
+        floor: i32,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        notice_id: String,
+    },
     /// A volunteer closed the floor (every door on it final). `door_id` is
     /// empty, as for a notice.
     FloorClosed { building_id: String, floor: i32 },
@@ -178,7 +184,7 @@ impl RecordKind {
     /// withdrawal); a door's record is placed by its door.
     pub fn floor(&self) -> Option<(&str, i32)> {
         match self {
-            RecordKind::FloorNotice { building_id, floor }
+            RecordKind::FloorNotice { building_id, floor, .. }
             | RecordKind::FloorClosed { building_id, floor }
             | RecordKind::Void { building_id, floor } => Some((building_id, *floor)),
             RecordKind::Visit {} | RecordKind::TemperatureCheck { .. } => None,
@@ -224,9 +230,20 @@ pub fn superseded_ids<'a>(records: impl IntoIterator<Item = &'a Record>) -> std:
     records.into_iter().filter_map(|record| record.supersedes.as_deref()).collect()
 }
 
-/// The latest "notice posted" record of each floor of `building_id`.
-pub fn floor_notices<'a>(building_id: &str, records: impl IntoIterator<Item = &'a Record>) -> BTreeMap<i32, &'a Record> {
-    latest_by_floor(building_id, records, |kind| matches!(kind, RecordKind::FloorNotice { .. }))
+/// The latest record posting `notice` on each floor of `building_id`, in a
+/// campaign whose first notice is `first` (what a record naming none posts;
+/// see `Campaign::notice_rounds`).
+pub fn floor_notices<'a>(
+    building_id: &str,
+    notice: &str,
+    first: &str,
+    records: impl IntoIterator<Item = &'a Record>,
+) -> BTreeMap<i32, &'a Record> {
+    latest_by_floor(
+        building_id,
+        records,
+        |kind| matches!(kind, RecordKind::FloorNotice { notice_id, .. } if notice_id == notice || (notice_id.is_empty() && notice == first)),
+    )
 }
 
 /// The latest "floor closed" record of each floor of `building_id`.
@@ -237,7 +254,7 @@ pub fn floor_closures<'a>(building_id: &str, records: impl IntoIterator<Item = &
 fn latest_by_floor<'a>(
     building_id: &str,
     records: impl IntoIterator<Item = &'a Record>,
-    wanted: fn(&RecordKind) -> bool,
+    wanted: impl Fn(&RecordKind) -> bool,
 ) -> BTreeMap<i32, &'a Record> {
     // A withdrawn or corrected record no longer counts: one that a record
     // of its own landing supersedes.
@@ -371,14 +388,21 @@ mod tests {
         let notice = |id: &str, floor: i32, time: i64| Record {
             id: id.into(),
             door_id: String::new(),
-            kind: RecordKind::FloorNotice { building_id: "b".into(), floor },
+            kind: RecordKind::FloorNotice { building_id: "b".into(), floor, notice_id: String::new() },
             device_time: time,
             ..record(id, "p", time as u64, time, Outcome::Answered)
         };
         let (first, again, other) = (notice("n1", 2, 10), notice("n2", 2, 20), notice("n3", 5, 15));
-        let notices = floor_notices("b", [&first, &other, &again]);
+        let notices = floor_notices("b", "", "", [&first, &other, &again]);
         assert_eq!(notices.keys().copied().collect::<Vec<_>>(), vec![2, 5]);
         assert_eq!(notices[&2].id, "n2");
+        // Named notices: a record naming none posts the first.
+        let mut letter = notice("n4", 5, 30);
+        letter.kind = RecordKind::FloorNotice { building_id: "b".into(), floor: 5, notice_id: "letter".into() };
+        let sheet = floor_notices("b", "sheet", "sheet", [&first, &other, &letter]);
+        assert_eq!(sheet.values().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec!["n1", "n3"]);
+        let letters = floor_notices("b", "letter", "sheet", [&first, &other, &letter]);
+        assert_eq!(letters.values().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec!["n4"], "each notice once per floor");
         assert!(latest_record([&first, &again]).is_none(), "a notice is no visit");
     }
 
@@ -467,7 +491,7 @@ mod tests {
                     records[i].supersedes = Some(format!("r{}", next(count as u64 + 1)));
                 }
                 if next(6) == 0 {
-                    records[i].kind = RecordKind::FloorNotice { building_id: "b".into(), floor: 1 };
+                    records[i].kind = RecordKind::FloorNotice { building_id: "b".into(), floor: 1, notice_id: String::new() };
                 }
             }
             let mut shuffled: Vec<&Record> = records.iter().collect();

@@ -248,7 +248,7 @@ async fn fever_readings_and_red_codes_raise_one_alert_each() {
     let door = "xfl-03-1-201";
     let notice = Record {
         door_id: String::new(),
-        kind: RecordKind::FloorNotice { building_id: "xfl-03".into(), floor: 2 },
+        kind: RecordKind::FloorNotice { building_id: "xfl-03".into(), floor: 2, notice_id: String::new() },
         ..record("demo-xingfu", "", 5)
     };
     let batch = vec![
@@ -271,7 +271,7 @@ async fn fever_readings_and_red_codes_raise_one_alert_each() {
     // Readings that are not temperatures, and notices of floors that do not exist, are refused.
     let mut wrong_floor = batch[3].clone();
     wrong_floor.id = uuid::Uuid::new_v4().to_string();
-    wrong_floor.kind = RecordKind::FloorNotice { building_id: "xfl-03".into(), floor: 9 };
+    wrong_floor.kind = RecordKind::FloorNotice { building_id: "xfl-03".into(), floor: 9, notice_id: String::new() };
     let (_, _, body) =
         call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[check_record(door, 6, "p-wang", 3.7), wrong_floor]))).await;
     assert!(body["results"][0]["reason"].as_str().unwrap().contains("not a body temperature"), "{body}");
@@ -626,7 +626,7 @@ async fn records_from_before_the_building_column_get_their_building() {
     let cookie = join(&server, "demo-xingfu").await;
     let notice = Record {
         door_id: String::new(),
-        kind: RecordKind::FloorNotice { building_id: "ht-tower".into(), floor: 3 },
+        kind: RecordKind::FloorNotice { building_id: "ht-tower".into(), floor: 3, notice_id: String::new() },
         ..record("demo-xingfu", "", 2)
     };
     call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&[record("demo-xingfu", "xfl-01-1-101", 1), notice]))).await;
@@ -667,7 +667,7 @@ async fn a_volunteer_assigned_to_buildings_stores_only_their_records() {
     red.form_version = 2;
     let notice = Record {
         door_id: String::new(),
-        kind: RecordKind::FloorNotice { building_id: "xfl-01".into(), floor: 1 },
+        kind: RecordKind::FloorNotice { building_id: "xfl-01".into(), floor: 1, notice_id: String::new() },
         ..record("demo-xingfu", "", 2)
     };
     let results = push_from(&server, &cookie, "phone-1", &[record("demo-xingfu", "ht-0101", 3), red, notice]).await;

@@ -136,9 +136,14 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
     };
     match &record.kind {
         RecordKind::Visit {} => {}
-        RecordKind::FloorNotice { building_id, floor }
+        RecordKind::FloorNotice { building_id, floor, .. }
         | RecordKind::FloorClosed { building_id, floor }
         | RecordKind::Void { building_id, floor } => {
+            if let RecordKind::FloorNotice { notice_id, .. } = &record.kind {
+                if !notice_id.is_empty() && !index.bundle.campaign.notices.iter().any(|notice| &notice.id == notice_id) {
+                    return Err(format!("the campaign names no notice '{}'", shown_id(notice_id)));
+                }
+            }
             if matches!(record.kind, RecordKind::Void { .. }) && (record.supersedes.is_none() || record.reason.is_none()) {
                 return Err("a withdrawal names the record it withdraws and why".into());
             }

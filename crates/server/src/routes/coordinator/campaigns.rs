@@ -81,6 +81,7 @@ pub async fn create_campaign(
             buildings: Vec::new(),
             closed_at: None,
             personal_data_erased_at: None,
+            notices: Vec::new(),
         },
         doors: Vec::new(),
     };
@@ -172,6 +173,10 @@ pub async fn patch_settings(
     }
     if let Some(name) = update.name {
         bundle.campaign.name = name;
+    }
+    // Checked with the rest of the campaign as it is stored.
+    if let Some(notices) = update.notices {
+        bundle.campaign.notices = notices;
     }
     let revision = store_campaign(&state.db, &bundle).await?;
     Ok(changed(revision, &bundle))

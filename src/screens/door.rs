@@ -13,6 +13,7 @@ use walkbook_core::territory::Door;
 use crate::campaign::use_campaign;
 use crate::door_status::{local_today, short_time, status_of, DoorStatus};
 use crate::i18n::{outcome_text, use_i18n, Text};
+use crate::screens::needs::DoorNeeds;
 use crate::screens::questionnaire::{apply_answer, Questionnaire};
 use crate::screens::{state_icon, state_text, StoreError};
 use crate::store::{app_store, idb::IdbError, Draft, NewRecord};
@@ -230,6 +231,7 @@ fn DoorSheet(data: DoorData) -> impl IntoView {
                 </button>
             </div>
             <DoorHistory history=data.history/>
+            <DoorNeeds door=door.clone()/>
         </section>
     }
 }

@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use walkbook_core::record::{doors_blocking_close, DoorState, FloorClosure, RecordKind};
+use walkbook_core::needs::needs;
+use walkbook_core::record::{doors_blocking_close, DoorState, FloorClosure, Record, RecordKind};
 use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
 use crate::door_status::{short_time, status_of, DoorStatus};
 use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
 use crate::screens::floor_notice::FloorNotice;
+use crate::screens::needs::{FloorNeeds, OpenNeed};
 use crate::screens::install::InstallOffer;
 use crate::screens::{door_href, event_saver, state_class, state_icon, state_text, StoreError, Withdraw};
 use crate::store::{app_store, idb::IdbError};
@@ -21,6 +23,8 @@ use crate::store::{app_store, idb::IdbError};
 struct FloorData {
     doors: Vec<(Door, DoorStatus)>,
     closure: Option<FloorClosure>,
+    /// Its doors' needs still open or in progress, oldest first.
+    open_needs: Vec<OpenNeed>,
 }
 
 #[component]
@@ -91,7 +95,7 @@ pub fn FloorScreen() -> impl IntoView {
                     children=|(door, status)| view! { <DoorTile door=door status=status/> }
                 />
             </ul>
-            {move || loaded().map(|data| view! { <FloorClosing data=data/> })}
+            {move || loaded().map(|data| view! { <FloorNeeds open=data.open_needs.clone()/> <FloorClosing data=data/> })}
             {move || building().map(|building| view! { <FloorNotice building=building floor=floor()/> })}
         </section>
         <InstallOffer/>
@@ -144,15 +148,21 @@ async fn cache_or_load(
 
 async fn load_floor(campaign_id: &str, building_id: &str, floor: i32) -> Result<FloorData, IdbError> {
     let mut snapshot = app_store().floor_snapshot(campaign_id, building_id, floor).await?;
+    let mut open_needs = Vec::new();
     let doors = snapshot
         .doors
         .into_iter()
         .map(|door| {
-            let status = status_of(&snapshot.records.remove(&door.id).unwrap_or_default());
-            (door, status)
+            let stored = snapshot.records.remove(&door.id).unwrap_or_default();
+            let records: Vec<&Record> = stored.iter().map(|stored| &stored.record).collect();
+            for need in needs(records).into_iter().filter(|need| need.status.is_pending()) {
+                open_needs.push((need.id().to_string(), door.clone(), need.kind, need.status, need.raised.device_time));
+            }
+            (door, status_of(&stored))
         })
         .collect();
-    Ok(FloorData { doors, closure: snapshot.closure })
+    open_needs.sort_by_key(|(.., raised_at)| *raised_at);
+    Ok(FloorData { doors, closure: snapshot.closure, open_needs })
 }
 
 #[component]

@@ -90,7 +90,7 @@ fn NoticeRound(building: Building, floor: i32, notice_id: String, label: Option<
     let save_record = crate::screens::event_saver(save_error);
     let building_id = building.id;
     let withdrawn_in = building_id.clone();
-    let withdraw_id = format!("withdraw-notice-{notice_id}");
+    let withdraw_id = if notice_id.is_empty() { "withdraw-notice".to_string() } else { format!("withdraw-notice-{notice_id}") };
     let post = {
         let notice_id = notice_id.clone();
         move |_| {

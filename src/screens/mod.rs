@@ -9,6 +9,7 @@ pub mod floor_notice;
 pub mod home;
 pub mod install;
 pub mod join;
+pub mod needs;
 pub mod questionnaire;
 pub mod revisits;
 pub mod sync_panel;

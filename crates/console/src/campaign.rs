@@ -10,6 +10,7 @@ use walkbook_core::campaign::CampaignBundle;
 use crate::alerts::AlertsSection;
 use crate::coverage::CoverageSection;
 use crate::home::HttpProblem;
+use crate::needs::NeedsSection;
 use crate::records::VoidSection;
 use crate::report::DailyReportSection;
 use crate::setup::{ExportsSection, SetupSection};
@@ -67,6 +68,7 @@ pub fn ConsoleCampaignScreen() -> impl IntoView {
         </section>
         <CoverageSection/>
         <AlertsSection/>
+        <NeedsSection/>
         <VolunteersSection/>
         <SetupSection/>
         <XlsFormSection/>

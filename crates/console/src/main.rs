@@ -11,6 +11,7 @@ mod alerts;
 mod campaign;
 mod coverage;
 mod home;
+mod needs;
 mod notices;
 mod records;
 mod report;

@@ -68,7 +68,7 @@ pub struct SettingsUpdate {
     /// The notices posted on floors, all of them: those named before stay,
     /// in their order (their labels may change), new ones come after.
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(length(max = 20)))]
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::campaign::MAX_NOTICES)))]
     pub notices: Option<Vec<crate::campaign::Notice>>,
 }
 
@@ -218,6 +218,32 @@ pub struct FloorCoverage {
     /// When a volunteer closed this floor, if one did.
     #[serde(default)]
     pub closed_at: Option<i64>,
+}
+
+/// `GET /api/v1/coordinator/campaigns/{id}/needs`: a need of a household
+/// in quarantine as it stands, with its door and who raised and moved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NeedView {
+    /// The id of the record that raised it.
+    pub need_id: String,
+    pub door_id: String,
+    pub door_label: String,
+    pub building_id: String,
+    pub floor: i32,
+    /// The person it is for (by name, from the household's roster); none:
+    /// the whole household.
+    pub person_name: Option<String>,
+    pub kind: crate::needs::NeedKind,
+    pub details: String,
+    pub status: crate::needs::NeedStatus,
+    /// When it was raised (the phone's clock, ms since the epoch) and by whom.
+    pub raised_at: i64,
+    pub raised_by: String,
+    /// When its status last changed, and by whom (none: never updated).
+    pub changed_at: i64,
+    pub changed_by: Option<String>,
 }
 
 /// A notice posted on a floor: which (`""` for a campaign's one unnamed

@@ -13,6 +13,7 @@ pub mod form;
 pub mod labels;
 pub mod lang;
 pub mod limits;
+pub mod needs;
 pub mod people;
 pub mod record;
 pub mod report;

@@ -17,6 +17,9 @@ pub const MAX_TEXT_ANSWER_CHARS: usize = 2_000;
 /// Why a record corrects or withdraws another (`Record::reason`), in characters.
 pub const MAX_REASON_CHARS: usize = 500;
 
+/// A need's details, or the note of its update, in characters.
+pub const MAX_NEED_TEXT_CHARS: usize = 500;
+
 /// Choices ticked in one multiple-choice answer.
 pub const MAX_CHOICES_PER_ANSWER: usize = 100;
 

@@ -157,6 +157,24 @@ pub enum RecordKind {
     /// A volunteer closed the floor (every door on it final). `door_id` is
     /// empty, as for a notice.
     FloorClosed { building_id: String, floor: i32 },
+    /// A need of a household in quarantine (groceries, medicine, ...),
+    /// raised at its door for one of its people (a roster entry id) or the
+    /// whole household; the record's id is the need's (see `needs`).
+    /// `outcome` is `answered` and `answers` empty.
+    Need {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        person_id: Option<String>,
+        need: crate::needs::NeedKind,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        details: String,
+    },
+    /// A need raised at the same door moves on: in progress, or done.
+    NeedUpdate {
+        need_id: String,
+        status: crate::needs::NeedStatus,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
     /// Withdraws the record it supersedes, which no longer counts: a floor's
     /// record a volunteer made by mistake (a notice not posted, a floor
     /// closed too early), or any record a coordinator voids (made at the
@@ -187,7 +205,7 @@ impl RecordKind {
             RecordKind::FloorNotice { building_id, floor, .. }
             | RecordKind::FloorClosed { building_id, floor }
             | RecordKind::Void { building_id, floor } => Some((building_id, *floor)),
-            RecordKind::Visit {} | RecordKind::TemperatureCheck { .. } => None,
+            RecordKind::Visit {} | RecordKind::TemperatureCheck { .. } | RecordKind::Need { .. } | RecordKind::NeedUpdate { .. } => None,
         }
     }
 
@@ -198,6 +216,8 @@ impl RecordKind {
             RecordKind::TemperatureCheck { .. } => "temperature_check",
             RecordKind::FloorNotice { .. } => "floor_notice",
             RecordKind::FloorClosed { .. } => "floor_closed",
+            RecordKind::Need { .. } => "need",
+            RecordKind::NeedUpdate { .. } => "need_update",
             RecordKind::Void { .. } => "void",
         }
     }

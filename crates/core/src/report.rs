@@ -16,6 +16,7 @@ use crate::dates::{day_of_date, LocalTime, DAY_MS};
 use crate::form::Answer;
 use crate::labels::Labels;
 use crate::lang::Lang;
+use crate::needs::needs;
 use crate::people::{follow_ups, is_fever, register, roster, CheckState, HEALTH_CODE};
 use crate::record::{superseded_ids, Record, RecordKind};
 use crate::territory::BuildingKind;
@@ -46,6 +47,10 @@ pub struct DayFigures {
     pub fevers: u32,
     /// People listed with a red health code by a visit that day.
     pub red_codes: u32,
+    /// Needs of households in quarantine still open or in progress at the day's end.
+    pub needs_open: u32,
+    /// Needs marked done that day.
+    pub needs_done: u32,
     /// Doors final at the day's end, whole percent of the territory (rounded down).
     pub coverage_percent: u32,
 }
@@ -157,6 +162,16 @@ pub fn daily_report(bundle: &CampaignBundle, records: &[Record], date: &str, now
         }
     }
 
+    // Needs as they stood at the day's end.
+    for need in needs(known.iter().copied()) {
+        let door = need.raised.door_id.as_str();
+        if need.status.is_pending() {
+            add(door, |f| f.needs_open += 1);
+        } else if need.updated.is_some_and(|update| during_the_day(update.device_time)) {
+            add(door, |f| f.needs_done += 1);
+        }
+    }
+
     let (coverage, coverage_by_building, _, _) = crate::console::coverage_report(bundle, known.iter().copied());
     let mut totals = DayFigures { coverage_percent: coverage.percent_final(), ..DayFigures::default() };
     let buildings = coverage_by_building
@@ -175,10 +190,10 @@ pub fn daily_report(bundle: &CampaignBundle, records: &[Record], date: &str, now
 
 /// What the printed page and the console call each figure, in the order of
 /// [`DayFigures::named`].
-pub fn figure_labels(lang: Lang) -> [&'static str; 10] {
+pub fn figure_labels(lang: Lang) -> [&'static str; 12] {
     match lang {
-        Lang::ZhHans => ["走访户数", "新登记人数", "外省返回", "境外返回", "居家隔离人数", "体温检测完成", "漏检", "发热", "红码", "完成率"],
-        Lang::ZhHant => ["走訪戶數", "新登記人數", "外省返回", "境外返回", "居家隔離人數", "體溫檢測完成", "漏檢", "發熱", "紅碼", "完成率"],
+        Lang::ZhHans => ["走访户数", "新登记人数", "外省返回", "境外返回", "居家隔离人数", "体温检测完成", "漏检", "发热", "红码", "待办需求", "已办结需求", "完成率"],
+        Lang::ZhHant => ["走訪戶數", "新登記人數", "外省返回", "境外返回", "居家隔離人數", "體溫檢測完成", "漏檢", "發熱", "紅碼", "待辦需求", "已辦結需求", "完成率"],
         Lang::En => [
             "Households visited",
             "People registered",
@@ -189,16 +204,18 @@ pub fn figure_labels(lang: Lang) -> [&'static str; 10] {
             "Checks missed",
             "Fevers",
             "Red codes",
+            "Needs open",
+            "Needs done",
             "Doors done",
         ],
-        Lang::Ko => ["방문 가구", "신규 등록", "타 지역 귀환", "해외 귀환", "자가격리 중", "체온 측정 완료", "누락 측정", "발열", "빨간 코드", "완료율"],
+        Lang::Ko => ["방문 가구", "신규 등록", "타 지역 귀환", "해외 귀환", "자가격리 중", "체온 측정 완료", "누락 측정", "발열", "빨간 코드", "처리 중인 요청", "처리된 요청", "완료율"],
     }
 }
 
 impl DayFigures {
     /// Every figure by its JSON name, in the report's order (the printed
     /// page's and the console's rows follow it).
-    pub fn named(&self) -> [(&'static str, u32); 10] {
+    pub fn named(&self) -> [(&'static str, u32); 12] {
         [
             ("households_visited", self.households_visited),
             ("people_registered", self.people_registered),
@@ -209,6 +226,8 @@ impl DayFigures {
             ("checks_missed", self.checks_missed),
             ("fevers", self.fevers),
             ("red_codes", self.red_codes),
+            ("needs_open", self.needs_open),
+            ("needs_done", self.needs_done),
             ("coverage_percent", self.coverage_percent),
         ]
     }
@@ -224,6 +243,8 @@ impl DayFigures {
         self.checks_missed += other.checks_missed;
         self.fevers += other.fevers;
         self.red_codes += other.red_codes;
+        self.needs_open += other.needs_open;
+        self.needs_done += other.needs_done;
     }
 }
 
@@ -232,6 +253,7 @@ mod tests {
     use super::*;
     use crate::demo::demo_campaign;
     use crate::form::{Answers, Entry};
+    use crate::needs::{NeedKind, NeedStatus};
     use crate::people::{Half, Slot, NAME, QUARANTINE_UNTIL, ROSTER};
     use crate::record::Outcome;
 
@@ -315,6 +337,24 @@ mod tests {
             check("c1", "xfl-01-1-101", "p1", "2026-11-28", Half::Morning, 38.5, NOV28_0800 + 2 * HOUR),
             check("c3", "xfl-02-1-101", "p3", "2026-11-28", Half::Morning, 37.9, NOV28_0800 + HOUR),
             corrected,
+            // Needs: Chen's groceries raised and done on the 28th; Li's
+            // medicine raised on the 28th, taken up on the 29th.
+            Record {
+                kind: RecordKind::Need { person_id: Some("p1".into()), need: NeedKind::Groceries, details: "rice".into() },
+                ..record("n1", "xfl-01-1-101", NOV28_0800 + 4 * HOUR, Outcome::Answered)
+            },
+            Record {
+                kind: RecordKind::NeedUpdate { need_id: "n1".into(), status: NeedStatus::Done, note: String::new() },
+                ..record("n1-done", "xfl-01-1-101", NOV28_0800 + 6 * HOUR, Outcome::Answered)
+            },
+            Record {
+                kind: RecordKind::Need { person_id: None, need: NeedKind::Medicine, details: String::new() },
+                ..record("n2", "xfl-02-1-101", NOV28_0800 + 5 * HOUR, Outcome::Answered)
+            },
+            Record {
+                kind: RecordKind::NeedUpdate { need_id: "n2".into(), status: NeedStatus::InProgress, note: "pharmacy".into() },
+                ..record("n2-taken", "xfl-02-1-101", NOV28_0800 + 25 * HOUR, Outcome::Answered)
+            },
             // The 29th: the door not at home on the 28th answers.
             household("r5", "xfl-01-1-102", NOV28_0800 + 26 * HOUR, &[("p5", "Sun", "abroad", Some("2026-12-05"), "green")]),
         ]
@@ -336,6 +376,8 @@ mod tests {
             checks_missed: 2,
             fevers: 1,
             red_codes: 1,
+            needs_open: 1,
+            needs_done: 1,
             coverage_percent: 200 / bundle.doors.len() as u32,
         };
         assert_eq!(report.totals, expected, "the voided household and the next day's visit do not count");
@@ -367,6 +409,8 @@ mod tests {
         assert!(!running.day_over);
         assert_eq!((running.totals.households_visited, running.totals.people_registered, running.totals.returned_abroad), (1, 1, 1));
         assert_eq!(running.totals.in_quarantine, 2, "Chen and Sun; Li's quarantine ended on the 28th");
+        assert_eq!((running.totals.needs_open, running.totals.needs_done), (1, 0), "Li's medicine, in progress");
+        assert_eq!((before.needs_open, before.needs_done), (0, 0));
         assert_eq!(running.totals.checks_missed, 2, "at 13:00 Chen's and Sun's morning checks have closed unread");
         assert_eq!(daily_report(&bundle, &records(), "2026-11-29", now).expect("a real date").totals.checks_missed, 0, "at 10:00 none has");
         assert!(daily_report(&bundle, &records(), "2026-02-30", now).is_none());

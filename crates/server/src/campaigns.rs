@@ -152,7 +152,8 @@ pub async fn store_campaign(db: &Db, bundle: &CampaignBundle) -> Result<u64, Api
     };
     let doors: HashSet<&str> = bundle.doors.iter().map(|d| d.id.as_str()).collect();
     let recorded: Vec<(String, i64)> =
-        sqlx::query_as("SELECT door_id, COUNT(*) FROM records WHERE campaign_id = $1 GROUP BY door_id ORDER BY door_id")
+        // (A floor's records, notices and closures, name no door.)
+        sqlx::query_as("SELECT door_id, COUNT(*) FROM records WHERE campaign_id = $1 AND door_id <> '' GROUP BY door_id ORDER BY door_id")
             .bind(campaign_id)
             .fetch_all(&mut *tx)
             .await?;

@@ -175,6 +175,8 @@ pub struct NewRecordRow<'a> {
     pub building_id: Option<&'a str>,
     /// The outcome's code (`answered`, `not_home`, ...).
     pub outcome: &'a str,
+    /// The kind's code (`visit`, `need`, ...).
+    pub kind: &'a str,
 }
 
 /// Inserts records in one statement, in order, from one JSON parameter (an
@@ -182,15 +184,15 @@ pub struct NewRecordRow<'a> {
 /// costs most otherwise.
 pub async fn insert_records(tx: &mut sqlx::AnyConnection, postgres: bool, rows: &[NewRecordRow<'_>]) -> Result<(), sqlx::Error> {
     let sql = if postgres {
-        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at, building_id, outcome) \
-         SELECT r->>0, r->>1, r->>2, r->>3, (r->>4)::bigint, r->>5, r->>6, r->>7, (r->>8)::bigint, r->>9, r->>10 \
+        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at, building_id, outcome, kind) \
+         SELECT r->>0, r->>1, r->>2, r->>3, (r->>4)::bigint, r->>5, r->>6, r->>7, (r->>8)::bigint, r->>9, r->>10, r->>11 \
          FROM json_array_elements($1::json) WITH ORDINALITY AS rows (r, n) ORDER BY n"
     } else {
-        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at, building_id, outcome) \
+        "INSERT INTO records (id, campaign_id, door_id, device_id, device_seq, received_from, content_hash, body, received_at, building_id, outcome, kind) \
          SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), \
          json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), \
          json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), \
-         json_extract(value, '$[10]') \
+         json_extract(value, '$[10]'), json_extract(value, '$[11]') \
          FROM json_each($1) ORDER BY key"
     };
     let rows: Vec<serde_json::Value> = rows
@@ -207,7 +209,8 @@ pub async fn insert_records(tx: &mut sqlx::AnyConnection, postgres: bool, rows: 
                 r.body,
                 r.received_at,
                 r.building_id,
-                r.outcome
+                r.outcome,
+                r.kind
             ])
         })
         .collect();

@@ -30,7 +30,7 @@ use std::time::Duration;
 use sha2::Digest;
 use sqlx::Acquire;
 use tokio::sync::{mpsc, oneshot, Mutex, OwnedSemaphorePermit, Semaphore};
-use walkbook_core::record::Record;
+use walkbook_core::record::{Record, RecordKind};
 use walkbook_core::sync::{PushResult, PushStatus, MAX_PUSH_BYTES, MAX_PUSH_RECORDS};
 
 use crate::auth::Session;
@@ -221,17 +221,18 @@ fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>, erased: &
                 None if campaign_erased => {
                     (PushStatus::Rejected, Some("the campaign is closed and its personal data erased: it stores no more records".into()))
                 }
-                None => match record.supersedes.as_deref().and_then(lookup) {
+                None => match (need_of_another_door(record, &lookup), record.supersedes.as_deref().and_then(lookup)) {
+                    (Some(reason), _) => (PushStatus::Rejected, Some(reason)),
                     // An edit replaces a record of its own door only, and a
                     // floor's record one of its own building. (A target not
                     // yet stored can only ever hide a record of this door or
                     // landing: statuses are decided per door, a floor's
                     // records per landing. It may be in a push still on its
                     // way: the phone has two in flight.)
-                    Some((_, door_id, _)) if door_id != record.door_id => {
+                    (None, Some((_, door_id, _))) if door_id != record.door_id => {
                         (PushStatus::Rejected, Some(format!("it replaces a record of door '{door_id}', not of door '{}'", record.door_id)))
                     }
-                    Some((_, _, Some(building))) if Some(building) != building_id => {
+                    (None, Some((_, _, Some(building)))) if Some(building) != building_id => {
                         (PushStatus::Rejected, Some(format!("it replaces a record of building '{building}', not of this one")))
                     }
                     _ => {
@@ -245,6 +246,14 @@ fn decide<'a>(batch: &'a CheckedBatch, known: &HashMap<String, Known>, erased: &
         decided.results.push(PushResult { id: record.id.clone(), status, reason });
     }
     decided
+}
+
+/// Why an update of a need cannot be stored: the need was raised at
+/// another door. (A need not yet stored may be in a push still on its way.)
+fn need_of_another_door<'a>(record: &Record, lookup: &impl Fn(&str) -> Option<(&'a str, &'a str, Option<&'a str>)>) -> Option<String> {
+    let RecordKind::NeedUpdate { need_id, .. } = &record.kind else { return None };
+    let (_, door_id, _) = lookup(need_id)?;
+    (door_id != record.door_id).then(|| format!("it updates a need of door '{door_id}', not of door '{}'", record.door_id))
 }
 
 /// Stores the batches in one transaction: all of them together, in a few
@@ -290,10 +299,18 @@ async fn stored_under_ids(
         .iter()
         .flat_map(|batch| &batch.records)
         .filter(|(_, checked)| checked.is_ok())
-        .flat_map(|(record, _)| std::iter::once(record.id.as_str()).chain(record.supersedes.as_deref()))
+        .flat_map(|(record, _)| std::iter::once(record.id.as_str()).chain(record.supersedes.as_deref()).chain(updated_need(record)))
         .collect();
     let rows = crate::db::stored_records(tx, postgres, &ids).await?;
     Ok(rows.into_iter().map(|(id, hash, door_id, building_id)| (id, Known { hash, door_id, building_id })).collect())
+}
+
+/// The need a record updates, if it is a need's update.
+fn updated_need(record: &Record) -> Option<&str> {
+    match &record.kind {
+        RecordKind::NeedUpdate { need_id, .. } => Some(need_id),
+        _ => None,
+    }
 }
 
 /// Of `campaigns`, those whose personal data is erased (read under their
@@ -374,6 +391,7 @@ async fn write_batches(
                 received_at,
                 building_id: batch.index.building_of(record),
                 outcome: record.outcome.code(),
+                kind: record.kind.code(),
             })
         })
         .collect();

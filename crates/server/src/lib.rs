@@ -118,6 +118,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/coordinator/campaigns/{campaign}/alerts", get(console::alerts::list_alerts)),
         ("/api/v1/coordinator/campaigns/{campaign}/alerts/{alert}/handled", post(console::alerts::handle_alert)),
         ("/api/v1/coordinator/campaigns/{campaign}/exports/{file}", get(console::exports::export)),
+        ("/api/v1/coordinator/campaigns/{campaign}/needs", get(console::needs::list_needs)),
         ("/api/v1/coordinator/campaigns/{campaign}/reports/daily", get(console::reports::daily)),
         ("/api/v1/coordinator/campaigns/{campaign}/reports/daily.html", get(console::reports::daily_html)),
     ]

@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use walkbook_core::api::{ErrorBody, Health};
 use walkbook_core::campaign::CampaignBundle;
 use walkbook_core::console::{
-    AlertView, AssignRequest, CampaignChanged, CampaignClosed, CampaignSummary, CoordinatorView, CoverageReport, CreateCampaign,
+    AlertView, AssignRequest, CampaignChanged, NeedView, CampaignClosed, CampaignSummary, CoordinatorView, CoverageReport, CreateCampaign,
     InviteRequest, InviteResponse, LoginRequest, SettingsUpdate, VoidRequest, VolunteerSummary, XlsFormImport,
 };
 use walkbook_core::form::Form;
@@ -26,6 +26,7 @@ use walkbook_core::sync::{JoinRequest, JoinResponse, PullResponse, PushRequest, 
 use crate::json::XLSX;
 use crate::routes::coordinator::exports::{ExportQuery, EXPORTS};
 use crate::routes::coordinator::forms::XlsFormQuery;
+use crate::routes::coordinator::needs::NeedsQuery;
 use crate::routes::coordinator::reports::DailyQuery;
 use crate::routes::sync::PullQuery;
 
@@ -392,8 +393,8 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             ..op(
                 "get",
                 "/api/v1/coordinator/campaigns/{campaign}/exports/{file}",
-                "CSV export, UTF-8 with BOM, ISO 8601 times: doors.csv (latest visit per door), people.csv (the register), \
-                 checks.csv (temperature checks)",
+                "CSV export, UTF-8 with BOM, ISO 8601 times: doors.csv (latest visit per door), shops.csv, people.csv (the register), \
+                 checks.csv (temperature checks), needs.csv (needs of households in quarantine), audit.csv (corrections and voids)",
                 Coordinator,
                 Body::Empty,
                 Answer::Csv,
@@ -407,6 +408,17 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             Body::Empty,
             Answer::Page("text/html"),
         ),
+        Operation {
+            query: Some(query_schema::<NeedsQuery>(g)),
+            ..op(
+                "get",
+                "/api/v1/coordinator/campaigns/{campaign}/needs",
+                "Needs of households in quarantine (groceries, medicine, ...) with their door, person and status, oldest first",
+                Coordinator,
+                Body::Empty,
+                Answer::Json(schema::<Vec<NeedView>>(g)),
+            )
+        },
         Operation {
             query: Some(query_schema::<DailyQuery>(g)),
             refusals: &[(422, "The date is not a real day, or has not started yet")],

@@ -196,7 +196,7 @@ async fn volunteers_get_403_on_every_coordinator_endpoint() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 23, "every coordinator operation but login");
+    assert_eq!(checked, 24, "every coordinator operation but login");
 }
 
 /// Two edits from the same revision: the second is refused, not lost.

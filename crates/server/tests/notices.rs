@@ -48,6 +48,10 @@ async fn each_floor_records_each_notice_and_coverage_shows_them() {
     assert_eq!(ids(0), vec![json!("sheet"), json!("letter")], "{floors}");
     assert_eq!(ids(1), vec![json!("sheet")]);
     assert_eq!(ids(2), Vec::<Value>::new());
+    // The campaign still changes with floors' records stored (they name no door).
+    let threshold = request("PATCH", &format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/settings"), &cookie, "application/json", r#"{"fever_threshold_c":37.5}"#);
+    let (status, _, body) = call(&server, threshold).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 #[tokio::test]

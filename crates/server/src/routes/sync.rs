@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
 use walkbook_core::dates::LocalTime;
-use walkbook_core::limits::{identifier_problem, is_canonical_record_id, MAX_PULL_PAGE_BYTES, MAX_REASON_CHARS};
+use walkbook_core::limits::{identifier_problem, is_canonical_record_id, MAX_NEED_TEXT_CHARS, MAX_PULL_PAGE_BYTES, MAX_REASON_CHARS};
 use walkbook_core::record::{Outcome, Record, RecordKind};
 use walkbook_core::sync::{OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES, MAX_PUSH_RECORDS};
 
@@ -159,6 +159,28 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
             } else {
                 Err("a floor's record (notice, closure, withdrawal) names no door and carries no answers".into())
             };
+        }
+        RecordKind::Need { person_id, details, .. } => {
+            if let Some(problem) = person_id.as_deref().and_then(|id| identifier_problem("person id", id)) {
+                return Err(format!("a need names a person: {problem}"));
+            }
+            if details.chars().count() > MAX_NEED_TEXT_CHARS {
+                return Err(format!("a need's details are at most {MAX_NEED_TEXT_CHARS} characters"));
+            }
+            if record.outcome != Outcome::Answered || !record.answers.is_empty() {
+                return Err("a need is 'answered' and carries no answers".into());
+            }
+        }
+        RecordKind::NeedUpdate { need_id, note, .. } => {
+            if !is_canonical_record_id(need_id) {
+                return Err(format!("it updates need '{}', which is not a record id", shown_id(need_id)));
+            }
+            if note.chars().count() > MAX_NEED_TEXT_CHARS {
+                return Err(format!("a need's note is at most {MAX_NEED_TEXT_CHARS} characters"));
+            }
+            if record.outcome != Outcome::Answered || !record.answers.is_empty() {
+                return Err("a need's update is 'answered' and carries no answers".into());
+            }
         }
         RecordKind::TemperatureCheck { person_id, slot, celsius } => {
             if let Some(problem) = identifier_problem("person id", person_id) {

@@ -1,5 +1,5 @@
-//! CSV exports of doors, people, temperature checks and the audit trail of
-//! corrections, by building and range of days, as Excel reads them. Streamed: rows are written on a
+//! CSV exports of doors, shops, people, temperature checks, needs and the
+//! audit trail of corrections, by building and range of days, as Excel reads them. Streamed: rows are written on a
 //! blocking thread and sent in chunks as they are made, so a district's file
 //! is never held whole in memory and starts arriving at once.
 
@@ -24,10 +24,11 @@ use crate::campaigns::{check_buildings, CampaignIndex};
 use crate::error::ApiError;
 use crate::AppState;
 
+use super::needs::{need_records, need_views, volunteer_names};
 use super::{campaign_records, names_of, off_the_runtime, picked_records, register_records};
 
 /// The exports there are.
-pub const EXPORTS: [&str; 5] = ["doors.csv", "shops.csv", "people.csv", "checks.csv", "audit.csv"];
+pub const EXPORTS: [&str; 6] = ["doors.csv", "shops.csv", "people.csv", "checks.csv", "needs.csv", "audit.csv"];
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,7 +67,7 @@ pub async fn export(
     check_buildings(&index, query.building.as_slice())?;
     if !EXPORTS.contains(&file.as_str()) {
         return Err(ApiError::not_found(format!(
-            "No export '{}': doors.csv, shops.csv, people.csv, checks.csv or audit.csv",
+            "No export '{}': doors.csv, shops.csv, people.csv, checks.csv, needs.csv or audit.csv",
             crate::auth::shown_id(&file)
         )));
     }
@@ -76,17 +77,13 @@ pub async fn export(
     let records = match file.as_str() {
         "doors.csv" | "shops.csv" if from.is_none() && to.is_none() => picked_records(&state, &campaign_id).await?,
         "doors.csv" | "shops.csv" | "audit.csv" => campaign_records(&state, &campaign_id).await?,
+        "needs.csv" => need_records(&state, &campaign_id).await?,
         _ => register_records(&state, &campaign_id).await?,
     };
     // Who made each record, by name (the audit trail's "by"): volunteers
     // and the coordinators who voided records.
-    let names: HashMap<String, String> = if file == "audit.csv" {
-        sqlx::query_as("SELECT id, name FROM volunteers WHERE campaign_id = $1")
-            .bind(&campaign_id)
-            .fetch_all(&state.db)
-            .await?
-            .into_iter()
-            .collect()
+    let names: HashMap<String, String> = if file == "audit.csv" || file == "needs.csv" {
+        volunteer_names(&state, &campaign_id).await?
     } else {
         HashMap::new()
     };
@@ -318,6 +315,32 @@ fn write_export(
                     &record.id,
                     names.get(&record.volunteer_id).unwrap_or(&record.volunteer_id),
                     record.reason.as_deref().unwrap_or_default(),
+                ])?;
+            }
+        }
+        "needs.csv" => {
+            csv.row(&[
+                "raised_at", "building", "floor", "door", "door_id", "person", "need", "details", "status", "raised_by", "changed_at",
+                "changed_by", "need_id",
+            ])?;
+            for need in need_views(index, records, names) {
+                if !in_building(&need.building_id) || !in_range(LocalTime::at(need.raised_at, offset).day) {
+                    continue;
+                }
+                csv.row(&[
+                    &iso_8601(need.raised_at, offset),
+                    &building_name(&need.building_id),
+                    &need.floor.to_string(),
+                    &need.door_label,
+                    &need.door_id,
+                    need.person_name.as_deref().unwrap_or_default(),
+                    need.kind.code(),
+                    &need.details,
+                    need.status.code(),
+                    &need.raised_by,
+                    &iso_8601(need.changed_at, offset),
+                    need.changed_by.as_deref().unwrap_or_default(),
+                    &need.need_id,
                 ])?;
             }
         }

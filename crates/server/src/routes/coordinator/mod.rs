@@ -1,8 +1,8 @@
 //! The coordinator console's API, one module per resource: `session`
 //! (sign-in), `campaigns` (create, territory CSV, settings), `forms` (JSON
 //! and XLSForm), `volunteers` (invite with a QR code, list, revoke, assign),
-//! `coverage`, `alerts`, `exports` (CSV), `reports` (the daily report) and
-//! `print` (paper sheets). Every handler takes a
+//! `coverage`, `alerts`, `needs` (of households in quarantine), `exports`
+//! (CSV), `reports` (the daily report) and `print` (paper sheets). Every handler takes a
 //! [`Coordinator`](crate::auth::Coordinator) (403 for a volunteer's session) and checks the campaign is
 //! one they run.
 
@@ -11,6 +11,7 @@ pub mod campaigns;
 pub mod coverage;
 pub mod exports;
 pub mod forms;
+pub mod needs;
 pub mod print;
 pub mod records;
 pub mod reports;

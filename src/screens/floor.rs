@@ -155,7 +155,7 @@ async fn load_floor(campaign_id: &str, building_id: &str, floor: i32) -> Result<
         .map(|door| {
             let stored = snapshot.records.remove(&door.id).unwrap_or_default();
             let records: Vec<&Record> = stored.iter().map(|stored| &stored.record).collect();
-            for need in needs(records).into_iter().filter(|need| need.status.is_pending()) {
+            for need in needs(&records).into_iter().filter(|need| need.status.is_pending()) {
                 open_needs.push((need.id().to_string(), door.clone(), need.kind, need.status, need.raised.device_time));
             }
             (door, status_of(&stored))

@@ -81,7 +81,8 @@ pub fn DoorNeeds(door: Door) -> impl IntoView {
             <ul class="link-list" id="need-list">
                 {move || {
                     let records = records();
-                    let people = register(&records);
+                    let records: Vec<&Record> = records.iter().collect();
+                    let people = register(records.iter().copied());
                     needs(&records).into_iter().rev().map(|need| {
                         let (need_id, status) = (need.id().to_string(), need.status);
                         let who = need.person_id.and_then(|id| people.iter().find(|p| p.id == id)).map(|p| p.name.clone());
@@ -144,7 +145,7 @@ pub fn FloorNeeds(open: Vec<OpenNeed>) -> impl IntoView {
             <ul class="link-list" id="floor-needs">
                 {open.into_iter().map(|(need_id, door, kind, status, raised_at)| view! {
                     <li class="need-item" data-need=need_id data-door=door.id.clone() data-status=status.code()>
-                        <a href=door_href(&door.building_id, door.floor, &door.id)>
+                        <a class="list-link" href=door_href(&door.building_id, door.floor, &door.id)>
                             <strong>{door.label.clone()}</strong> " · " {move || i18n.t(need_text(kind))} " · "
                             {move || i18n.t(status_text(status))} " · " {short_time(raised_at)}
                         </a>

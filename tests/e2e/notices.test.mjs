@@ -67,6 +67,7 @@ test("two notice rounds on one floor, their progress in the console, and a third
   assert.match(await vaccination.locator(".notice-name").textContent(), /Vaccination day/);
   await vaccination.locator(".post-notice").click();
   await page.locator('.notice-round[data-notice="vaccination"][data-posted="true"]').waitFor();
+  await page.goto(server.url + "/");
   await page.locator('#sync-panel[data-pending="0"]').waitFor({ timeout: 30_000 });
   const records = await page.evaluate(async () => (await (await fetch("/api/v1/sync/pull?cursor=0")).json()).records);
   assert.deepEqual(records.map((r) => r.kind.notice_id).sort(), ["letter", "sheet", "vaccination"]);

@@ -95,9 +95,9 @@ impl Need<'_> {
 
 /// Every need among `records` (any kinds, any order) with its status now,
 /// oldest first. A need a coordinator voided is gone, and so is an update
-/// voided.
-pub fn needs<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Need<'a>> {
-    let records: Vec<&Record> = records.into_iter().collect();
+/// voided. (A slice of references, not any iterator: one copy of this code
+/// in the phone's wasm, whoever calls it.)
+pub fn needs<'a>(records: &[&'a Record]) -> Vec<Need<'a>> {
     let voided: HashSet<&str> =
         records.iter().filter(|record| record.kind.is_void()).filter_map(|record| record.supersedes.as_deref()).collect();
     let mut latest_update: HashMap<&str, &Record> = HashMap::new();
@@ -178,7 +178,8 @@ mod tests {
                 ..record("v3", 40, RecordKind::Void { building_id: "b".into(), floor: 1 })
             },
         ];
-        let needs = needs(&records);
+        let refs: Vec<&Record> = records.iter().collect();
+        let needs = needs(&refs);
         let shown: Vec<(&str, NeedKind, NeedStatus, i64)> = needs.iter().map(|n| (n.id(), n.kind, n.status, n.changed_at())).collect();
         assert_eq!(shown, vec![("n1", NeedKind::Groceries, NeedStatus::Done, 30), ("n2", NeedKind::Medicine, NeedStatus::Open, 15)]);
         assert_eq!(needs[0].person_id, Some("p1"));
@@ -187,6 +188,6 @@ mod tests {
         // A stale "in progress" from a phone that was offline does not reopen it.
         let mut late = records.clone();
         late.push(update("u3", 50, "n1", NeedStatus::InProgress));
-        assert_eq!(super::needs(&late)[0].status, NeedStatus::Done);
+        assert_eq!(super::needs(&late.iter().collect::<Vec<_>>())[0].status, NeedStatus::Done);
     }
 }

@@ -163,7 +163,7 @@ pub fn daily_report(bundle: &CampaignBundle, records: &[Record], date: &str, now
     }
 
     // Needs as they stood at the day's end.
-    for need in needs(known.iter().copied()) {
+    for need in needs(&known) {
         let door = need.raised.door_id.as_str();
         if need.status.is_pending() {
             add(door, |f| f.needs_open += 1);

@@ -63,7 +63,7 @@ pub fn need_views(index: &CampaignIndex, records: &[Record], names: &HashMap<Str
     let person_name = |id: &str| people.iter().find(|person| person.id == id).map(|person| person.name.clone());
     let doors: HashMap<&str, &walkbook_core::territory::Door> = index.bundle.doors.iter().map(|door| (door.id.as_str(), door)).collect();
     let name_of = |volunteer_id: &str| names.get(volunteer_id).cloned().unwrap_or_else(|| volunteer_id.to_string());
-    needs(records)
+    needs(&records.iter().collect::<Vec<_>>())
         .into_iter()
         .filter_map(|need| {
             let door = doors.get(need.raised.door_id.as_str())?;

@@ -456,22 +456,7 @@ mod tests {
     use crate::record::RecordKind;
 
     fn visit(door: &str, outcome: Outcome, time: i64) -> Record {
-        Record {
-            id: format!("r-{door}-{time}"),
-            campaign_id: "demo-xingfu".into(),
-            door_id: door.into(),
-            form_id: "household".into(),
-            form_version: 1,
-            outcome,
-            answers: Default::default(),
-            volunteer_id: "v".into(),
-            device_id: "p".into(),
-            device_seq: time as u64,
-            device_time: time,
-            supersedes: None,
-            reason: None,
-            kind: RecordKind::Visit {},
-        }
+        crate::test_records::visit(&format!("r-{door}-{time}"), door, time, outcome)
     }
 
     #[test]

@@ -20,3 +20,5 @@ pub mod report;
 pub mod sync;
 pub mod territory;
 pub mod territory_csv;
+#[cfg(test)]
+mod test_records;

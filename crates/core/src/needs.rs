@@ -135,25 +135,10 @@ fn update_status(record: &Record) -> NeedStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Outcome;
+    use crate::test_records::event;
 
     fn record(id: &str, time: i64, kind: RecordKind) -> Record {
-        Record {
-            id: id.into(),
-            campaign_id: "c".into(),
-            door_id: "d1".into(),
-            form_id: "household".into(),
-            form_version: 2,
-            outcome: Outcome::Answered,
-            answers: Default::default(),
-            volunteer_id: "v".into(),
-            device_id: "p".into(),
-            device_seq: time as u64,
-            device_time: time,
-            supersedes: None,
-            reason: None,
-            kind,
-        }
+        event(id, "d1", time, kind)
     }
 
     fn raise(id: &str, time: i64, need: NeedKind) -> Record {

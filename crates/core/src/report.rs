@@ -256,29 +256,11 @@ mod tests {
     use crate::needs::{NeedKind, NeedStatus};
     use crate::people::{Half, Slot, NAME, QUARANTINE_UNTIL, ROSTER};
     use crate::record::Outcome;
+    use crate::test_records::{event, visit as record};
 
     /// 2026-11-28 08:00 in Beijing (00:00 UTC); the demo campaign is UTC+8.
     const NOV28_0800: i64 = 1_795_824_000_000;
     const HOUR: i64 = 3_600_000;
-
-    fn record(id: &str, door: &str, at: i64, outcome: Outcome) -> Record {
-        Record {
-            id: id.into(),
-            campaign_id: "demo-xingfu".into(),
-            door_id: door.into(),
-            form_id: "household".into(),
-            form_version: 2,
-            outcome,
-            answers: Answers::new(),
-            volunteer_id: "v".into(),
-            device_id: "p".into(),
-            device_seq: at as u64,
-            device_time: at,
-            supersedes: None,
-            reason: None,
-            kind: RecordKind::Visit {},
-        }
-    }
 
     /// An answered household: (person id, name, returned from, quarantine until, health code).
     fn household(id: &str, door: &str, at: i64, people: &[(&str, &str, &str, Option<&str>, &str)]) -> Record {
@@ -300,10 +282,7 @@ mod tests {
     }
 
     fn check(id: &str, door: &str, person: &str, date: &str, half: Half, celsius: f64, at: i64) -> Record {
-        Record {
-            kind: RecordKind::TemperatureCheck { person_id: person.into(), slot: Slot { date: date.into(), half }, celsius },
-            ..record(id, door, at, Outcome::Answered)
-        }
+        event(id, door, at, RecordKind::TemperatureCheck { person_id: person.into(), slot: Slot { date: date.into(), half }, celsius })
     }
 
     fn withdrawal(id: &str, of: &str, door: &str, building: &str, at: i64) -> Record {

@@ -15,7 +15,7 @@ use std::time::Duration;
 use walkbook_core::campaign::{Campaign, CampaignBundle};
 use walkbook_core::dates::LocalTime;
 use walkbook_core::form::erase_personal_answers;
-use walkbook_core::record::Record;
+use walkbook_core::record::{Record, RecordKind};
 
 use crate::campaigns::now_ms;
 use crate::db::Db;
@@ -26,9 +26,10 @@ use crate::error::ApiError;
 /// of the original is not kept, as it would let a guessed name be checked.
 pub const ERASED_HASH: &str = "";
 
-/// What a correction's or a void's reason becomes once erased: it is free
-/// text, and may name a resident.
-pub const ERASED_REASON: &str = "(erased)";
+/// What free text outside the answers becomes once erased (a correction's
+/// or a void's reason, a need's details, the note of its update): it may
+/// name a resident.
+pub const ERASED_TEXT: &str = "(erased)";
 
 /// Records erased per transaction.
 const ERASED_AT_A_TIME: i64 = 2000;
@@ -150,12 +151,17 @@ async fn erase_records(db: &Db, campaign: &Campaign) -> Result<Erased, ApiError>
                 .iter()
                 .find(|form| form.id == record.form_id && form.version == record.form_version)
                 .map_or(&[][..], |form| form.questions.as_slice());
-            let before = (record.answers.clone(), record.reason.clone());
+            let before = record.clone();
             erase_personal_answers(questions, &mut record.answers);
             if record.reason.is_some() {
-                record.reason = Some(ERASED_REASON.into());
+                record.reason = Some(ERASED_TEXT.into());
             }
-            let body = if (&record.answers, &record.reason) == (&before.0, &before.1) {
+            if let RecordKind::Need { details: text, .. } | RecordKind::NeedUpdate { note: text, .. } = &mut record.kind {
+                if !text.is_empty() {
+                    *text = ERASED_TEXT.into();
+                }
+            }
+            let body = if record == before {
                 body
             } else {
                 erased.redacted += 1;

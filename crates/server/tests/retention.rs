@@ -59,7 +59,12 @@ async fn a_closed_campaign_keeps_its_counts_and_loses_its_personal_data_when_its
     let mut corrected = record(volunteer_id, 5, "xfl-01-1-102", "refused", json!({}));
     corrected["supersedes"] = not_home["id"].clone();
     corrected["reason"] = json!("Mr Wu next door says they refuse");
-    let results = push(&server, &volunteer, &[&household, &not_home, &corrected]).await;
+    // So are a need's details and the note of its update.
+    let mut need = record(volunteer_id, 6, "xfl-01-1-101", "answered", json!({}));
+    need["kind"] = json!({ "type": "need", "need": "medicine", "details": "insulin for Mrs Chen" });
+    let mut delivered = record(volunteer_id, 7, "xfl-01-1-101", "answered", json!({}));
+    delivered["kind"] = json!({ "type": "need_update", "need_id": need["id"], "status": "done", "note": "left with her neighbour Mr Li" });
+    let results = push(&server, &volunteer, &[&household, &not_home, &corrected, &need, &delivered]).await;
     assert!(results.iter().all(|r| r["status"] == "stored"), "{results:?}");
     let coverage = || async {
         let (status, _, coverage) = call(&server, get(&format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/coverage"), &cookie)).await;
@@ -112,7 +117,7 @@ async fn a_closed_campaign_keeps_its_counts_and_loses_its_personal_data_when_its
     // statuses and dates stay.
     retention::erase_due(&server.db, now_ms()).await.unwrap();
     let stored = bodies(&server).await;
-    for personal in ["Chen Mei Ling", "138 0013 8000", "Sundays", "Mr Wu"] {
+    for personal in ["Chen Mei Ling", "138 0013 8000", "Sundays", "Mr Wu", "insulin", "Mr Li"] {
         assert!(!stored.contains(personal), "{personal} is still stored: {stored}");
     }
     let (_, people) = text(&server, export("people.csv")).await;

@@ -18,7 +18,7 @@ use crate::campaigns::CampaignIndex;
 use crate::error::ApiError;
 use crate::AppState;
 
-use super::{off_the_runtime, parsed_records};
+use super::{names_of, off_the_runtime, parsed_records};
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,7 +60,9 @@ pub async fn volunteer_names(state: &AppState, campaign_id: &str) -> Result<Hash
 /// Every need of `records` as the console and `needs.csv` show it, oldest first.
 pub fn need_views(index: &CampaignIndex, records: &[Record], names: &HashMap<String, String>) -> Vec<NeedView> {
     let people = register(records);
-    let person_name = |id: &str| people.iter().find(|person| person.id == id).map(|person| person.name.clone());
+    // By id once: the register is a campaign's thousands of people.
+    let people_names = names_of(&people);
+    let person_name = |id: &str| people_names.get(id).map(|name| name.to_string());
     let doors: HashMap<&str, &walkbook_core::territory::Door> = index.bundle.doors.iter().map(|door| (door.id.as_str(), door)).collect();
     let name_of = |volunteer_id: &str| names.get(volunteer_id).cloned().unwrap_or_else(|| volunteer_id.to_string());
     needs(&records.iter().collect::<Vec<_>>())

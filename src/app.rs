@@ -9,7 +9,8 @@ use crate::campaign::use_campaign;
 use crate::i18n::{provide_i18n, use_i18n, Text, Translated};
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
 use crate::screens::{
-    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, home::HomeScreen, join::JoinScreen,
+    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, gate::GateScreen, home::HomeScreen,
+    join::JoinScreen,
     revisits::RevisitsScreen, AssignedBuilding, CampaignGate,
 };
 use crate::sync::provide_sync;
@@ -40,6 +41,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/revisits") view=RevisitsScreen/>
                         <Route path=path!("/checks") view=ChecksScreen/>
                         <Route path=path!("/find") view=FindScreen/>
+                        <Route path=path!("/gate/:gate") view=GateScreen/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -20,6 +20,13 @@ use crate::store::{app_store, idb::IdbError};
 /// The readings a phone thermometer can give; anything else is a typo.
 const PLAUSIBLE_C: std::ops::RangeInclusive<f64> = 34.0..=43.0;
 
+/// A reading as typed ("36.5", "36,5"), to one decimal as a thermometer
+/// shows it; `None` if it is not a plausible one.
+pub fn typed_celsius(typed: &str) -> Option<f64> {
+    let celsius = typed.trim().replace(',', ".").parse::<f64>().ok().filter(|c| PLAUSIBLE_C.contains(c))?;
+    Some((celsius * 10.0).round() / 10.0)
+}
+
 #[derive(Clone, PartialEq)]
 struct CheckItem {
     person: Person,
@@ -117,13 +124,10 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
     let save = {
         let (person, door, slot, corrected) = (person.clone(), door.clone(), follow_up.slot.clone(), follow_up.reading_id.clone());
         move |_| {
-            let Some(celsius) = typed.get_untracked().trim().replace(',', ".").parse::<f64>().ok().filter(|c| PLAUSIBLE_C.contains(c))
-            else {
+            let Some(celsius) = typed_celsius(&typed.get_untracked()) else {
                 problem.set(Some(Text::TemperatureInvalid));
                 return;
             };
-            // One decimal, as a thermometer shows it.
-            let celsius = (celsius * 10.0).round() / 10.0;
             problem.set(None);
             // A done check is corrected: the new reading replaces it, with why.
             let correction = match &corrected {
@@ -175,7 +179,7 @@ fn CheckRow(item: CheckItem) -> impl IntoView {
 }
 
 /// Now on this phone's clock, and its UTC offset (minutes east).
-fn phone_now() -> (LocalTime, i32) {
+pub fn phone_now() -> (LocalTime, i32) {
     let offset_minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
     (LocalTime::at(js_sys::Date::now() as i64, offset_minutes), offset_minutes)
 }

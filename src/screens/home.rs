@@ -74,6 +74,7 @@ pub fn HomeScreen() -> impl IntoView {
                 <a class="button" href="/find">{move || i18n.t(Text::FindDoor)}</a>
             </div>
         </section>
+        <GateLinks/>
         <StorageAtRisk/>
         <InstallOffer/>
         <StoreError result=Signal::derive(move || coverage_by_building.get().and_then(|r| r.err()))/>
@@ -101,6 +102,29 @@ pub fn HomeScreen() -> impl IntoView {
                 }}
             </ul>
         </section>
+    }
+}
+
+/// The compound's gates, for the volunteers on gate duty (none: nothing shown).
+#[component]
+fn GateLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let context = use_campaign();
+    let gates = move || context.campaign.with(|c| c.as_ref().map(|c| c.gates.clone()).unwrap_or_default());
+    move || {
+        let gates = gates();
+        (!gates.is_empty()).then(|| view! {
+            <section class="card" id="gates">
+                <h2>{move || i18n.t(Text::GateDuty)}</h2>
+                <div class="action-row">
+                    {gates.into_iter().map(|gate| view! {
+                        <a class="button" href=format!("/gate/{}", gate.id) data-gate=gate.id.clone()>
+                            {move || gate.name.get(i18n.lang.get()).to_string()}
+                        </a>
+                    }).collect_view()}
+                </div>
+            </section>
+        })
     }
 }
 

@@ -6,6 +6,7 @@ pub mod door;
 pub mod find;
 pub mod floor;
 pub mod floor_notice;
+pub mod gate;
 pub mod home;
 pub mod install;
 pub mod join;
@@ -109,15 +110,29 @@ pub type Correction = Option<(String, String)>;
 /// follows; a failure lands in `save_error`.
 pub fn event_saver(save_error: RwSignal<Option<IdbError>>) -> impl Fn(&str, i32, &str, RecordKind, Correction) + Clone {
     let context = use_campaign();
-    let sync = crate::sync::use_sync();
+    let save = record_saver(save_error);
     move |building_id, floor, door_id, kind, correction| {
         let Some(mut new) = context.campaign.with_untracked(|c| NewRecord::event(c.as_ref()?, building_id, floor, door_id, kind)) else {
             return;
         };
         (new.supersedes, new.reason) = correction.unzip();
+        save(new, Box::new(|| ()));
+    }
+}
+
+/// For a component's body: a function that saves a record and then runs
+/// `saved` (which clears a form). The screens refresh and a sync follows; a
+/// failure lands in `save_error`, and `saved` does not run: what was typed
+/// stays on the screen.
+pub fn record_saver(save_error: RwSignal<Option<IdbError>>) -> impl Fn(NewRecord, Box<dyn FnOnce()>) + Clone {
+    let context = use_campaign();
+    let sync = crate::sync::use_sync();
+    move |new, saved| {
         leptos::task::spawn_local(async move {
             match app_store().save_record(new).await {
                 Ok(_) => {
+                    save_error.set(None);
+                    saved();
                     context.changed();
                     sync.after_save();
                 }

@@ -1,4 +1,5 @@
-//! Merging what a pull brought: other phones' records placed by their doors,
+//! Merging what a pull brought: other phones' records placed by their doors
+//! (a floor's by its floor, a gate's entries under the gate),
 //! this phone's own settled (or refused, when the server holds other
 //! contents under the id), and the new cursor, in one transaction.
 
@@ -30,7 +31,7 @@ impl Store {
             let existing = idb::request(js(records.get(&record.id.as_str().into()))?).await?;
             let stored = if existing.is_undefined() {
                 keep_floor_closures(&tx, record)?;
-                let (building_id, floor) = match record.kind.floor() {
+                let (building_id, floor) = match record.kind.place() {
                     Some((building_id, floor)) => (building_id.to_string(), floor),
                     None => {
                         let door_key = key(&[campaign_id.into(), record.door_id.as_str().into()]);

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use walkbook_core::campaign::Campaign;
 use walkbook_core::form::Answers;
+use walkbook_core::gate::VisitorEntry;
 use walkbook_core::record::{FloorClosure, Record, RecordKind};
 use walkbook_core::territory::Door;
 use wasm_bindgen::prelude::*;
@@ -128,6 +129,26 @@ impl NewRecord {
             supersedes: None,
             reason: None,
         })
+    }
+
+    /// An entry at a gate made now: filed under the gate (floor 0), naming
+    /// no door and no form (see `walkbook_core::gate`).
+    pub fn at_gate(campaign_id: &str, entry: VisitorEntry) -> NewRecord {
+        NewRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            campaign_id: campaign_id.to_string(),
+            door_id: String::new(),
+            building_id: entry.gate_id.clone(),
+            floor: 0,
+            kind: RecordKind::Visitor(entry),
+            form_id: String::new(),
+            form_version: 0,
+            outcome: walkbook_core::record::Outcome::Answered,
+            answers: Answers::new(),
+            device_time: js_sys::Date::now() as i64,
+            supersedes: None,
+            reason: None,
+        }
     }
 }
 

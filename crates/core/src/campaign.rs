@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::form::{CompiledForm, Form};
+use crate::gate::Gate;
 use crate::labels::Labels;
 use crate::lang::Lang;
 use crate::limits::{identifier_problem, MAX_BUILDINGS, MAX_DOORS};
@@ -41,6 +42,10 @@ pub struct Campaign {
     /// empty, so an app from before notices were named reads the campaign.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<Notice>,
+    /// The compound's gates, where volunteers register visitors (see
+    /// `gate`). Absent from the JSON when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gates: Vec<Gate>,
 }
 
 /// A notice the committee posts on floors, named in the campaign's languages.
@@ -126,6 +131,10 @@ impl Campaign {
         self.buildings.iter().find(|b| b.id == building_id)
     }
 
+    pub fn gate(&self, gate_id: &str) -> Option<&Gate> {
+        self.gates.iter().find(|g| g.id == gate_id)
+    }
+
     /// The notices floors record, by id with their labels: the named ones,
     /// or one unnamed notice (id "", labelled by the app) when none is named.
     pub fn notice_rounds(&self) -> Vec<(&str, Option<&Labels>)> {
@@ -208,6 +217,7 @@ impl CampaignBundle {
                 }
             }
         }
+        problems.extend(crate::gate::gate_problems(campaign));
         let mut door_ids = HashSet::new();
         for door in &self.doors {
             for (what, value) in [("door id", &door.id), ("door label", &door.label)] {

@@ -5,6 +5,7 @@
 
 use crate::campaign::{Campaign, CampaignBundle, Notice, Settings};
 use crate::form::{Choice, Constraint, Form, Question, QuestionKind};
+use crate::gate::Gate;
 use crate::labels::Labels;
 use crate::lang::Lang;
 use crate::territory::{summarise_floors, Building, BuildingKind, Door};
@@ -107,6 +108,7 @@ pub fn demo_campaign() -> CampaignBundle {
                 Notice { id: "sheet".into(), label: Labels::four("防疫须知", "防疫須知", "Plain-language sheet", "방역 안내문") },
                 Notice { id: "letter".into(), label: Labels::four("致居民的一封信", "致居民的一封信", "Letter to residents", "주민께 드리는 편지") },
             ],
+            gates: vec![Gate { id: "north-gate".into(), name: Labels::four("北门", "北門", "North gate", "북문") }],
         },
         doors,
     }

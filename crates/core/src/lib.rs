@@ -10,6 +10,7 @@ pub mod demo;
 pub mod expr;
 pub mod find;
 pub mod form;
+pub mod gate;
 pub mod labels;
 pub mod lang;
 pub mod limits;

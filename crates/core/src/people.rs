@@ -70,11 +70,24 @@ pub struct Slot {
     pub half: Half,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The colour of a health code, as a household's roster and a gate's entry record it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum HealthCode {
     Green,
     Orange,
     Red,
+}
+
+impl HealthCode {
+    pub fn code(self) -> &'static str {
+        match self {
+            HealthCode::Green => "green",
+            HealthCode::Orange => "orange",
+            HealthCode::Red => "red",
+        }
+    }
 }
 
 /// A person as the register knows them now.

@@ -181,6 +181,10 @@ pub enum RecordKind {
     /// wrong door). `reason` says why. `door_id` and the landing are the
     /// withdrawn record's (the door empty for a floor's record).
     Void { building_id: String, floor: i32 },
+    /// A visitor or a delivery registered at a gate (see `gate`). `door_id`
+    /// is empty (the door they go to is the entry's); `outcome` is
+    /// `answered` and `answers` empty.
+    Visitor(crate::gate::VisitorEntry),
 }
 
 impl Default for RecordKind {
@@ -205,7 +209,20 @@ impl RecordKind {
             RecordKind::FloorNotice { building_id, floor, .. }
             | RecordKind::FloorClosed { building_id, floor }
             | RecordKind::Void { building_id, floor } => Some((building_id, *floor)),
-            RecordKind::Visit {} | RecordKind::TemperatureCheck { .. } | RecordKind::Need { .. } | RecordKind::NeedUpdate { .. } => None,
+            RecordKind::Visit {}
+            | RecordKind::TemperatureCheck { .. }
+            | RecordKind::Need { .. }
+            | RecordKind::NeedUpdate { .. }
+            | RecordKind::Visitor(_) => None,
+        }
+    }
+
+    /// Where a record that names no door is filed: a floor's record on its
+    /// (building, floor), a gate's entry under the gate's id (floor 0).
+    pub fn place(&self) -> Option<(&str, i32)> {
+        match self {
+            RecordKind::Visitor(entry) => Some((&entry.gate_id, 0)),
+            _ => self.floor(),
         }
     }
 
@@ -219,6 +236,7 @@ impl RecordKind {
             RecordKind::Need { .. } => "need",
             RecordKind::NeedUpdate { .. } => "need_update",
             RecordKind::Void { .. } => "void",
+            RecordKind::Visitor(_) => "visitor",
         }
     }
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::campaign::CampaignBundle;
 use crate::dates::{day_of_date, LocalTime, DAY_MS};
 use crate::form::Answer;
+use crate::gate::gate_entries;
 use crate::labels::Labels;
 use crate::lang::Lang;
 use crate::needs::needs;
@@ -47,6 +48,9 @@ pub struct DayFigures {
     pub fevers: u32,
     /// People listed with a red health code by a visit that day.
     pub red_codes: u32,
+    /// Entries at the gates that day, visitors and deliveries, let in or
+    /// turned back (a building's: those going to it).
+    pub visitors: u32,
     /// Needs of households in quarantine still open or in progress at the day's end.
     pub needs_open: u32,
     /// Needs marked done that day.
@@ -172,8 +176,18 @@ pub fn daily_report(bundle: &CampaignBundle, records: &[Record], date: &str, now
         }
     }
 
+    // Entries at the gates; those going nowhere in particular (a parcel left
+    // at the gate) count in the totals only.
+    let mut visitors_at_the_gate = 0;
+    for (_, entry) in gate_entries(&known, None, start, end) {
+        match &entry.building_id {
+            Some(building_id) => figures.entry(building_id.as_str()).or_default().visitors += 1,
+            None => visitors_at_the_gate += 1,
+        }
+    }
+
     let (coverage, coverage_by_building, _, _) = crate::console::coverage_report(bundle, known.iter().copied());
-    let mut totals = DayFigures { coverage_percent: coverage.percent_final(), ..DayFigures::default() };
+    let mut totals = DayFigures { coverage_percent: coverage.percent_final(), visitors: visitors_at_the_gate, ..DayFigures::default() };
     let buildings = coverage_by_building
         .into_iter()
         .map(|building| {
@@ -190,10 +204,14 @@ pub fn daily_report(bundle: &CampaignBundle, records: &[Record], date: &str, now
 
 /// What the printed page and the console call each figure, in the order of
 /// [`DayFigures::named`].
-pub fn figure_labels(lang: Lang) -> [&'static str; 12] {
+pub fn figure_labels(lang: Lang) -> [&'static str; 13] {
     match lang {
-        Lang::ZhHans => ["走访户数", "新登记人数", "外省返回", "境外返回", "居家隔离人数", "体温检测完成", "漏检", "发热", "红码", "待办需求", "已办结需求", "完成率"],
-        Lang::ZhHant => ["走訪戶數", "新登記人數", "外省返回", "境外返回", "居家隔離人數", "體溫檢測完成", "漏檢", "發熱", "紅碼", "待辦需求", "已辦結需求", "完成率"],
+        Lang::ZhHans => [
+            "走访户数", "新登记人数", "外省返回", "境外返回", "居家隔离人数", "体温检测完成", "漏检", "发热", "红码", "门岗登记", "待办需求", "已办结需求", "完成率",
+        ],
+        Lang::ZhHant => [
+            "走訪戶數", "新登記人數", "外省返回", "境外返回", "居家隔離人數", "體溫檢測完成", "漏檢", "發熱", "紅碼", "門崗登記", "待辦需求", "已辦結需求", "完成率",
+        ],
         Lang::En => [
             "Households visited",
             "People registered",
@@ -204,18 +222,21 @@ pub fn figure_labels(lang: Lang) -> [&'static str; 12] {
             "Checks missed",
             "Fevers",
             "Red codes",
+            "Visitors at the gates",
             "Needs open",
             "Needs done",
             "Doors done",
         ],
-        Lang::Ko => ["방문 가구", "신규 등록", "타 지역 귀환", "해외 귀환", "자가격리 중", "체온 측정 완료", "누락 측정", "발열", "빨간 코드", "처리 중인 요청", "처리된 요청", "완료율"],
+        Lang::Ko => [
+            "방문 가구", "신규 등록", "타 지역 귀환", "해외 귀환", "자가격리 중", "체온 측정 완료", "누락 측정", "발열", "빨간 코드", "출입 방문자", "처리 중인 요청", "처리된 요청", "완료율",
+        ],
     }
 }
 
 impl DayFigures {
     /// Every figure by its JSON name, in the report's order (the printed
     /// page's and the console's rows follow it).
-    pub fn named(&self) -> [(&'static str, u32); 12] {
+    pub fn named(&self) -> [(&'static str, u32); 13] {
         [
             ("households_visited", self.households_visited),
             ("people_registered", self.people_registered),
@@ -226,6 +247,7 @@ impl DayFigures {
             ("checks_missed", self.checks_missed),
             ("fevers", self.fevers),
             ("red_codes", self.red_codes),
+            ("visitors", self.visitors),
             ("needs_open", self.needs_open),
             ("needs_done", self.needs_done),
             ("coverage_percent", self.coverage_percent),
@@ -243,6 +265,7 @@ impl DayFigures {
         self.checks_missed += other.checks_missed;
         self.fevers += other.fevers;
         self.red_codes += other.red_codes;
+        self.visitors += other.visitors;
         self.needs_open += other.needs_open;
         self.needs_done += other.needs_done;
     }
@@ -253,6 +276,7 @@ mod tests {
     use super::*;
     use crate::demo::demo_campaign;
     use crate::form::{Answers, Entry};
+    use crate::gate::VisitorEntry;
     use crate::needs::{NeedKind, NeedStatus};
     use crate::people::{Half, Slot, NAME, QUARANTINE_UNTIL, ROSTER};
     use crate::record::Outcome;
@@ -292,6 +316,25 @@ mod tests {
             kind: RecordKind::Void { building_id: building.into(), floor: 1 },
             ..record(id, door, at, Outcome::Answered)
         }
+    }
+
+    fn visitor(building_id: Option<&str>) -> VisitorEntry {
+        VisitorEntry {
+            gate_id: "north-gate".into(),
+            name: "Zhou".into(),
+            phone: String::new(),
+            building_id: building_id.map(Into::into),
+            door_id: None,
+            delivery: false,
+            purpose: String::new(),
+            health_code: None,
+            celsius: Some(36.4),
+            turned_back: false,
+        }
+    }
+
+    fn gate_entry(id: &str, building_id: Option<&str>, at: i64) -> Record {
+        event(id, "", at, RecordKind::Visitor(visitor(building_id)))
     }
 
     fn records() -> Vec<Record> {
@@ -334,6 +377,18 @@ mod tests {
                 kind: RecordKind::NeedUpdate { need_id: "n2".into(), status: NeedStatus::InProgress, note: "pharmacy".into() },
                 ..record("n2-taken", "xfl-02-1-101", NOV28_0800 + 25 * HOUR, Outcome::Answered)
             },
+            // At the gate on the 28th: a visitor to block 1, a courier turned
+            // back, and an entry typed twice, withdrawn; one on the 29th.
+            gate_entry("g1", Some("xfl-01"), NOV28_0800 + HOUR),
+            Record { kind: RecordKind::Visitor(VisitorEntry { delivery: true, turned_back: true, ..visitor(None) }), ..record("g2", "", NOV28_0800 + 2 * HOUR, Outcome::Answered) },
+            gate_entry("g3", Some("xfl-02"), NOV28_0800 + 3 * HOUR),
+            Record {
+                supersedes: Some("g3".into()),
+                reason: Some("typed twice".into()),
+                kind: RecordKind::Void { building_id: "north-gate".into(), floor: 0 },
+                ..record("g3-void", "", NOV28_0800 + 3 * HOUR + 60_000, Outcome::Answered)
+            },
+            gate_entry("g4", Some("xfl-01"), NOV28_0800 + 25 * HOUR),
             // The 29th: the door not at home on the 28th answers.
             household("r5", "xfl-01-1-102", NOV28_0800 + 26 * HOUR, &[("p5", "Sun", "abroad", Some("2026-12-05"), "green")]),
         ]
@@ -355,6 +410,7 @@ mod tests {
             checks_missed: 2,
             fevers: 1,
             red_codes: 1,
+            visitors: 2,
             needs_open: 1,
             needs_done: 1,
             coverage_percent: 200 / bundle.doors.len() as u32,
@@ -369,6 +425,7 @@ mod tests {
         assert_eq!(first.coverage_percent, 100 / 24, "one door of 24 final at the day's end");
         let second = row("xfl-02");
         assert_eq!((second.households_visited, second.in_quarantine, second.checks_done, second.fevers, second.checks_missed), (0, 1, 1, 0, 1));
+        assert_eq!((first.visitors, second.visitors), (1, 0), "the courier counts in the totals only; the withdrawn entry nowhere");
         assert_eq!(second.coverage_percent, 100 / 24, "Li's door; the voided household's door is unvisited again");
         assert_eq!(report.buildings.len(), bundle.campaign.buildings.len());
     }

@@ -20,6 +20,13 @@
 //! Heping Street,,1,No. 12 Noodles,shops
 //! ```
 //!
+//! A row of kind `gate` names a gate of the compound, where volunteers
+//! register visitors; its entrance, floor and door are left empty:
+//!
+//! ```text
+//! North Gate,,,,gate
+//! ```
+//!
 //! Ids are derived from names and labels, so importing the same building
 //! again gives the same door ids (records keep pointing at their doors).
 //! A file with any bad line imports nothing: every error names its line and
@@ -27,8 +34,17 @@
 
 use std::collections::HashMap;
 
+use crate::gate::Gate;
 use crate::labels::Labels;
 use crate::territory::{summarise_floors, Building, BuildingKind, Door};
+
+/// What a file describes: buildings with their doors, and gates.
+#[derive(Debug)]
+pub struct Territory {
+    pub buildings: Vec<Building>,
+    pub doors: Vec<Door>,
+    pub gates: Vec<Gate>,
+}
 
 /// One problem in the file, 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +78,9 @@ pub struct TerritoryForms<'a> {
     pub shop: Option<&'a str>,
 }
 
-/// Buildings (homes, and streets of shops where the file says so) and their doors.
-pub fn import(text: &str, forms: &TerritoryForms) -> Result<(Vec<Building>, Vec<Door>), Vec<CsvError>> {
+/// Buildings (homes, and streets of shops where the file says so), their
+/// doors, and the gates the file names.
+pub fn import(text: &str, forms: &TerritoryForms) -> Result<Territory, Vec<CsvError>> {
     let rows = parse(text.strip_prefix('\u{feff}').unwrap_or(text))?;
     let Some((header_line, header)) = rows.first() else {
         return Err(vec![CsvError { line: 1, column: None, message: "the file is empty".into() }]);
@@ -88,6 +105,8 @@ pub fn import(text: &str, forms: &TerritoryForms) -> Result<(Vec<Building>, Vec<
     let mut errors = Vec::new();
     let mut buildings: Vec<Building> = Vec::new();
     let mut doors: Vec<Door> = Vec::new();
+    let mut gates: Vec<Gate> = Vec::new();
+    let mut gate_lines: HashMap<String, usize> = HashMap::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
     // Kept as the rows are read, so that each row costs the same however
     // large the territory (200,000 doors import in a few seconds).
@@ -126,8 +145,19 @@ pub fn import(text: &str, forms: &TerritoryForms) -> Result<(Vec<Building>, Vec<
         let kind = match header.iter().position(|h| h == "kind").map(|at| row[at].trim().to_lowercase()).as_deref() {
             None | Some("" | "residential") => BuildingKind::Residential,
             Some("shops") => BuildingKind::Street,
+            Some("gate") => {
+                if let Some(column) = ["entrance", "floor", "door"].into_iter().find(|column| !cell(column).is_empty()) {
+                    let message = "a gate has no entrance, floor or door: leave them empty".to_string();
+                    errors.push(CsvError { line, column: Some(column.into()), message });
+                } else if let Some(first) = gate_lines.insert(name.to_string(), line) {
+                    errors.push(CsvError { line, column: Some("building".into()), message: format!("gate '{name}' is already on line {first}") });
+                } else {
+                    gates.push(Gate { id: format!("gate-{}", building_id(name)), name: Labels::same(name) });
+                }
+                continue;
+            }
             Some(other) => {
-                let message = format!("'{other}' is not a kind of building: residential (or empty) or shops");
+                let message = format!("'{other}' is not a kind of building: residential (or empty), shops or gate");
                 errors.push(CsvError { line, column: Some("kind".into()), message });
                 continue;
             }
@@ -208,7 +238,7 @@ pub fn import(text: &str, forms: &TerritoryForms) -> Result<(Vec<Building>, Vec<
         return Err(errors);
     }
     summarise_floors(&mut buildings, &doors);
-    Ok((buildings, doors))
+    Ok(Territory { buildings, doors, gates })
 }
 
 /// A stable id for a building name: readable ASCII where there is some, and
@@ -275,7 +305,7 @@ mod tests {
     #[test]
     fn a_kind_column_makes_streets_of_shops_beside_homes() {
         let text = "building,entrance,floor,door,kind\nBlock 1,1,1,101,\nHeping Street,,1,No. 12 Noodles,shops\nHeping Street,,1,\"Li's Pharmacy, 24h\",SHOPS\n";
-        let (buildings, doors) = import(text, &HOMES).unwrap();
+        let Territory { buildings, doors, .. } = import(text, &HOMES).unwrap();
         assert_eq!((buildings[0].kind.clone(), buildings[0].form_id.as_str()), (BuildingKind::Residential, "household"));
         assert_eq!((buildings[1].kind.clone(), buildings[1].form_id.as_str()), (BuildingKind::Street, "shop"));
         assert_eq!(buildings[1].door_count, 2);
@@ -285,7 +315,7 @@ mod tests {
         assert_eq!(
             errors,
             vec![
-                "line 2, column kind: 'factory' is not a kind of building: residential (or empty) or shops",
+                "line 2, column kind: 'factory' is not a kind of building: residential (or empty), shops or gate",
                 "line 4, column kind: 'B' is a street of shops on line 3",
             ]
         );
@@ -295,9 +325,30 @@ mod tests {
     }
 
     #[test]
+    fn gate_rows_make_gates_with_stable_ids() {
+        let text = "building,entrance,floor,door,kind\nBlock 1,1,1,101,\nNorth Gate,,,,gate\n南门,,,,GATE\n";
+        let territory = import(text, &HOMES).unwrap();
+        assert_eq!(territory.buildings.len(), 1);
+        let names: Vec<&str> = territory.gates.iter().map(|gate| gate.name.get(crate::lang::Lang::En)).collect();
+        assert_eq!(names, ["North Gate", "南门"]);
+        assert!(territory.gates[0].id.starts_with("gate-northgate-"), "{:?}", territory.gates[0].id);
+        assert_eq!(import(text, &HOMES).unwrap().gates, territory.gates, "the same file gives the same ids");
+        let bad = "building,entrance,floor,door,kind\nBlock 1,1,1,101,\nNorth Gate,,1,,gate\nSouth Gate,,,,gate\nSouth Gate,,,,gate\n";
+        let errors: Vec<String> = import(bad, &HOMES).unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errors,
+            vec![
+                "line 3, column floor: a gate has no entrance, floor or door: leave them empty",
+                "line 5, column building: gate 'South Gate' is already on line 4",
+            ]
+        );
+    }
+
+    #[test]
     fn doors_one_per_line_with_quotes_bom_and_crlf() {
         let text = "\u{feff}building,entrance,floor,door\r\nBlock 1,1,1,101\r\nBlock 1,1,1,102\r\n\"Block 1\",2,2,\"2-201\"\r\n幸福里 2 号楼,,1,101\r\n";
-        let (buildings, doors) = import(text, &HOMES).unwrap();
+        let Territory { buildings, doors, gates } = import(text, &HOMES).unwrap();
+        assert!(gates.is_empty());
         assert_eq!(buildings.len(), 2);
         assert_eq!(buildings[0].floors, vec![1, 2]);
         assert_eq!(buildings[0].door_count, 3);
@@ -306,13 +357,13 @@ mod tests {
         assert_eq!(doors[3].entrance, None);
         assert_eq!(buildings[1].name.get(crate::lang::Lang::En), "幸福里 2 号楼");
         // The same file again gives the same ids.
-        let (_, again) = import(text, &HOMES).unwrap();
+        let again = import(text, &HOMES).unwrap().doors;
         assert_eq!(doors.iter().map(|d| &d.id).collect::<Vec<_>>(), again.iter().map(|d| &d.id).collect::<Vec<_>>());
     }
 
     #[test]
     fn a_building_as_floors_times_doors() {
-        let (buildings, doors) = import("building,floors,doors_per_floor\nTower,30,8\n", &HOMES).unwrap();
+        let Territory { buildings, doors, .. } = import("building,floors,doors_per_floor\nTower,30,8\n", &HOMES).unwrap();
         assert_eq!(buildings[0].door_count, 240);
         assert_eq!(doors.last().unwrap().label, "3008");
     }

@@ -1,7 +1,10 @@
 //! Alerts that arriving records raise (when first stored, see `ingest`):
-//! fever readings and red health codes, for the coordinator to handle.
+//! fever readings and red health codes, at doors and at the gates, for the
+//! coordinator to handle. A gate's alert names no door and no person: its
+//! record is the visitor's entry.
 
 use serde::Serialize;
+use walkbook_core::lang::Lang;
 use walkbook_core::people::{is_fever, register, roster, Half, HealthCode};
 use walkbook_core::record::{Record, RecordKind};
 
@@ -61,6 +64,19 @@ pub fn raised_by<'a>(record: &'a Record, index: &CampaignIndex) -> Vec<NewAlert<
             .filter(|person| person.health_code == Some(HealthCode::Red))
             .map(|person| alert("red_code", person.id, "red health code".to_string()))
             .collect(),
+        RecordKind::Visitor(entry) => {
+            // The gate's name, not the visitor's: alert details hold no names.
+            let gate = index.bundle.campaign.gate(&entry.gate_id).map_or(entry.gate_id.as_str(), |gate| gate.name.get(Lang::En));
+            let turned_back = if entry.turned_back { ", turned back" } else { ", let in" };
+            let mut alerts = Vec::new();
+            if let Some(celsius) = entry.celsius.filter(|_| entry.has_fever(threshold)) {
+                alerts.push(alert("fever", String::new(), format!("{gate}: {celsius:.1} °C (threshold {threshold:.1} °C){turned_back}")));
+            }
+            if entry.has_red_code() {
+                alerts.push(alert("red_code", String::new(), format!("{gate}: red health code{turned_back}")));
+            }
+            alerts
+        }
         _ => Vec::new(),
     }
 }
@@ -69,7 +85,8 @@ pub fn raised_by<'a>(record: &'a Record, index: &CampaignIndex) -> Vec<NewAlert<
 /// reading for a person the door's households do not name is stored held:
 /// invented person ids raise nothing until a household names them.
 pub async fn insert(tx: &mut sqlx::AnyConnection, alert: &NewAlert<'_>, raised_at: i64) -> Result<(), sqlx::Error> {
-    let held = alert.kind == "fever" && !is_registered(&mut *tx, alert.record, &alert.person_id).await?;
+    let is_reading = matches!(alert.record.kind, RecordKind::TemperatureCheck { .. });
+    let held = is_reading && !is_registered(&mut *tx, alert.record, &alert.person_id).await?;
     sqlx::query(
         "INSERT INTO alerts (campaign_id, kind, record_id, door_id, person_id, detail, raised_at, held) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",

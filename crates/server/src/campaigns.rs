@@ -27,10 +27,11 @@ impl CampaignIndex {
         self.door_at.get(door_id).map(|&at| &self.bundle.doors[at])
     }
 
-    /// The building a record is about: a floor record's own, else its door's
-    /// (`None` for a door no longer in the territory).
+    /// The building a record is filed under: a floor record's own, a gate
+    /// entry's gate, else its door's (`None` for a door no longer in the
+    /// territory).
     pub fn building_of<'a>(&'a self, record: &'a Record) -> Option<&'a str> {
-        match record.kind.floor() {
+        match record.kind.place() {
             Some((building_id, _)) => Some(building_id),
             None => self.doors.get(&record.door_id).map(String::as_str),
         }
@@ -159,6 +160,16 @@ pub async fn store_campaign(db: &Db, bundle: &CampaignBundle) -> Result<u64, Api
             .await?;
     for (door_id, count) in recorded.iter().filter(|(door_id, _)| !doors.contains(door_id.as_str())) {
         problems.push(format!("door '{door_id}' has {count} records: keep it in the territory"));
+    }
+    // A gate's entries are filed under its id (`RecordKind::place`).
+    let gates_recorded: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT building_id, COUNT(*) FROM records WHERE campaign_id = $1 AND kind = 'visitor' GROUP BY building_id ORDER BY building_id",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (gate_id, count) in gates_recorded.iter().filter(|(gate_id, _)| bundle.campaign.gate(gate_id).is_none()) {
+        problems.push(format!("gate '{gate_id}' has {count} visitors' records: keep it in the territory"));
     }
     if !problems.is_empty() {
         return Err(ApiError::unprocessable("invalid_campaign", problems.join("; ")));

@@ -394,7 +394,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
                 "get",
                 "/api/v1/coordinator/campaigns/{campaign}/exports/{file}",
                 "CSV export, UTF-8 with BOM, ISO 8601 times: doors.csv (latest visit per door), shops.csv, people.csv (the register), \
-                 checks.csv (temperature checks), needs.csv (needs of households in quarantine), audit.csv (corrections and voids)",
+                 checks.csv (temperature checks), needs.csv (needs of households in quarantine), visitors.csv (entries at the gates), audit.csv (corrections and voids)",
                 Coordinator,
                 Body::Empty,
                 Answer::Csv,

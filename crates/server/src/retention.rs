@@ -156,10 +156,14 @@ async fn erase_records(db: &Db, campaign: &Campaign) -> Result<Erased, ApiError>
             if record.reason.is_some() {
                 record.reason = Some(ERASED_TEXT.into());
             }
-            if let RecordKind::Need { details: text, .. } | RecordKind::NeedUpdate { note: text, .. } = &mut record.kind {
-                if !text.is_empty() {
-                    *text = ERASED_TEXT.into();
-                }
+            let texts: Vec<&mut String> = match &mut record.kind {
+                RecordKind::Need { details, .. } => vec![details],
+                RecordKind::NeedUpdate { note, .. } => vec![note],
+                RecordKind::Visitor(entry) => vec![&mut entry.name, &mut entry.phone, &mut entry.purpose],
+                _ => Vec::new(),
+            };
+            for text in texts.into_iter().filter(|text| !text.is_empty()) {
+                *text = ERASED_TEXT.into();
             }
             let body = if record == before {
                 body

@@ -92,7 +92,7 @@ async fn a_days_figures_come_from_its_records_in_total_and_by_building() {
     assert_eq!(row(&report, "xfl-01")["figures"]["coverage_percent"], 100 / 24);
     assert_eq!(row(&report, "xfl-02")["figures"], json!({
         "households_visited": 0, "people_registered": 0, "returned_province": 0, "returned_abroad": 0, "in_quarantine": 0,
-        "checks_done": 0, "checks_missed": 0, "fevers": 0, "red_codes": 0, "needs_open": 0, "needs_done": 0, "coverage_percent": 0,
+        "checks_done": 0, "checks_missed": 0, "fevers": 0, "red_codes": 0, "visitors": 0, "needs_open": 0, "needs_done": 0, "coverage_percent": 0,
     }));
 
     // Today (the default day): nothing visited yet, Chen still in quarantine.

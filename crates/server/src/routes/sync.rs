@@ -131,11 +131,18 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
             return Err(format!("a reason is 1 to {MAX_REASON_CHARS} characters"));
         }
     }
+    // A gate's records (entries, and withdrawals of them) are filled in with
+    // no form: they name none ("" and version 0).
+    let at_gate = matches!(record.kind, RecordKind::Visitor(_))
+        || record.kind.place().is_some_and(|(place, _)| index.bundle.campaign.gate(place).is_some());
+    if at_gate {
+        return check_gate_record(record, index);
+    }
     let Some(form) = index.forms.get(&(record.form_id.clone(), record.form_version)) else {
         return Err(format!("there is no form '{}' version {} in this campaign", shown_id(&record.form_id), record.form_version));
     };
     match &record.kind {
-        RecordKind::Visit {} => {}
+        RecordKind::Visit {} | RecordKind::Visitor(_) => {}
         RecordKind::FloorNotice { building_id, floor, .. }
         | RecordKind::FloorClosed { building_id, floor }
         | RecordKind::Void { building_id, floor } => {
@@ -213,6 +220,27 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
     match form.validate(&record.answers, &today).first() {
         None => Ok(()),
         Some(problem) => Err(format!("answer '{}': {}", problem.question_id, problem.kind.message(walkbook_core::lang::Lang::En))),
+    }
+}
+
+/// Why a gate's record (an entry, or a withdrawal of one) cannot be
+/// stored. Any volunteer of the campaign may take gate duty: assignments to
+/// buildings do not restrict it.
+fn check_gate_record(record: &Record, index: &CampaignIndex) -> Result<(), String> {
+    if !record.form_id.is_empty() || record.form_version != 0 {
+        return Err("a gate's record names no form (form_id \"\", form_version 0)".into());
+    }
+    if !record.door_id.is_empty() || !record.answers.is_empty() || record.outcome != Outcome::Answered {
+        return Err("a gate's record names no door, is 'answered' and carries no answers".into());
+    }
+    match &record.kind {
+        RecordKind::Visitor(entry) => match entry.problem(&index.bundle.campaign, |door_id| index.doors.get(door_id).map(String::as_str)) {
+            Some(problem) => Err(problem.message()),
+            None if record.supersedes.is_some() => Err("a gate's entry replaces no other record".into()),
+            None => Ok(()),
+        },
+        RecordKind::Void { floor: 0, .. } if record.supersedes.is_some() && record.reason.is_some() => Ok(()),
+        _ => Err("at a gate, a record is a visitor's entry or the withdrawal of one (floor 0, with the record and why)".into()),
     }
 }
 
@@ -308,16 +336,20 @@ pub async fn pull(
     }
     // The pulling device's own records are not counted against the page:
     // after a large push the cursor passes them in one request. A volunteer
-    // assigned to buildings gets only their records (and so people), chosen
-    // by the index on each record's building: a page is never filled with
-    // others' records and then emptied.
-    let rows: Vec<(i64, String)> = sqlx::query_as(
+    // assigned to buildings gets only their records (and so people), and
+    // every gate's (anyone may take gate duty), chosen by the index on each
+    // record's building: a page is never filled with others' records and
+    // then emptied.
+    let gate_ids: Vec<&str> = index.bundle.campaign.gates.iter().map(|gate| gate.id.as_str()).collect();
+    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
         "SELECT seq, body FROM records \
          WHERE campaign_id = $1 AND seq > $2 AND seq <= $3 AND device_id <> $4 \
          AND (NOT EXISTS (SELECT 1 FROM assignments WHERE volunteer_id = $5) \
-              OR building_id IN (SELECT building_id FROM assignments WHERE volunteer_id = $6)) \
+              OR building_id IN (SELECT building_id FROM assignments WHERE volunteer_id = $6) \
+              OR building_id IN ({})) \
          ORDER BY seq LIMIT $7",
-    )
+        crate::db::strings_of(crate::db::is_postgres(&state.db), 8)
+    ))
     .bind(&session.campaign_id)
     .bind(query.cursor)
     .bind(newest)
@@ -325,6 +357,7 @@ pub async fn pull(
     .bind(&session.volunteer_id)
     .bind(&session.volunteer_id)
     .bind(i64::from(limit) + 1)
+    .bind(crate::db::json_list(&gate_ids))
     .fetch_all(&state.db)
     .await?;
     let mut more = rows.len() > limit as usize;

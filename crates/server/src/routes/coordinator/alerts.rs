@@ -1,11 +1,15 @@
-//! Alerts: fever readings, red codes, overdue temperature checks and phones
-//! whose unsent records are at risk, and marking them handled.
+//! Alerts: fever readings, red codes (at doors and at the gates), overdue
+//! temperature checks and phones whose unsent records are at risk, and
+//! marking them handled.
 
 use axum::extract::{Path, State};
 use axum::Json;
 use walkbook_core::console::{AlertView, DoorRef};
 use walkbook_core::dates::{iso_8601, LocalTime};
+use std::collections::HashMap;
+
 use walkbook_core::people::{overdue_checks, register};
+use walkbook_core::record::{Record, RecordKind};
 use walkbook_core::sync::LastContact;
 
 use crate::auth::Coordinator;
@@ -35,14 +39,18 @@ pub async fn list_alerts(
     let records = register_records(&state, &campaign_id).await?;
     let people = register(&records);
     let names = names_of(&people);
-    let name_of = |person_id: &str| names.get(person_id).map_or_else(String::new, |name| name.to_string());
-    let mut alerts: Vec<AlertView> = crate::alerts::list(&state.db, &campaign_id)
-        .await?
+    let stored = crate::alerts::list(&state.db, &campaign_id).await?;
+    let visitors = visitor_names(&state, &campaign_id, &stored).await?;
+    let name_of = |alert: &crate::alerts::Alert| match visitors.get(&alert.record_id) {
+        Some(visitor) => visitor.clone(),
+        None => names.get(alert.person_id.as_str()).map_or_else(String::new, |name| name.to_string()),
+    };
+    let mut alerts: Vec<AlertView> = stored
         .into_iter()
         .map(|alert| AlertView {
             id: alert.id.to_string(),
             door: door_ref(&index, &alert.door_id),
-            person_name: name_of(&alert.person_id),
+            person_name: name_of(&alert),
             kind: alert.kind,
             person_id: alert.person_id,
             detail: alert.detail,
@@ -77,6 +85,30 @@ pub async fn list_alerts(
     alerts.extend(data_at_risk(&state, &index).await?);
     alerts.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
     Ok(Json(alerts))
+}
+
+/// The visitors that gates' alerts are about, by their entry's record id
+/// (an alert holds no names; an erased campaign's entries name nobody).
+async fn visitor_names(state: &AppState, campaign_id: &str, alerts: &[crate::alerts::Alert]) -> Result<HashMap<String, String>, ApiError> {
+    let entries: Vec<&str> = alerts.iter().filter(|alert| alert.door_id.is_empty()).map(|alert| alert.record_id.as_str()).collect();
+    if entries.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT id, body FROM records WHERE campaign_id = $1 AND kind = 'visitor' AND id IN ({})",
+        crate::db::strings_of(crate::db::is_postgres(&state.db), 2)
+    ))
+    .bind(campaign_id)
+    .bind(crate::db::json_list(&entries))
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, body)| match serde_json::from_str::<Record>(&body).ok()?.kind {
+            RecordKind::Visitor(entry) => Some((id, entry.name)),
+            _ => None,
+        })
+        .collect())
 }
 
 /// One alert per volunteer whose phone's unsent records are at risk (see

@@ -82,6 +82,7 @@ pub async fn create_campaign(
             closed_at: None,
             personal_data_erased_at: None,
             notices: Vec::new(),
+            gates: Vec::new(),
         },
         doors: Vec::new(),
     };
@@ -124,13 +125,14 @@ pub async fn put_territory(
         household: campaign.current_form("household").map_or("household", |f| f.id.as_str()),
         shop: campaign.current_form("shop").map(|f| f.id.as_str()),
     };
-    let (buildings, doors) = walkbook_core::territory_csv::import(&body, &forms).map_err(|errors| {
+    let territory = walkbook_core::territory_csv::import(&body, &forms).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         ApiError::unprocessable("invalid_csv", format!("Nothing was imported. {}.", lines.join("; ")))
     })?;
     let mut bundle = index.bundle.clone();
-    bundle.campaign.buildings = buildings;
-    bundle.doors = doors;
+    bundle.campaign.buildings = territory.buildings;
+    bundle.doors = territory.doors;
+    bundle.campaign.gates = territory.gates;
     let revision = store_campaign(&state.db, &bundle).await?;
     Ok(changed(revision, &bundle))
 }

@@ -15,7 +15,8 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use walkbook_core::dates::{day_of_date, iso_8601, LocalTime};
 use walkbook_core::form::{answer_columns, Answer};
-use walkbook_core::people::{is_fever, register};
+use walkbook_core::gate::gate_entries;
+use walkbook_core::people::{is_fever, register, HealthCode};
 use walkbook_core::record::{latest_record, superseded_ids, Record, RecordKind};
 use walkbook_core::territory::BuildingKind;
 
@@ -25,10 +26,10 @@ use crate::error::ApiError;
 use crate::AppState;
 
 use super::needs::{need_records, need_views, volunteer_names};
-use super::{campaign_records, names_of, off_the_runtime, picked_records, register_records};
+use super::{campaign_records, names_of, off_the_runtime, parsed_records, picked_records, register_records};
 
 /// The exports there are.
-pub const EXPORTS: [&str; 6] = ["doors.csv", "shops.csv", "people.csv", "checks.csv", "needs.csv", "audit.csv"];
+pub const EXPORTS: [&str; 7] = ["doors.csv", "shops.csv", "people.csv", "checks.csv", "needs.csv", "visitors.csv", "audit.csv"];
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -44,7 +45,8 @@ pub struct ExportQuery {
 /// `GET /api/v1/coordinator/campaigns/{campaign}/exports/{file}`: `doors.csv`
 /// (each door's latest visit), `shops.csv` (the shop streets' shops, their
 /// form's questions and staff), `people.csv` (the register), `checks.csv`
-/// (temperature checks, corrected ones replaced) or `audit.csv` (every
+/// (temperature checks, corrected ones replaced), `needs.csv` (needs of
+/// households in quarantine), `visitors.csv` (entries at the gates) or `audit.csv` (every
 /// correction and withdrawal: what, where, who, when, why), UTF-8 with a
 /// BOM, ISO 8601 times, filtered by building and by a range of days.
 pub async fn export(
@@ -67,7 +69,7 @@ pub async fn export(
     check_buildings(&index, query.building.as_slice())?;
     if !EXPORTS.contains(&file.as_str()) {
         return Err(ApiError::not_found(format!(
-            "No export '{}': doors.csv, shops.csv, people.csv, checks.csv, needs.csv or audit.csv",
+            "No export '{}': doors.csv, shops.csv, people.csv, checks.csv, needs.csv, visitors.csv or audit.csv",
             crate::auth::shown_id(&file)
         )));
     }
@@ -78,11 +80,12 @@ pub async fn export(
         "doors.csv" | "shops.csv" if from.is_none() && to.is_none() => picked_records(&state, &campaign_id).await?,
         "doors.csv" | "shops.csv" | "audit.csv" => campaign_records(&state, &campaign_id).await?,
         "needs.csv" => need_records(&state, &campaign_id).await?,
+        "visitors.csv" => gate_records(&state, &campaign_id).await?,
         _ => register_records(&state, &campaign_id).await?,
     };
     // Who made each record, by name (the audit trail's "by"): volunteers
     // and the coordinators who voided records.
-    let names: HashMap<String, String> = if file == "audit.csv" || file == "needs.csv" {
+    let names: HashMap<String, String> = if matches!(file.as_str(), "audit.csv" | "needs.csv" | "visitors.csv") {
         volunteer_names(&state, &campaign_id).await?
     } else {
         HashMap::new()
@@ -103,6 +106,13 @@ pub async fn export(
         body.recv().await.map(|chunk| (Ok::<_, std::convert::Infallible>(chunk), body))
     }));
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body))
+}
+
+/// The entries at the campaign's gates, and the withdrawals among which are
+/// those of entries.
+async fn gate_records(state: &AppState, campaign_id: &str) -> Result<Vec<Record>, ApiError> {
+    let sql = "SELECT body FROM records WHERE campaign_id = $1 AND kind IN ('visitor', 'void') ORDER BY seq";
+    parsed_records(state, sql, campaign_id).await
 }
 
 /// An export is sent in chunks of about this size...
@@ -341,6 +351,40 @@ fn write_export(
                     &iso_8601(need.changed_at, offset),
                     need.changed_by.as_deref().unwrap_or_default(),
                     &need.need_id,
+                ])?;
+            }
+        }
+        "visitors.csv" => {
+            csv.row(&[
+                "entered_at", "gate", "name", "phone", "building", "door", "delivery", "purpose", "health_code", "temperature", "fever",
+                "turned_back", "registered_by", "entry_id",
+            ])?;
+            let records: Vec<&Record> = records.iter().collect();
+            let threshold = index.bundle.campaign.settings.fever_threshold_c;
+            let yes_no = |yes: bool| if yes { "yes" } else { "no" };
+            // Oldest first, as a gate's paper register reads.
+            for (record, entry) in gate_entries(&records, None, i64::MIN, i64::MAX).into_iter().rev() {
+                let building = entry.building_id.as_deref().unwrap_or_default();
+                if query.building.is_some() && !in_building(building) || !in_range(LocalTime::at(record.device_time, offset).day) {
+                    continue;
+                }
+                let gate = index.bundle.campaign.gate(&entry.gate_id).map_or(entry.gate_id.as_str(), |gate| gate.name.get(walkbook_core::lang::Lang::ZhHans));
+                let door = entry.door_id.as_deref().and_then(|id| doors.get(id)).map_or("", |door| door.label.as_str());
+                csv.row(&[
+                    &iso_8601(record.device_time, offset),
+                    gate,
+                    &entry.name,
+                    &entry.phone,
+                    &building_name(building),
+                    door,
+                    yes_no(entry.delivery),
+                    &entry.purpose,
+                    entry.health_code.map_or("", HealthCode::code),
+                    &entry.celsius.map(|celsius| format!("{celsius:.1}")).unwrap_or_default(),
+                    yes_no(entry.has_fever(threshold)),
+                    yes_no(entry.turned_back),
+                    names.get(&record.volunteer_id).unwrap_or(&record.volunteer_id),
+                    &record.id,
                 ])?;
             }
         }

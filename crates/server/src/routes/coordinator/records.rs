@@ -90,7 +90,7 @@ pub async fn void_record(
 
 /// The withdrawal of `target`, made now by `volunteer_id` with `reason`.
 fn void_of(index: &CampaignIndex, target: &Record, volunteer_id: &str, reason: &str) -> Result<Record, ApiError> {
-    let (building_id, floor) = match target.kind.floor() {
+    let (building_id, floor) = match target.kind.place() {
         Some((building_id, floor)) => (building_id.to_string(), floor),
         None => {
             let door = index.door(&target.door_id).ok_or_else(|| {

@@ -50,6 +50,7 @@ test("every volunteer screen at 360 px: tap targets of 48 px, and no console fil
     ["revisits", "/revisits", "main .card"],
     ["checks", "/checks", "#check-list, #no-checks"],
     ["find", "/find", "#find-door"],
+    ["gate", "/gate/north-gate", "#visitor-form"],
     ["about", "/about", "#storage-persistence"],
     ["join", "/join", "#join-code"],
   ];

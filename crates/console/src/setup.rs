@@ -237,6 +237,7 @@ pub fn ExportsSection() -> impl IntoView {
                 <a class="button" id="export-doors" href=move || href("doors.csv") download>"⤓ " {move || i18n.t(ConsoleText::ExportDoors)}</a>
                 <a class="button" id="export-people" href=move || href("people.csv") download>"⤓ " {move || i18n.t(ConsoleText::ExportPeople)}</a>
                 <a class="button" id="export-checks" href=move || href("checks.csv") download>"⤓ " {move || i18n.t(Text::ChecksTitle)}</a>
+                <a class="button" id="export-visitors" href=move || href("visitors.csv") download>"⤓ " {move || i18n.t(ConsoleText::ExportVisitors)}</a>
             </div>
         </section>
     }

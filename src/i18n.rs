@@ -177,6 +177,11 @@ pub enum Text {
     TodayAtGate,
     NoVisitorsYet,
     EnterAgain,
+    WeeklyChecks,
+    LastSeen,
+    WeeklyDueBy,
+    WeeklyMissed,
+    SeenAllWell,
     CampaignClosed,
     CampaignClosedOn,
     CampaignClosedUnsent,
@@ -435,6 +440,11 @@ fn volunteer_strings(text: Text) -> [&'static str; 4] {
         TodayAtGate => ["今日登记", "今日登記", "Today at this gate", "오늘 출입 기록"],
         NoVisitorsYet => ["今天还没有登记", "今天還沒有登記", "No one yet today", "오늘 기록 없음"],
         EnterAgain => ["再次进入", "再次進入", "Again", "재입장"],
+        WeeklyChecks => ["独居及需帮扶人员每周探视", "獨居及需幫扶人員每週探視", "People living alone: weekly look", "독거·돌봄 주민 주간 방문"],
+        LastSeen => ["上次探视", "上次探視", "Last seen", "마지막 방문"],
+        WeeklyDueBy => ["最迟于", "最遲於", "Look in by", "방문 기한"],
+        WeeklyMissed => ["已超过一周未探视，应于", "已超過一週未探視，應於", "Missed: a look was owed by", "놓침: 방문 기한"],
+        SeenAllWell => ["已探视，一切正常", "已探視，一切正常", "Seen: all well", "방문함: 이상 없음"],
     }
 }
 

@@ -5,16 +5,20 @@
 //! at once; the server raises the alert when the record syncs. A reading
 //! typed wrong is corrected the same way, with a reason: the correction
 //! replaces it, and the alert it raised closes when the correction syncs.
+//! Below, the people living alone or needing regular help, each with when
+//! they were last seen and the day a look is owed by; one tap records it.
 
 use leptos::prelude::*;
 use walkbook_core::dates::LocalTime;
+use walkbook_core::living_alone::{weekly_checks, WeeklyCheck};
 use walkbook_core::people::{follow_ups, is_fever, register, CheckState, FollowUp, Half, HealthCode, Person};
 use walkbook_core::record::{Record, RecordKind};
 use walkbook_core::territory::Door;
 
 use crate::campaign::use_campaign;
 use crate::i18n::{floor_name, use_i18n, Text};
-use crate::screens::{given_reason, ReasonField, StoreError};
+use crate::door_status::short_time;
+use crate::screens::{event_saver, given_reason, ReasonField, StoreError};
 use crate::store::{app_store, idb::IdbError};
 
 /// The readings a phone thermometer can give; anything else is a typo.
@@ -40,6 +44,17 @@ struct ChecksData {
     items: Vec<CheckItem>,
     /// People whose health code is red.
     red_codes: Vec<(Person, Door)>,
+    /// People owed a weekly look, those missed first.
+    weekly: Vec<WeeklyItem>,
+}
+
+#[derive(Clone, PartialEq)]
+struct WeeklyItem {
+    person: Person,
+    door: Door,
+    last_seen_at: i64,
+    due_by: String,
+    missed: bool,
 }
 
 #[component]
@@ -92,6 +107,40 @@ pub fn ChecksScreen() -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        {move || {
+            let weekly = loaded().weekly;
+            (!weekly.is_empty()).then(|| view! {
+                <section class="card" id="weekly-checks">
+                    <h2>{move || i18n.t(Text::WeeklyChecks)}</h2>
+                    <ul class="check-list">{weekly.into_iter().map(|item| view! { <WeeklyRow item/> }).collect_view()}</ul>
+                </section>
+            })
+        }}
+    }
+}
+
+/// A person owed a weekly look: last seen, owed by, and "Seen: all well".
+#[component]
+fn WeeklyRow(item: WeeklyItem) -> impl IntoView {
+    let i18n = use_i18n();
+    let save_error = RwSignal::new(None::<IdbError>);
+    let save_event = event_saver(save_error);
+    let WeeklyItem { person, door, last_seen_at, due_by, missed } = item;
+    let person_id = person.id.clone();
+    let seen = move |_| {
+        let kind = RecordKind::WeeklyCheck { person_id: person_id.clone(), note: String::new() };
+        save_event(&door.building_id, door.floor, &door.id, kind, None);
+    };
+    view! {
+        <li class="weekly-check" data-person=person.id.clone() data-missed=missed.to_string()>
+            <strong>{person.name.clone()} " · " {door.label.clone()}</strong>
+            <span class=if missed { "problem" } else { "muted" }>
+                {move || i18n.t(Text::LastSeen)} " " {short_time(last_seen_at)} " · "
+                {move || i18n.t(if missed { Text::WeeklyMissed } else { Text::WeeklyDueBy })} " " {due_by.clone()}
+            </span>
+            <button class="button weekly-seen" on:click=seen>{move || i18n.t(Text::SeenAllWell)}</button>
+            <StoreError result=save_error/>
+        </li>
     }
 }
 
@@ -184,14 +233,17 @@ pub fn phone_now() -> (LocalTime, i32) {
     (LocalTime::at(js_sys::Date::now() as i64, offset_minutes), offset_minutes)
 }
 
-/// How many checks are due or overdue now, for the home screen's link.
+/// How many checks are due or overdue now (temperature checks, and weekly
+/// looks missed), for the home screen's link.
 pub fn checks_owed(records: &[Record]) -> usize {
     let (now, offset_minutes) = phone_now();
-    register(records)
+    let people = register(records);
+    let temperatures = people
         .iter()
         .flat_map(|person| follow_ups(person, records, now, offset_minutes))
         .filter(|follow_up| matches!(follow_up.state, CheckState::Due | CheckState::Overdue))
-        .count()
+        .count();
+    temperatures + weekly_checks(&people, records, now, offset_minutes).iter().filter(|check| check.missed).count()
 }
 
 async fn load_checks(campaign_id: &str) -> Result<ChecksData, IdbError> {
@@ -200,7 +252,8 @@ async fn load_checks(campaign_id: &str) -> Result<ChecksData, IdbError> {
     let (now, offset_minutes) = phone_now();
     let today = now.date();
     let mut data = ChecksData::default();
-    for person in register(&records) {
+    let people = register(&records);
+    for person in people.iter().cloned() {
         let Some(door) = store.door(campaign_id, &person.door_id).await? else { continue };
         if person.health_code == Some(HealthCode::Red) {
             data.red_codes.push((person.clone(), door.clone()));
@@ -216,6 +269,12 @@ async fn load_checks(campaign_id: &str) -> Result<ChecksData, IdbError> {
             }
         }
     }
+    for check in weekly_checks(&people, &records, now, offset_minutes) {
+        let Some(door) = store.door(campaign_id, &check.person.door_id).await? else { continue };
+        let WeeklyCheck { person, last_seen_at, due_by, missed } = check;
+        data.weekly.push(WeeklyItem { person: person.clone(), door, last_seen_at, due_by, missed });
+    }
+    data.weekly.sort_by_key(|item| (!item.missed, item.due_by.clone()));
     data.items.sort_by(|a, b| {
         (&a.door.building_id, a.door.floor, &a.door.label, &a.follow_up.slot).cmp(&(
             &b.door.building_id,

@@ -26,7 +26,7 @@ test("an XLSForm is previewed, stored, filled in offline and exported", async (t
   // The committee's form: previewed as a phone draws it, with what was left out.
   await coordinator.locator("#xlsform-file").setInputFiles(spreadsheet("tests/fixtures/household-xlsform.xlsx"));
   await coordinator.locator("#preview-xlsform").click();
-  const preview = coordinator.locator('#xlsform-preview[data-version="3"]');
+  const preview = coordinator.locator('#xlsform-preview[data-version="4"]');
   await preview.waitFor();
   assert.match(await coordinator.locator("#xlsform-warnings").textContent(), /'start' start is left out/);
   assert.equal(await preview.locator('[data-question="home"] .note-text').textContent(), "About the household");
@@ -36,10 +36,10 @@ test("an XLSForm is previewed, stored, filled in offline and exported", async (t
   await preview.locator('[data-question="pet_kind"]').waitFor();
   const before = await coordinator.evaluate(async () => (await (await fetch("/api/v1/coordinator/campaigns/demo-xingfu")).json()).campaign.revision);
   await coordinator.locator("#store-xlsform").click();
-  await coordinator.locator('#xlsform-stored[data-version="3"]').waitFor();
+  await coordinator.locator('#xlsform-stored[data-version="4"]').waitFor();
   const after = await coordinator.evaluate(async () => (await (await fetch("/api/v1/coordinator/campaigns/demo-xingfu")).json()).campaign);
   assert.equal(after.revision, before + 1, "the preview stored nothing; storing made one revision");
-  await coordinator.locator("#xlsform-downloads [data-form=household]").filter({ hasText: "household v3" }).waitFor();
+  await coordinator.locator("#xlsform-downloads [data-form=household]").filter({ hasText: "household v4" }).waitFor();
 
   // A volunteer's phone receives it and fills it in with the network off.
   const { page, context } = phone;

@@ -1,5 +1,6 @@
-//! Alerts: fever readings, red codes and overdue checks, each with door,
-//! person and time; "mark handled" records who and when.
+//! Alerts: fever readings and red codes (at doors and at the gates),
+//! overdue checks, missed weekly looks and phones' data at risk, each with
+//! door, person and time; "mark handled" records who and when.
 
 use leptos::prelude::*;
 use walkbook_core::console::AlertView;
@@ -47,6 +48,7 @@ pub fn AlertsSection() -> impl IntoView {
                                 "fever" => i18n.t(Text::Fever),
                                 "red_code" => i18n.t(Text::RedCode),
                                 "data_at_risk" => i18n.t(ConsoleText::DataAtRisk),
+                                "weekly_check_missed" => i18n.t(ConsoleText::WeeklyCheckMissed),
                                 _ => i18n.t(Text::CheckOverdue),
                             };
                             let door = alert.door.as_ref().map(|d| d.label.clone()).unwrap_or_default();

@@ -99,7 +99,7 @@ pub fn demo_campaign() -> CampaignBundle {
             name: Labels::four("幸福社区入户排查", "幸福社區入戶排查", "Xingfu community door-to-door check", "싱푸 지역 방문 조사"),
             languages: Lang::ALL.to_vec(),
             settings: Settings::default(),
-            forms: vec![household_form(), household_roster_form(), shop_form(), shop_staff_form()],
+            forms: vec![household_form(), household_roster_form(), household_living_alone_form(), shop_form(), shop_staff_form()],
             buildings,
             closed_at: None,
             personal_data_erased_at: None,
@@ -311,6 +311,24 @@ pub fn household_roster_form() -> Form {
             notes(),
         ],
     }
+}
+
+/// The household register, version 3: each person may also live alone or
+/// need regular help (then they get a weekly check, see `living_alone`).
+/// Optional questions, so that a household is saved as before when neither
+/// applies.
+pub fn household_living_alone_form() -> Form {
+    let mut form = household_roster_form();
+    form.version = 3;
+    if let Some(QuestionKind::Repeat { questions }) = form.questions.first_mut().map(|roster| &mut roster.kind) {
+        questions.push(question(crate::people::LIVES_ALONE, Labels::four("独居", "獨居", "Lives alone", "혼자 거주"), QuestionKind::YesNo));
+        questions.push(question(
+            crate::people::NEEDS_HELP,
+            Labels::four("需要定期帮扶", "需要定期幫扶", "Needs regular help", "정기적인 도움 필요"),
+            QuestionKind::YesNo,
+        ));
+    }
+    form
 }
 
 pub fn shop_form() -> Form {

@@ -166,6 +166,7 @@ mod tests {
             name: name.into(),
             health_code: None,
             quarantine_until: None,
+            needs_weekly_check: false,
             registered_at: 0,
             answers,
         }

@@ -14,6 +14,7 @@ pub mod gate;
 pub mod labels;
 pub mod lang;
 pub mod limits;
+pub mod living_alone;
 pub mod needs;
 pub mod people;
 pub mod record;

@@ -23,6 +23,10 @@ pub const ROSTER: &str = "people";
 pub const NAME: &str = "name";
 pub const HEALTH_CODE: &str = "health_code";
 pub const QUARANTINE_UNTIL: &str = "quarantine_until";
+/// Yes/no roster questions (household form version 3): such people get a
+/// weekly check (see `living_alone`).
+pub const LIVES_ALONE: &str = "lives_alone";
+pub const NEEDS_HELP: &str = "needs_help";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -100,6 +104,8 @@ pub struct Person {
     pub health_code: Option<HealthCode>,
     /// Last day of home quarantine (`YYYY-MM-DD`), if in quarantine.
     pub quarantine_until: Option<String>,
+    /// Lives alone, or needs regular help: owed a weekly check.
+    pub needs_weekly_check: bool,
     /// Device time of the first record that listed this person: their
     /// follow-ups start then.
     pub registered_at: i64,
@@ -143,6 +149,7 @@ pub fn register<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Person
                     _ => None,
                 }),
                 quarantine_until: text(QUARANTINE_UNTIL),
+                needs_weekly_check: [LIVES_ALONE, NEEDS_HELP].iter().any(|question| answers.get(*question) == Some(&Answer::Bool(true))),
                 registered_at: first_listed,
                 answers: answers.clone(),
             });

@@ -181,6 +181,14 @@ pub enum RecordKind {
     /// wrong door). `reason` says why. `door_id` and the landing are the
     /// withdrawn record's (the door empty for a floor's record).
     Void { building_id: String, floor: i32 },
+    /// A look at a person living alone or needing regular help (see
+    /// `living_alone`): seen, and how they are. The door is the person's;
+    /// `outcome` is `answered` and `answers` empty.
+    WeeklyCheck {
+        person_id: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
     /// A visitor or a delivery registered at a gate (see `gate`). `door_id`
     /// is empty (the door they go to is the entry's); `outcome` is
     /// `answered` and `answers` empty.
@@ -213,6 +221,7 @@ impl RecordKind {
             | RecordKind::TemperatureCheck { .. }
             | RecordKind::Need { .. }
             | RecordKind::NeedUpdate { .. }
+            | RecordKind::WeeklyCheck { .. }
             | RecordKind::Visitor(_) => None,
         }
     }
@@ -236,6 +245,7 @@ impl RecordKind {
             RecordKind::Need { .. } => "need",
             RecordKind::NeedUpdate { .. } => "need_update",
             RecordKind::Void { .. } => "void",
+            RecordKind::WeeklyCheck { .. } => "weekly_check",
             RecordKind::Visitor(_) => "visitor",
         }
     }

@@ -158,7 +158,7 @@ async fn erase_records(db: &Db, campaign: &Campaign) -> Result<Erased, ApiError>
             }
             let texts: Vec<&mut String> = match &mut record.kind {
                 RecordKind::Need { details, .. } => vec![details],
-                RecordKind::NeedUpdate { note, .. } => vec![note],
+                RecordKind::NeedUpdate { note, .. } | RecordKind::WeeklyCheck { note, .. } => vec![note],
                 RecordKind::Visitor(entry) => vec![&mut entry.name, &mut entry.phone, &mut entry.purpose],
                 _ => Vec::new(),
             };

@@ -64,7 +64,14 @@ async fn a_closed_campaign_keeps_its_counts_and_loses_its_personal_data_when_its
     need["kind"] = json!({ "type": "need", "need": "medicine", "details": "insulin for Mrs Chen" });
     let mut delivered = record(volunteer_id, 7, "xfl-01-1-101", "answered", json!({}));
     delivered["kind"] = json!({ "type": "need_update", "need_id": need["id"], "status": "done", "note": "left with her neighbour Mr Li" });
-    let results = push(&server, &volunteer, &[&household, &not_home, &corrected, &need, &delivered]).await;
+    // A weekly look's note, and who came to the gate.
+    let mut look = record(volunteer_id, 8, "xfl-01-1-101", "answered", json!({}));
+    look["kind"] = json!({ "type": "weekly_check", "person_id": PERSON, "note": "her daughter Mei brings lunch" });
+    let mut at_gate = record(volunteer_id, 9, "", "answered", json!({}));
+    (at_gate["form_id"], at_gate["form_version"]) = (json!(""), json!(0));
+    at_gate["kind"] = json!({ "type": "visitor", "gate_id": "north-gate", "name": "Zhou Xiaoyan", "phone": "139 0000 1111",
+        "building_id": "xfl-01", "purpose": "visits Mrs Chen", "celsius": 36.5 });
+    let results = push(&server, &volunteer, &[&household, &not_home, &corrected, &need, &delivered, &look, &at_gate]).await;
     assert!(results.iter().all(|r| r["status"] == "stored"), "{results:?}");
     let coverage = || async {
         let (status, _, coverage) = call(&server, get(&format!("/api/v1/coordinator/campaigns/{CAMPAIGN}/coverage"), &cookie)).await;
@@ -117,7 +124,7 @@ async fn a_closed_campaign_keeps_its_counts_and_loses_its_personal_data_when_its
     // statuses and dates stay.
     retention::erase_due(&server.db, now_ms()).await.unwrap();
     let stored = bodies(&server).await;
-    for personal in ["Chen Mei Ling", "138 0013 8000", "Sundays", "Mr Wu", "insulin", "Mr Li"] {
+    for personal in ["Chen Mei Ling", "138 0013 8000", "Sundays", "Mr Wu", "insulin", "Mr Li", "lunch", "Zhou Xiaoyan", "139 0000", "visits Mrs"] {
         assert!(!stored.contains(personal), "{personal} is still stored: {stored}");
     }
     let (_, people) = text(&server, export("people.csv")).await;

@@ -189,6 +189,17 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
                 return Err("a need's update is 'answered' and carries no answers".into());
             }
         }
+        RecordKind::WeeklyCheck { person_id, note } => {
+            if let Some(problem) = identifier_problem("person id", person_id) {
+                return Err(format!("a weekly check names a person: {problem}"));
+            }
+            if note.chars().count() > MAX_NEED_TEXT_CHARS {
+                return Err(format!("a weekly check's note is at most {MAX_NEED_TEXT_CHARS} characters"));
+            }
+            if record.outcome != Outcome::Answered || !record.answers.is_empty() {
+                return Err("a weekly check is 'answered' and carries no answers".into());
+            }
+        }
         RecordKind::TemperatureCheck { person_id, slot, celsius } => {
             if let Some(problem) = identifier_problem("person id", person_id) {
                 return Err(format!("a temperature check names a person: {problem}"));

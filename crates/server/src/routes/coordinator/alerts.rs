@@ -1,11 +1,12 @@
 //! Alerts: fever readings, red codes (at doors and at the gates), overdue
-//! temperature checks and phones whose unsent records are at risk, and
-//! marking them handled.
+//! temperature checks, missed weekly checks of people living alone and
+//! phones whose unsent records are at risk, and marking them handled.
 
 use axum::extract::{Path, State};
 use axum::Json;
 use walkbook_core::console::{AlertView, DoorRef};
-use walkbook_core::dates::{iso_8601, LocalTime};
+use walkbook_core::dates::{iso_8601, LocalTime, DAY_MS};
+use walkbook_core::living_alone::weekly_checks;
 use std::collections::HashMap;
 
 use walkbook_core::people::{overdue_checks, register};
@@ -78,6 +79,25 @@ pub async fn list_alerts(
             detail: format!("{} {} check not recorded", slot.date, slot.half.code()),
             // An overdue check counts from the end of its window.
             at: slot.closes_at(offset),
+            handled_by: handled.map(|(_, by, _)| by.clone()),
+            handled_at: handled.map(|(_, _, at)| *at),
+        });
+    }
+    // People living alone not seen for a week: one alert per missed look,
+    // until someone goes (then the next is owed a week later).
+    for missed in weekly_checks(&people, &records, LocalTime::at(now_ms(), offset), offset).into_iter().filter(|check| check.missed) {
+        let person = missed.person;
+        let id = format!("weekly:{}:{}", person.id, missed.due_by);
+        let handled = handled.iter().find(|(alert_id, _, _)| *alert_id == id);
+        let due_by_end = walkbook_core::dates::day_of_date(&missed.due_by).map_or(0, |day| (day + 1) * DAY_MS - i64::from(offset) * 60_000);
+        alerts.push(AlertView {
+            id,
+            kind: "weekly_check_missed".into(),
+            door: door_ref(&index, &person.door_id),
+            person_id: person.id.clone(),
+            person_name: person.name.clone(),
+            detail: format!("not seen since {}: a weekly check was owed by {}", LocalTime::at(missed.last_seen_at, offset).date(), missed.due_by),
+            at: due_by_end,
             handled_by: handled.map(|(_, by, _)| by.clone()),
             handled_at: handled.map(|(_, _, at)| *at),
         });
@@ -167,7 +187,7 @@ pub async fn handle_alert(
 ) -> Result<Json<Vec<AlertView>>, ApiError> {
     coordinator.campaign(&state, &campaign_id).await?;
     // Alerts computed when read are marked handled by their id.
-    let handled = if alert_id.starts_with("overdue:") || alert_id.starts_with("data_at_risk:") {
+    let handled = if ["overdue:", "weekly:", "data_at_risk:"].iter().any(|computed| alert_id.starts_with(computed)) {
         sqlx::query(
             "INSERT INTO overdue_handled (campaign_id, alert_id, handled_by, handled_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )

@@ -62,7 +62,7 @@ pub async fn create_campaign(
     if exists.is_some() {
         return Err(ApiError::conflict("campaign_exists", format!("There is already a campaign '{}'.", request.id)));
     }
-    let mut household = walkbook_core::demo::household_roster_form();
+    let mut household = walkbook_core::demo::household_living_alone_form();
     household.version = 1;
     let mut shop = walkbook_core::demo::shop_staff_form();
     shop.version = 1;

@@ -351,7 +351,13 @@ fn gains_buildings(before: Option<&[String]>, now: Option<&[String]>) -> bool {
 
 /// The push request with `"records":[]`, which `push_body` fills.
 fn push_envelope(device_id: &str, outbox: OutboxReport) -> Result<String, SyncFailure> {
-    let envelope = walkbook_core::sync::PushRequest { device_id: device_id.to_string(), records: Vec::new(), outbox: Some(outbox) };
+    let envelope = walkbook_core::sync::PushRequest {
+        device_id: device_id.to_string(),
+        records: Vec::new(),
+        relayed: Vec::new(),
+        public_key: None,
+        outbox: Some(outbox),
+    };
     crate::store::idb::to_js(&envelope)
         .ok()
         .and_then(|value| js_sys::JSON::stringify(&value).ok())
@@ -470,6 +476,7 @@ pub async fn join(code: &str, campaign: CampaignContext) -> Result<String, SyncF
         code: code.to_string(),
         device_id: Some(device.device_id),
         local_volunteer_id: Some(device.volunteer_id),
+        public_key: None,
     };
     let response: JoinResponse = post_json("/api/v1/join", &request).await?;
     let joined = Joined {

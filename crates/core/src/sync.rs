@@ -31,10 +31,34 @@ pub struct PushRequest {
     #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 100)))]
     pub device_id: String,
     pub records: Vec<Record>,
+    /// Records other phones of the campaign made and handed over to this
+    /// one (a phone dying, revoked, out of reach), each with its maker's
+    /// signature. Answered after `records`, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relayed: Vec<RelayedRecord>,
+    /// This phone's public key (see `PublicKey`), for phones that joined
+    /// before they had one: registered by the first push that carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 100)))]
+    pub public_key: Option<String>,
     /// The phone's whole outbox as it was when sending, so the coordinator
     /// sees what a phone holds even when its records are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbox: Option<OutboxReport>,
+}
+
+/// A record made on another phone, with that phone's proof: an ECDSA P-256
+/// signature with SHA-256 over the record's canonical bytes
+/// (`canonical_bytes`), 64 bytes `r || s` as WebCrypto makes it, in base64.
+/// The server checks it with the key that phone registered, so no phone can
+/// forge or alter another's record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RelayedRecord {
+    pub record: Record,
+    #[cfg_attr(feature = "schema", schemars(length(max = 100)))]
+    pub signature: String,
 }
 
 /// What a phone has not yet had acknowledged. Also sent with every pull as
@@ -163,6 +187,12 @@ pub struct JoinRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 100)))]
     pub local_volunteer_id: Option<String>,
+    /// The phone's ECDSA P-256 public key, made on the phone (its private
+    /// half never leaves it): the uncompressed point (65 bytes) in base64.
+    /// What it signs for another phone to relay is checked with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 100)))]
+    pub public_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

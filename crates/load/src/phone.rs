@@ -57,7 +57,7 @@ impl Phone {
     pub async fn join(server: &str, code: &str, building: Option<String>, local: Option<IpAddr>, name: &str) -> Result<Phone, String> {
         let http = client(local);
         let device_id = format!("load-{name}-{}", uuid::Uuid::now_v7().simple());
-        let request = JoinRequest { code: code.to_string(), device_id: Some(device_id.clone()), local_volunteer_id: None };
+        let request = JoinRequest { code: code.to_string(), device_id: Some(device_id.clone()), local_volunteer_id: None, public_key: None };
         let response = http.post(format!("{server}/api/v1/join")).json(&request).send().await.map_err(|e| format!("join: {e}"))?;
         let cookie = session_cookie(&response)?;
         let joined: JoinResponse = json_of("join", response).await?;
@@ -175,7 +175,13 @@ impl Phone {
     pub async fn push(&mut self, stats: &Stats) -> bool {
         while !self.outbox.is_empty() {
             let batch: Vec<Record> = self.outbox.iter().take(PUSH_BATCH).map(|(record, _)| record.clone()).collect();
-            let request = PushRequest { device_id: self.device_id.clone(), records: batch, outbox: Some(self.outbox_report()) };
+            let request = PushRequest {
+                device_id: self.device_id.clone(),
+                records: batch,
+                relayed: Vec::new(),
+                public_key: None,
+                outbox: Some(self.outbox_report()),
+            };
             let started = Instant::now();
             let answer =
                 self.http.post(format!("{}/api/v1/sync/push", self.server)).header("cookie", &self.cookie).json(&request).send().await;

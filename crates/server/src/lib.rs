@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod config;
 pub mod coordinators;
 pub mod db;
+pub mod device_keys;
 pub mod door_status;
 pub mod error;
 pub mod forms;

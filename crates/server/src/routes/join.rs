@@ -5,7 +5,7 @@ use axum::Json;
 use walkbook_core::limits::identifier_problem;
 use walkbook_core::sync::{JoinRequest, JoinResponse};
 
-use crate::auth::{expired_cookie, new_token, session_cookie, token_hash, SESSION_COOKIE, VOLUNTEER_SESSION};
+use crate::auth::{expired_cookie, new_token, session_cookie, token_hash, Session, SESSION_COOKIE, VOLUNTEER_SESSION};
 use crate::campaigns::{join_code_hash, now_ms, Assignments};
 use crate::config::ClientAddr;
 use crate::error::ApiError;
@@ -25,6 +25,10 @@ pub async fn join(
         if let Some(problem) = value.as_deref().and_then(|value| identifier_problem(what, value)) {
             return Err(ApiError::unprocessable("invalid_join", format!("This phone's {what} cannot be used: {problem}.")));
         }
+    }
+    // A key that is not one is refused before the code is used up.
+    if let Some(problem) = request.public_key.as_deref().and_then(|key| crate::device_keys::parse_public_key(key).err()) {
+        return Err(ApiError::unprocessable("invalid_public_key", format!("This phone's key cannot be used: {problem}.")));
     }
     let hash = join_code_hash(&request.code);
     let unusable = || {
@@ -86,6 +90,16 @@ pub async fn join(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    if let (Some(device_id), Some(public_key)) = (&request.device_id, &request.public_key) {
+        let session = Session {
+            volunteer_id: volunteer_id.clone(),
+            campaign_id: campaign_id.clone(),
+            device_id: Some(device_id.clone()),
+            local_volunteer_id: local_volunteer_id.clone(),
+            token_hash: String::new(),
+        };
+        crate::device_keys::register(&state.db, &session, device_id, public_key, now_ms()).await?;
+    }
     tracing::info!(target: "audit", %client, volunteer = %volunteer_id, campaign = %campaign_id, "volunteer joined");
     let assigned_buildings = Assignments::of(&state.db, &volunteer_id).await?.told(&index);
     Ok((

@@ -1,5 +1,7 @@
 //! Push and pull (see `walkbook_core::sync` for the protocol).
 
+use std::collections::HashMap;
+
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
@@ -7,7 +9,9 @@ use serde::Deserialize;
 use walkbook_core::dates::LocalTime;
 use walkbook_core::limits::{identifier_problem, is_canonical_record_id, MAX_NEED_TEXT_CHARS, MAX_PULL_PAGE_BYTES, MAX_REASON_CHARS};
 use walkbook_core::record::{Outcome, Record, RecordKind};
-use walkbook_core::sync::{OutboxReport, PullResponse, PushRequest, PushResponse, MAX_PULL_RECORDS, MAX_PUSH_BYTES, MAX_PUSH_RECORDS};
+use walkbook_core::sync::{
+    OutboxReport, PullResponse, PushRequest, PushResponse, RelayedRecord, MAX_PULL_RECORDS, MAX_PUSH_BYTES, MAX_PUSH_RECORDS,
+};
 
 use crate::auth::{shown_id, Session};
 use crate::campaigns::{now_ms, Assignments, CampaignIndex};
@@ -30,32 +34,39 @@ pub async fn push(
         )),
         other => other,
     })?;
-    if request.records.len() > MAX_PUSH_RECORDS {
+    let count = request.records.len() + request.relayed.len();
+    if count > MAX_PUSH_RECORDS {
         return Err(ApiError::payload_too_large(format!(
-            "A push carries at most {MAX_PUSH_RECORDS} records and {MAX_PUSH_BYTES} bytes; this one has {} records.",
-            request.records.len()
+            "A push carries at most {MAX_PUSH_RECORDS} records and {MAX_PUSH_BYTES} bytes; this one has {count} records."
         )));
     }
-    let PushRequest { device_id, records, outbox } = request;
+    let PushRequest { device_id, records, relayed, public_key, outbox } = request;
     if let Some(problem) = identifier_problem("device id", &device_id) {
         return Err(ApiError::unprocessable("invalid_device_id", format!("This push cannot be read: {problem}.")));
     }
     let session_device = bind_device(&state, &session, &device_id).await?;
+    let now = now_ms();
+    if let Some(public_key) = &public_key {
+        crate::device_keys::register(&state.db, &session, &session_device, public_key, now).await?;
+    }
     let index = state.campaigns.get(&state.db, &session.campaign_id).await?;
+    let assignments = Assignments::of(&state.db, &session.volunteer_id).await?;
     let sender = Sender {
-        session: &session,
+        campaign_id: &session.campaign_id,
         device_id: &session_device,
-        assignments: Assignments::of(&state.db, &session.volunteer_id).await?,
-        now: now_ms(),
+        may_sign_as: &|volunteer_id| session.may_sign_as(volunteer_id),
+        assignments: &assignments,
+        now,
     };
     // Validate and hash everything before touching the database.
-    let records = records
+    let mut records: Vec<(Record, Result<StoredForm, String>)> = records
         .into_iter()
         .map(|record| {
             let checked = check_record(&record, &sender, &index).and_then(|()| StoredForm::of(&record));
             (record, checked)
         })
         .collect();
+    records.extend(check_relayed(&state, &session, &session_device, relayed, &index, now).await?);
     state.phones.note(&session.volunteer_id, outbox);
     let results = state.ingest.store(CheckedBatch { session, index, records }).await?;
     Ok(Json(PushResponse { results }))
@@ -78,13 +89,69 @@ async fn bind_device(state: &AppState, session: &Session, device_id: &str) -> Re
     Ok(bound.unwrap_or_else(|| device_id.to_string()))
 }
 
-/// Who is pushing: what a record must agree with.
+/// Who made the records of a push: what each must agree with. For the
+/// pushing phone's own records, its session; for relayed ones, the phone
+/// that made them, as it registered.
 struct Sender<'a> {
-    session: &'a Session,
-    /// The phone the session is bound to.
+    campaign_id: &'a str,
+    /// The phone that made the records.
     device_id: &'a str,
-    assignments: Assignments,
+    /// Whether its records may name a volunteer.
+    may_sign_as: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The buildings that phone's volunteer works.
+    assignments: &'a Assignments,
     now: i64,
+}
+
+/// Checks records another phone made and handed over to this one: each
+/// must carry its maker's signature (see `device_keys`), then passes the
+/// same checks as if that phone pushed it.
+async fn check_relayed(
+    state: &AppState,
+    session: &Session,
+    session_device: &str,
+    relayed: Vec<RelayedRecord>,
+    index: &CampaignIndex,
+    now: i64,
+) -> Result<Vec<(Record, Result<StoredForm, String>)>, ApiError> {
+    if relayed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let makers: Vec<&str> = relayed.iter().map(|relayed| relayed.record.device_id.as_str()).collect();
+    let keys = crate::device_keys::keys_of(&state.db, &session.campaign_id, &makers).await?;
+    let mut assignments: HashMap<&str, Assignments> = HashMap::new();
+    for key in keys.values() {
+        if !assignments.contains_key(key.volunteer_id()) {
+            assignments.insert(key.volunteer_id(), Assignments::of(&state.db, key.volunteer_id()).await?);
+        }
+    }
+    Ok(relayed
+        .into_iter()
+        .map(|RelayedRecord { record, signature }| {
+            let checked = (|| {
+                if record.device_id == session_device {
+                    return Err("this phone's own records are pushed as records, not relayed".to_string());
+                }
+                let maker = shown_id(&record.device_id);
+                let Some(key) = keys.get(&record.device_id) else {
+                    return Err(format!("phone '{maker}' registered no key in this campaign: its records cannot be relayed"));
+                };
+                if !key.signed(&record, &signature) {
+                    return Err(format!("the signature does not match: the record was altered, or was not made on phone '{maker}'"));
+                }
+                let sender = Sender {
+                    campaign_id: &session.campaign_id,
+                    device_id: &record.device_id,
+                    may_sign_as: &|volunteer_id| key.may_sign_as(volunteer_id),
+                    assignments: &assignments[key.volunteer_id()],
+                    now,
+                };
+                check_record(&record, &sender, index)
+            })()
+            .and_then(|()| StoredForm::of(&record));
+            (record, checked)
+        })
+        .collect())
 }
 
 /// A record's device time may be at most this far ahead of the server's
@@ -101,13 +168,13 @@ fn check_record(record: &Record, sender: &Sender, index: &CampaignIndex) -> Resu
     if !is_canonical_record_id(&record.id) {
         return Err(format!("the id '{}' is not a lowercase UUID with hyphens", shown_id(&record.id)));
     }
-    if record.campaign_id != sender.session.campaign_id {
+    if record.campaign_id != sender.campaign_id {
         return Err(format!("the record belongs to campaign '{}', not to yours", shown_id(&record.campaign_id)));
     }
     if record.device_id != sender.device_id {
         return Err("the record was made on another phone than the one signed in".into());
     }
-    if !sender.session.may_sign_as(&record.volunteer_id) {
+    if !(sender.may_sign_as)(&record.volunteer_id) {
         return Err(format!("the record names volunteer '{}', not the one signed in on this phone", shown_id(&record.volunteer_id)));
     }
     if record.device_time > sender.now + MAX_AHEAD_MS || record.device_time < EARLIEST_MS {

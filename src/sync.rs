@@ -25,7 +25,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::campaign::CampaignContext;
 use crate::http::{get_json, post_json, send, HttpError};
 use crate::store::idb::IdbError;
-use crate::store::{app_store, Joined, OutboxEntry, OutboxSummary, SyncMeta};
+use crate::store::{app_store, Joined, OutboxEntry, OutboxSummary, RelayedEntry, SyncMeta};
 
 /// At most this many records per push, and about this many bytes.
 const BATCH_RECORDS: u32 = walkbook_core::sync::MAX_PUSH_RECORDS as u32;
@@ -242,7 +242,11 @@ impl SyncClient {
             installed: Some(crate::install::is_installed()),
             persisted: crate::pwa::storage_persisted().await,
         };
-        let envelope = push_envelope(&device.device_id, report)?;
+        // The phone's key goes with every push, for a server that has none
+        // for it yet (a phone that joined before phones had keys). Without
+        // WebCrypto (a page not served over https) there is none to send.
+        let public_key = store.signing_key().await.ok().map(|key| key.public_key);
+        let envelope = push_envelope(&device.device_id, report, public_key)?;
         // Two pushes in flight: the server parses one while it commits the
         // other. Each answer is written back (its own outbox range) while
         // later batches are on the wire; the order of those writes does not
@@ -270,7 +274,23 @@ impl SyncClient {
                 }
             }
         }
-        let acknowledged_any = !acknowledged.is_empty();
+        let mut acknowledged_any = !acknowledged.is_empty();
+        // Then the records handed over by other phones, once this phone's own are sent.
+        if push_failure.is_none() {
+            for batch in batches(&envelope, store.relayed_entries().await?) {
+                match push_relayed_batch(&envelope, &batch).await {
+                    Ok(()) => {
+                        acknowledged_any = true;
+                        changes.acknowledged.set(true);
+                    }
+                    Err(failure @ (SyncFailure::Unreachable | SyncFailure::SignedOut(_))) => return Err(failure),
+                    Err(failure) => {
+                        push_failure = Some(failure);
+                        break;
+                    }
+                }
+            }
+        }
         for (commit, size) in acknowledged {
             commit.await?;
             changes.acknowledged.set(true);
@@ -350,14 +370,9 @@ fn gains_buildings(before: Option<&[String]>, now: Option<&[String]>) -> bool {
 }
 
 /// The push request with `"records":[]`, which `push_body` fills.
-fn push_envelope(device_id: &str, outbox: OutboxReport) -> Result<String, SyncFailure> {
-    let envelope = walkbook_core::sync::PushRequest {
-        device_id: device_id.to_string(),
-        records: Vec::new(),
-        relayed: Vec::new(),
-        public_key: None,
-        outbox: Some(outbox),
-    };
+fn push_envelope(device_id: &str, outbox: OutboxReport, public_key: Option<String>) -> Result<String, SyncFailure> {
+    let envelope =
+        walkbook_core::sync::PushRequest { device_id: device_id.to_string(), records: Vec::new(), relayed: Vec::new(), public_key, outbox: Some(outbox) };
     crate::store::idb::to_js(&envelope)
         .ok()
         .and_then(|value| js_sys::JSON::stringify(&value).ok())
@@ -448,6 +463,16 @@ fn push_body(envelope: &str, batch: &[OutboxEntry]) -> String {
     envelope.replacen(NO_RECORDS, &format!(r#""records":[{records}]"#), 1)
 }
 
+/// Sends a batch of records relayed for other phones (each with its
+/// maker's signature, as imported) and writes the server's answer back.
+async fn push_relayed_batch(envelope: &str, batch: &[RelayedEntry]) -> Result<(), SyncFailure> {
+    let relayed = batch.iter().map(|entry| entry.json.as_str()).collect::<Vec<_>>().join(",");
+    let body = envelope.replacen(NO_RECORDS, &format!(r#""records":[],"relayed":[{relayed}]"#), 1);
+    let response: PushResponse = send("POST", "/api/v1/sync/push", "application/json", body).await?;
+    let refused = refused_records(batch, response.results)?;
+    Ok(app_store().acknowledge_relayed(batch, &refused).await?)
+}
+
 /// Checks the server answered for exactly `batch`, in order, and returns the
 /// records it refused, each with the reason.
 fn refused_records(batch: &[OutboxEntry], results: Vec<PushResult>) -> Result<Vec<(String, String)>, SyncFailure> {
@@ -476,7 +501,9 @@ pub async fn join(code: &str, campaign: CampaignContext) -> Result<String, SyncF
         code: code.to_string(),
         device_id: Some(device.device_id),
         local_volunteer_id: Some(device.volunteer_id),
-        public_key: None,
+        // Registered now, so that records this phone hands over later can be
+        // relayed even if it never reaches the server again.
+        public_key: app_store().signing_key().await.ok().map(|key| key.public_key),
     };
     let response: JoinResponse = post_json("/api/v1/join", &request).await?;
     let joined = Joined {

@@ -7,6 +7,7 @@ pub mod find;
 pub mod floor;
 pub mod floor_notice;
 pub mod gate;
+pub mod handover;
 pub mod home;
 pub mod install;
 pub mod join;

@@ -1,13 +1,13 @@
 //! What the volunteer sees of sync: records waiting and the oldest one's age,
-//! the last successful sync, "Sync now", and every record the server refused,
-//! with its reason.
+//! the last successful sync, "Sync now", every record the server refused,
+//! with its reason, and handing records over to another phone.
 
 use leptos::prelude::*;
 
 use crate::door_status::short_time;
 use crate::i18n::{use_i18n, Text};
 use crate::screens::door_href;
-use crate::store::app_store;
+use crate::screens::handover::Handover;
 use crate::sync::{use_sync, SyncFailure};
 
 #[component]
@@ -29,21 +29,6 @@ pub fn SyncPanel() -> impl IntoView {
     };
     let refused = move || view_state.with(|v| v.outbox.refused.clone());
     let has_unsent = move || view_state.with(|v| v.outbox.pending > 0 || !v.outbox.refused.is_empty());
-    // A signed-out (revoked) phone keeps its records; this copy lets the
-    // volunteer hand them over another way.
-    let save_unsent = move || {
-        leptos::task::spawn_local(async move {
-            let Ok(unsent) = app_store().unsent_records().await else { return };
-            let records: Vec<_> = unsent.into_iter().map(|stored| stored.record).collect();
-            let Ok(json) = crate::store::idb::to_js(&records).and_then(|value| {
-                js_sys::JSON::stringify(&value).map_err(|_| crate::store::idb::IdbError::new("DataError", "cannot encode"))
-            }) else {
-                return;
-            };
-            let name = format!("walkbook-unsent-{}.json", crate::door_status::local_today());
-            let _ = crate::pwa::save_file(&name, "application/json", &String::from(json));
-        });
-    };
     view! {
         <section class="card sync-panel" id="sync-panel" data-pending=move || pending().to_string()
             data-joined=move || joined().to_string()>
@@ -72,11 +57,8 @@ pub fn SyncPanel() -> impl IntoView {
                     {move || if view_state.with(|v| v.running) { i18n.t(Text::SyncRunning) } else { i18n.t(Text::SyncNow) }}
                 </button>
             </Show>
-            <Show when=has_unsent>
-                <button class="button wide" id="export-unsent" on:click=move |_| save_unsent()>
-                    "⤓ " {move || i18n.t(Text::ExportUnsent)}
-                </button>
-            </Show>
+            // A dying or revoked phone's records reach the server through another phone.
+            <Handover has_unsent=Signal::derive(has_unsent)/>
             <Show when=move || !refused().is_empty()>
                 <h3>{move || i18n.t(Text::SyncRefused)}</h3>
                 <ul class="link-list" id="sync-refused">

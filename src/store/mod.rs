@@ -13,6 +13,7 @@
 //! (`floor_closures` is what the floor view reads of `floor_closed` records,
 //! written with each such record, saved or pulled.)
 //! | `outbox` (v3)    | `seq` (device sequence) |                                           |
+//! | `relayed` (v4)   | `id` (record id)        | `by_time` device_time                     |
 //!
 //! A record is saved in one readwrite transaction with durability "strict"
 //! (record, its outbox entry, device sequence, and the door's draft removed
@@ -30,17 +31,26 @@
 //! functions here report it as Synced (`settle_sync_states`).
 
 //!
+//! Records another phone handed over (see `walkbook_core::handover`) wait
+//! in `relayed`, with their maker's signature, until the server answers for
+//! them; they are in `records` too (with `relayed_from`), where their sync
+//! state is written when the answer comes (they are not this phone's
+//! sequence, so the outbox says nothing of them).
+//!
 //! By concern: `schema` (the database, its version and every upgrade),
 //! `meta` (this phone's identity and sync state), `territory` (campaign and
 //! doors), `records` (saving and reading records, drafts), `outbox` (what
 //! waits for the server, and its answers), `pulled` (merging what a pull
-//! brought). Each adds its operations to `Store`.
+//! brought), `relayed` (records handed over by another phone), `keys`
+//! (this phone's signing key). Each adds its operations to `Store`.
 
 pub mod idb;
+pub mod keys;
 mod meta;
 mod outbox;
 mod pulled;
 mod records;
+mod relayed;
 mod schema;
 mod territory;
 
@@ -55,6 +65,7 @@ use idb::{js, key, Durability, IdbResult};
 pub use meta::{Device, Joined, SyncMeta};
 pub use outbox::{OutboxEntry, OutboxSummary};
 pub use records::{Draft, FloorSnapshot, NewRecord, StoredRecord, SyncState};
+pub use relayed::{Imported, RelayedEntry};
 pub use schema::{open, DATABASE_NAME, SCHEMA_VERSION};
 
 /// A connection to the phone's database, reopened when the browser closes it

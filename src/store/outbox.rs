@@ -9,7 +9,7 @@ use web_sys::{IdbKeyRange, IdbTransactionMode as Mode};
 
 use super::idb::{self, js, Durability, IdbError, IdbResult};
 use super::records::{settled, StoredRecord, SyncState};
-use super::schema::{OUTBOX, RECORDS};
+use super::schema::{OUTBOX, RECORDS, RELAYED};
 use super::Store;
 
 /// A record waiting for the server's answer, as the outbox holds it.
@@ -65,10 +65,11 @@ impl Store {
     }
 
     /// The outbox at a glance, without reading every entry: a count, the
-    /// first entry (the oldest), and the refused records.
+    /// first entry (the oldest), and the refused records. Records relayed
+    /// for another phone count as waiting too.
     pub async fn outbox_summary(&self) -> IdbResult<OutboxSummary> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, RELAYED], Mode::Readonly, Durability::Relaxed)?;
         let outbox = js(tx.object_store(OUTBOX))?;
         let count_request = js(outbox.count())?;
         let oldest_request = js(outbox.get_all_with_key_and_limit(&JsValue::NULL, 1))?;
@@ -76,11 +77,14 @@ impl Store {
         let pending = idb::request(count_request).await?.as_f64().unwrap_or(0.0) as u32;
         let oldest: Vec<OutboxEntry> = idb::all_from_js(idb::request(oldest_request).await?)?;
         let refused: Vec<StoredRecord> = idb::all_from_js(idb::request(refused_request).await?)?;
-        Ok(OutboxSummary { pending, oldest_pending: oldest.first().map(|entry| entry.device_time), refused })
+        let (relayed, oldest_relayed) = super::relayed::relayed_waiting(&tx).await?;
+        let oldest_pending = oldest.first().map(|entry| entry.device_time).into_iter().chain(oldest_relayed).min();
+        Ok(OutboxSummary { pending: pending + relayed, oldest_pending, refused })
     }
 
-    /// Every record the server does not hold: pending and refused, oldest
-    /// first (for a copy the volunteer can save and hand over).
+    /// Every record made here that the server does not hold: pending and
+    /// refused, oldest first (what the volunteer hands over to another
+    /// phone).
     pub async fn unsent_records(&self) -> IdbResult<Vec<StoredRecord>> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
@@ -90,7 +94,7 @@ impl Store {
         let mut unsent: Vec<StoredRecord> = idb::all_from_js(idb::request(pending).await?)?;
         unsent.extend(idb::all_from_js::<StoredRecord>(idb::request(refused).await?)?);
         let mut unsent = settled(&tx, unsent).await?;
-        unsent.retain(|stored| stored.sync_state != SyncState::Synced);
+        unsent.retain(|stored| stored.sync_state != SyncState::Synced && stored.relayed_from.is_none());
         unsent.sort_by_key(|stored| stored.record.device_time);
         Ok(unsent)
     }

@@ -10,7 +10,7 @@ use web_sys::IdbTransactionMode as Mode;
 use super::idb::{self, js, key, Durability, IdbResult};
 use super::meta::StoredSyncMeta;
 use super::records::{keep_floor_closures, StoredRecord, SyncState};
-use super::schema::{DOORS, FLOOR_CLOSURES, META, OUTBOX, RECORDS};
+use super::schema::{DOORS, FLOOR_CLOSURES, META, OUTBOX, RECORDS, RELAYED};
 use super::territory::StoredDoor;
 use super::{Store, SyncMeta};
 
@@ -24,7 +24,7 @@ impl Store {
     /// marked synced; a new one is placed by its door.
     pub async fn save_pulled(&self, campaign_id: &str, pulled: &[Record], meta: &SyncMeta) -> IdbResult<()> {
         let db = self.db().await?;
-        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, DOORS, META, FLOOR_CLOSURES], Mode::Readwrite, Durability::Strict)?;
+        let tx = idb::transaction(&db, &[RECORDS, OUTBOX, RELAYED, DOORS, META, FLOOR_CLOSURES], Mode::Readwrite, Durability::Strict)?;
         let records = js(tx.object_store(RECORDS))?;
         let doors = js(tx.object_store(DOORS))?;
         for record in pulled {
@@ -43,7 +43,7 @@ impl Store {
                         (door.door.building_id, door.door.floor)
                     }
                 };
-                StoredRecord { record: record.clone(), building_id, floor, sync_state: SyncState::Synced, sync_problem: None }
+                StoredRecord { record: record.clone(), building_id, floor, sync_state: SyncState::Synced, sync_problem: None, relayed_from: None }
             } else {
                 let mut stored: StoredRecord = idb::from_js(existing)?;
                 // Only an unacknowledged record changes: a refused one keeps
@@ -51,7 +51,7 @@ impl Store {
                 if stored.sync_state != SyncState::Pending {
                     continue;
                 }
-                // This phone's own record, still waiting: the server has it,
+                // This phone's own record (or one it relays), still waiting: the server has it,
                 // if it holds these very contents. Other contents under the
                 // same id are a conflict: the phone's copy is kept and shown
                 // refused, and the server's first one stays.
@@ -62,7 +62,10 @@ impl Store {
                     stored.sync_state = SyncState::Refused;
                     stored.sync_problem = Some(PULLED_CONFLICT.to_string());
                 }
-                js(js(tx.object_store(OUTBOX))?.delete(&(stored.record.device_seq as f64).into()))?;
+                match &stored.relayed_from {
+                    Some(_) => js(js(tx.object_store(RELAYED))?.delete(&stored.record.id.as_str().into()))?,
+                    None => js(js(tx.object_store(OUTBOX))?.delete(&(stored.record.device_seq as f64).into()))?,
+                };
                 stored
             };
             js(records.put(&idb::to_js(&stored)?))?;

@@ -44,6 +44,10 @@ pub struct StoredRecord {
     /// The server's reason, for a refused record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_problem: Option<String>,
+    /// The phone that made it, for a record another phone handed over to
+    /// this one (none: made here, or pulled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relayed_from: Option<String>,
 }
 
 /// A half-filled door form, kept as the volunteer types; never a record.
@@ -273,6 +277,7 @@ impl Store {
             floor: new.floor,
             sync_state: SyncState::Pending,
             sync_problem: None,
+            relayed_from: None,
         };
         device.next_seq += 1;
         // Serialised once (saving is on the path of a tap): the record's JSON
@@ -332,7 +337,10 @@ pub(super) async fn settle_sync_states<'a>(
     tx: &web_sys::IdbTransaction,
     records: impl Iterator<Item = &'a mut StoredRecord>,
 ) -> IdbResult<()> {
-    let mut pending: Vec<&mut StoredRecord> = records.filter(|stored| stored.sync_state == SyncState::Pending).collect();
+    // (A relayed record's state is written when the server answers: its
+    // sequence is another phone's.)
+    let mut pending: Vec<&mut StoredRecord> =
+        records.filter(|stored| stored.sync_state == SyncState::Pending && stored.relayed_from.is_none()).collect();
     let seqs = pending.iter().map(|stored| stored.record.device_seq);
     let (Some(low), Some(high)) = (seqs.clone().min(), seqs.max()) else { return Ok(()) };
     let range = js(IdbKeyRange::bound(&(low as f64).into(), &(high as f64).into()))?;

@@ -11,7 +11,7 @@ use super::records::{StoredRecord, SyncState};
 
 pub const DATABASE_NAME: &str = "walkbook";
 /// The schema version this build writes. Every older version upgrades.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 pub(super) const CAMPAIGNS: &str = "campaigns";
 pub(super) const DOORS: &str = "doors";
@@ -20,6 +20,7 @@ pub(super) const META: &str = "meta";
 pub(super) const DRAFTS: &str = "drafts";
 pub(super) const FLOOR_CLOSURES: &str = "floor_closures";
 pub(super) const OUTBOX: &str = "outbox";
+pub(super) const RELAYED: &str = "relayed";
 
 /// Schema 3: the records a version-2 phone had not sent (marked Pending
 /// then) become the new outbox's entries, within the upgrade transaction.
@@ -99,6 +100,10 @@ fn upgrade(db: &IdbDatabase, tx: &web_sys::IdbTransaction, from: u32, to: u32) -
             3 => {
                 let outbox = js(db.create_object_store_with_optional_parameters(OUTBOX, &params("seq".into())))?;
                 fill_outbox(tx, outbox)?;
+            }
+            4 => {
+                let relayed = js(db.create_object_store_with_optional_parameters(RELAYED, &params("id".into())))?;
+                js(relayed.create_index_with_str("by_time", "device_time"))?;
             }
             other => return Err(IdbError::new("VersionError", format!("no upgrade to schema version {other}"))),
         }

@@ -11,6 +11,7 @@ pub mod expr;
 pub mod find;
 pub mod form;
 pub mod gate;
+pub mod handover;
 pub mod labels;
 pub mod lang;
 pub mod limits;

@@ -11,7 +11,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 
 /** The ceiling the test suite holds the volunteer's first load to, brotli.
- *  Issue #12 asks for 150 KB; this build is at about 375 KB (see README,
+ *  Issue #12 asks for 150 KB; this build is at about 388 KB (see README,
  *  "Sizes"), so the check guards against growth from here while the target
  *  stays open. Lower it as the app shrinks, never raise it silently: it was
  *  335 KB until closed campaigns (the phone erasing what was sent, its
@@ -24,8 +24,11 @@ import zlib from "node:zlib";
  *  gate's entry form and today's entries, a record kind of ten fields,
  *  twenty-two strings in four languages: 15 KB) was, and 372 KB until the
  *  weekly looks owed to people living alone (their list on the checks
- *  screen, a record kind, five strings in four languages: 3.5 KB) were. */
-export const FIRST_LOAD_BUDGET_BYTES = 376 * 1024;
+ *  screen, a record kind, five strings in four languages: 3.5 KB) were, and
+ *  376 KB until handing records over between phones (the WebCrypto key,
+ *  the signed package and its checks, relayed records stored and pushed,
+ *  eight strings in four languages: 12.2 KB) was. */
+export const FIRST_LOAD_BUDGET_BYTES = 388 * 1024;
 
 /** Strings only the console shows: none may be in the volunteer's wasm. */
 const CONSOLE_ONLY_STRINGS = ["Coordinator console", "Import XLSForm", "Mark handled"];

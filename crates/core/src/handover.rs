@@ -69,11 +69,13 @@ impl HandoverPackage {
         manifest.into_bytes()
     }
 
-    /// Reads a package from a file's text and checks what can be checked
-    /// without the signatures, for the phone `own_device_id` of campaign
-    /// `campaign_id`.
-    pub fn read(text: &str, campaign_id: &str, own_device_id: &str) -> Result<HandoverPackage, HandoverProblem> {
-        let package: HandoverPackage = serde_json::from_str(text).map_err(|_| HandoverProblem::NotAPackage)?;
+    /// Checks what can be checked of a package read from a file without its
+    /// signatures, for the phone `own_device_id` of campaign `campaign_id`.
+    /// (The file's JSON is parsed by the caller: the phone with the
+    /// browser's parser, a file that is not whole JSON being
+    /// [`HandoverProblem::NotAPackage`].)
+    pub fn check(self, campaign_id: &str, own_device_id: &str) -> Result<HandoverPackage, HandoverProblem> {
+        let package = self;
         if package.format != HANDOVER_FORMAT {
             return Err(HandoverProblem::NotAPackage);
         }
@@ -116,15 +118,15 @@ mod tests {
     #[test]
     fn a_package_reads_back_and_what_cannot_be_imported_is_named() {
         let text = serde_json::to_string(&package()).unwrap();
-        assert_eq!(HandoverPackage::read(&text, "c", "other-phone"), Ok(package()));
-        assert_eq!(HandoverPackage::read(&text[..text.len() / 2], "c", "q"), Err(HandoverProblem::NotAPackage), "cut short");
-        assert_eq!(HandoverPackage::read("[]", "c", "q"), Err(HandoverProblem::NotAPackage));
-        assert_eq!(HandoverPackage::read(&text, "elsewhere", "q"), Err(HandoverProblem::OtherCampaign("c".into())));
-        assert_eq!(HandoverPackage::read(&text, "c", "p"), Err(HandoverProblem::OwnPackage));
+        assert_eq!(serde_json::from_str::<HandoverPackage>(&text).unwrap().check("c", "other-phone"), Ok(package()));
+        assert!(serde_json::from_str::<HandoverPackage>(&text[..text.len() / 2]).is_err(), "cut short");
+        let other_format = HandoverPackage { format: "something-else/1".into(), ..package() };
+        assert_eq!(other_format.check("c", "q"), Err(HandoverProblem::NotAPackage));
+        assert_eq!(package().check("elsewhere", "q"), Err(HandoverProblem::OtherCampaign("c".into())));
+        assert_eq!(package().check("c", "p"), Err(HandoverProblem::OwnPackage));
         let mut mixed = package();
         mixed.records[1].record.device_id = "q".into();
-        let mixed = serde_json::to_string(&mixed).unwrap();
-        assert_eq!(HandoverPackage::read(&mixed, "c", "z"), Err(HandoverProblem::MixedRecords));
+        assert_eq!(mixed.check("c", "z"), Err(HandoverProblem::MixedRecords));
     }
 
     #[test]

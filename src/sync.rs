@@ -196,7 +196,13 @@ impl SyncClient {
         let (pulled, acknowledged) = (changes.pulled.get(), changes.acknowledged.get());
         view.update(|v| v.last_error = result.err());
         leptos::task::spawn_local(async move {
-            let outbox = store.outbox_summary().await.unwrap_or_default();
+            let outbox = match store.outbox_summary().await {
+                Ok(outbox) => outbox,
+                Err(error) => {
+                    web_sys::console::error_1(&format!("the outbox could not be read: {error}").into());
+                    OutboxSummary::default()
+                }
+            };
             let meta = store.sync_meta().await.unwrap_or_default();
             let pending = outbox.pending;
             view.update(|v| {

@@ -74,10 +74,13 @@ impl Store {
         let count_request = js(outbox.count())?;
         let oldest_request = js(outbox.get_all_with_key_and_limit(&JsValue::NULL, 1))?;
         let refused_request = js(js(js(tx.object_store(RECORDS))?.index("by_sync"))?.get_all_with_key(&idb::to_js(&SyncState::Refused)?))?;
+        // Every request is made before the first is awaited: once none is
+        // pending, the transaction may end before this code runs again.
+        let relayed = super::relayed::start_relayed_waiting(&tx)?;
         let pending = idb::request(count_request).await?.as_f64().unwrap_or(0.0) as u32;
         let oldest: Vec<OutboxEntry> = idb::all_from_js(idb::request(oldest_request).await?)?;
         let refused: Vec<StoredRecord> = idb::all_from_js(idb::request(refused_request).await?)?;
-        let (relayed, oldest_relayed) = super::relayed::relayed_waiting(&tx).await?;
+        let (relayed, oldest_relayed) = relayed.await?;
         let oldest_pending = oldest.first().map(|entry| entry.device_time).into_iter().chain(oldest_relayed).min();
         Ok(OutboxSummary { pending: pending + relayed, oldest_pending, refused })
     }

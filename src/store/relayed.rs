@@ -111,12 +111,18 @@ fn entry_of(relayed: &RelayedRecord) -> IdbResult<RelayedEntry> {
     Ok(OutboxEntry { seq: record.device_seq, id: record.id.clone(), device_time: record.device_time, json: json.into() })
 }
 
-/// The count and oldest time of relayed records waiting, read in `tx`.
-pub(super) async fn relayed_waiting(tx: &web_sys::IdbTransaction) -> IdbResult<(u32, Option<i64>)> {
+/// Starts reading, in `tx`, the count and oldest time of the relayed
+/// records waiting; returns what resolves to them. (The requests are made
+/// now, so that the caller can make them with its own before awaiting any.)
+pub(super) fn start_relayed_waiting(
+    tx: &web_sys::IdbTransaction,
+) -> IdbResult<impl std::future::Future<Output = IdbResult<(u32, Option<i64>)>>> {
     let relayed = js(tx.object_store(RELAYED))?;
     let count = js(relayed.count())?;
     let oldest = js(js(relayed.index("by_time"))?.get_all_with_key_and_limit(&JsValue::NULL, 1))?;
-    let count = idb::request(count).await?.as_f64().unwrap_or(0.0) as u32;
-    let oldest: Vec<RelayedEntry> = idb::all_from_js(idb::request(oldest).await?)?;
-    Ok((count, oldest.first().map(|entry| entry.device_time)))
+    Ok(async move {
+        let count = idb::request(count).await?.as_f64().unwrap_or(0.0) as u32;
+        let oldest: Vec<RelayedEntry> = idb::all_from_js(idb::request(oldest).await?)?;
+        Ok((count, oldest.first().map(|entry| entry.device_time)))
+    })
 }

@@ -38,6 +38,12 @@ impl CampaignContext {
         self.campaign.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default())
     }
 
+    /// The campaign's fever threshold (°C); the default one until it is
+    /// loaded. Reactive.
+    pub fn fever_threshold(self) -> f64 {
+        self.campaign.with(|c| c.as_ref().map_or_else(|| walkbook_core::campaign::Settings::default().fever_threshold_c, |c| c.settings.fever_threshold_c))
+    }
+
     /// A building's name in `lang`. Reactive.
     pub fn building_name(self, building_id: &str, lang: walkbook_core::lang::Lang) -> Option<String> {
         self.campaign.with(|c| c.as_ref()?.building(building_id).map(|b| b.name.get(lang).to_string()))

@@ -148,7 +148,7 @@ fn WeeklyRow(item: WeeklyItem) -> impl IntoView {
 fn CheckRow(item: CheckItem) -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
-    let threshold = context.campaign.with_untracked(|c| c.as_ref().map_or(37.3, |c| c.settings.fever_threshold_c));
+    let threshold = untrack(|| context.fever_threshold());
     let CheckItem { person, door, follow_up } = item;
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());

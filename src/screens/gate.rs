@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use walkbook_core::dates::DAY_MS;
 use walkbook_core::gate::{gate_entries, EntryProblem, VisitorEntry, MAX_VISITOR_NAME_CHARS, MAX_VISITOR_PHONE_CHARS, MAX_VISIT_PURPOSE_CHARS};
-use walkbook_core::people::HealthCode;
+use walkbook_core::people::{is_fever, HealthCode};
 use walkbook_core::record::Record;
 use walkbook_core::territory::search_key;
 
@@ -161,10 +161,9 @@ fn VisitorForm(gate_id: String, form: EntryForm) -> impl IntoView {
     let problem = RwSignal::new(None::<Text>);
     let save_error = RwSignal::new(None::<IdbError>);
     let save = record_saver(save_error);
-    let threshold = move || context.campaign.with(|c| c.as_ref().map_or(37.3, |c| c.settings.fever_threshold_c));
     // Said before the decision, not after: a fever or a red code may not enter.
     let must_turn_back = move || {
-        let fever = typed_celsius(&form.temperature.get()).is_some_and(|celsius| celsius >= threshold());
+        let fever = typed_celsius(&form.temperature.get()).is_some_and(|celsius| is_fever(celsius, context.fever_threshold()));
         fever || form.health_code.get() == Some(HealthCode::Red)
     };
     let submit = move |turned_back: bool| {
@@ -281,13 +280,12 @@ fn VisitorForm(gate_id: String, form: EntryForm) -> impl IntoView {
 fn TodaysEntries(entries: Signal<Vec<ListedEntry>>, form: EntryForm) -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
-    let threshold = move || context.campaign.with(|c| c.as_ref().map_or(37.3, |c| c.settings.fever_threshold_c));
     view! {
         <h2>{move || i18n.t(Text::TodayAtGate)} " " <span class="badge" id="gate-count">{move || entries.with(Vec::len)}</span></h2>
         {move || entries.with(Vec::is_empty).then(|| view! { <p class="hint" id="no-visitors">{i18n.t(Text::NoVisitorsYet)}</p> })}
         <ul class="link-list" id="gate-today">
             {move || entries.get().into_iter().map(|(record, entry, door)| {
-                let alert = entry.has_fever(threshold()) || entry.has_red_code();
+                let alert = entry.has_fever(context.fever_threshold()) || entry.has_red_code();
                 let going_to = entry.building_id.as_deref().and_then(|id| context.building_name(id, i18n.lang.get()));
                 let place = [going_to, door.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
                 let reading = entry.celsius.map(|celsius| format!(" · {celsius:.1} °C")).unwrap_or_default();

@@ -1,18 +1,21 @@
 //! Handing unsent records over to another phone, offline: "Hand over unsent
 //! records" saves this phone's unsent records as a signed package (a file
-//! to send by any means: Bluetooth, a cable, a message later); "Import
-//! records from another phone" checks a package (whole, this campaign's,
-//! every signature its maker's) and keeps its records as relayed, to be
-//! sent with this phone's own. Nothing of a package that fails a check is
+//! to send by any means: Bluetooth, a cable, a message later), or shows it
+//! as QR codes for another phone's camera; "Import records from another
+//! phone" (a file, or the codes scanned) checks a package (whole, this
+//! campaign's, every signature its maker's) and keeps its records as
+//! relayed, to be sent with this phone's own. Nothing of a package that fails a check is
 //! kept.
 
 use leptos::prelude::*;
 use walkbook_core::handover::{HandoverPackage, HandoverProblem, HANDOVER_FORMAT};
+use walkbook_core::handover_codes::handover_codes;
 use walkbook_core::sync::{canonical_bytes, RelayedRecord};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::campaign::use_campaign;
 use crate::i18n::{use_i18n, Text};
+use crate::screens::handover_codes::{ScanCodes, ShowCodes};
 use crate::screens::StoreError;
 use crate::store::idb::{self, IdbError};
 use crate::store::keys::Verifier;
@@ -27,6 +30,8 @@ pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
     let sync = use_sync();
     let store_error = RwSignal::new(None::<IdbError>);
     let outcome = RwSignal::new(None::<Result<Imported, HandoverProblem>>);
+    let shown_codes = RwSignal::new(None::<Vec<String>>);
+    let too_many_for_codes = RwSignal::new(false);
     let hand_over = move |_| {
         let campaign_id = context.campaign_id();
         leptos::task::spawn_local(async move {
@@ -39,12 +44,9 @@ pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
             }
         });
     };
-    let import = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+    let import_text = Callback::new(move |text: String| {
         let campaign_id = context.campaign_id();
         leptos::task::spawn_local(async move {
-            let text = JsFuture::from(file.text()).await.ok().and_then(|text| text.as_string()).unwrap_or_default();
             match import_package(&text, &campaign_id).await {
                 Ok(result) => {
                     if result.as_ref().is_ok_and(|imported| imported.added > 0) {
@@ -56,7 +58,27 @@ pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
                 Err(error) => store_error.set(Some(error)),
             }
         });
+    });
+    let import_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        leptos::task::spawn_local(async move {
+            let text = JsFuture::from(file.text()).await.ok().and_then(|text| text.as_string()).unwrap_or_default();
+            import_text.run(text);
+        });
         input.set_value("");
+    };
+    let show_codes = move |_| {
+        let campaign_id = context.campaign_id();
+        leptos::task::spawn_local(async move {
+            match package_of_unsent(&campaign_id).await {
+                Ok(json) => match handover_codes(&json) {
+                    Some(codes) => shown_codes.set(Some(codes)),
+                    None => too_many_for_codes.set(true),
+                },
+                Err(error) => store_error.set(Some(error)),
+            }
+        });
     };
     let message = move || {
         outcome.get().map(|result| {
@@ -71,9 +93,17 @@ pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
     view! {
         <Show when=move || has_unsent.get()>
             <button class="button wide" id="export-unsent" on:click=hand_over>"⤓ " {move || i18n.t(Text::HandOverUnsent)}</button>
+            {move || match shown_codes.get() {
+                Some(codes) => view! { <ShowCodes codes on_close=Callback::new(move |()| shown_codes.set(None))/> }.into_any(),
+                None => view! { <button class="button wide" id="show-codes" on:click=show_codes>{move || i18n.t(Text::ShowCodes)}</button> }.into_any(),
+            }}
+            <Show when=move || too_many_for_codes.get()>
+                <p class="error" id="too-many-for-codes" role="alert">{move || i18n.t(Text::TooManyForCodes)}</p>
+            </Show>
         </Show>
         <label class="button wide" for="import-handover">"⤒ " {move || i18n.t(Text::ImportHandover)}</label>
-        <input type="file" id="import-handover" class="visually-hidden" accept=".json,application/json" on:change=import/>
+        <input type="file" id="import-handover" class="visually-hidden" accept=".json,application/json" on:change=import_file/>
+        <ScanCodes on_package=import_text/>
         {message}
         <StoreError result=store_error/>
     }

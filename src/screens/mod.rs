@@ -8,6 +8,7 @@ pub mod floor;
 pub mod floor_notice;
 pub mod gate;
 pub mod handover;
+pub mod handover_codes;
 pub mod home;
 pub mod install;
 pub mod join;

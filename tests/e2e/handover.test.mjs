@@ -7,28 +7,17 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
-import { inviteVolunteer, joinInApp, launchPhone, recordDoor, serverRecords, startServer, waitUntilOfflineReady } from "./harness.mjs";
+import { inviteVolunteer, joinInApp, launchPhone, phoneWithTwoUnsentDoors, serverRecords, startServer, waitUntilOfflineReady } from "./harness.mjs";
 
 test("records handed over by file from an offline phone reach the server once through another", async (t) => {
   const server = await startServer();
-  const maker = await launchPhone({ locale: "en-US" });
+  t.after(() => server.stop());
+  const maker = await phoneWithTwoUnsentDoors(server);
+  t.after(() => maker.close());
   const relay = await launchPhone({ locale: "en-US" });
-  t.after(async () => {
-    await maker.close();
-    await relay.close();
-    await server.stop();
-  });
+  t.after(() => relay.close());
 
   const a = maker.page;
-  await a.goto(server.url + "/");
-  await waitUntilOfflineReady(a);
-  await joinInApp(a, server, inviteVolunteer(server, "Xiao Wang"));
-  await maker.context.setOffline(true);
-  await a.goto(server.url + "/b/xfl-01/f/1");
-  await recordDoor(a, "xfl-01-1-101", "not_home");
-  await recordDoor(a, "xfl-01-1-102", "refused");
-  await a.goto(server.url + "/");
-  await a.locator('#sync-panel[data-pending="2"]').waitFor();
   const [download] = await Promise.all([a.waitForEvent("download"), a.locator("#export-unsent").click()]);
   const file = await readFile(await download.path(), "utf8");
   const made = JSON.parse(file);

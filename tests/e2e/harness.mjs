@@ -278,3 +278,21 @@ export async function recordReading(page, person, celsius) {
   await row.locator(".save-reading").click();
   return page.locator(`.check-item[data-person="${person}"][data-slot="${slot}"]`);
 }
+
+/** The handover tests' phone A: a phone (en-US) that joined as Xiao Wang,
+ *  lost the network, and recorded two doors it has not sent; on its home
+ *  screen. */
+export async function phoneWithTwoUnsentDoors(server) {
+  const maker = await launchPhone({ locale: "en-US" });
+  const page = maker.page;
+  await page.goto(server.url + "/");
+  await waitUntilOfflineReady(page);
+  await joinInApp(page, server, inviteVolunteer(server, "Xiao Wang"));
+  await maker.context.setOffline(true);
+  await page.goto(server.url + "/b/xfl-01/f/1");
+  await recordDoor(page, "xfl-01-1-101", "not_home");
+  await recordDoor(page, "xfl-01-1-102", "refused");
+  await page.goto(server.url + "/");
+  await page.locator('#sync-panel[data-pending="2"]').waitFor();
+  return maker;
+}

@@ -12,6 +12,7 @@ pub mod find;
 pub mod form;
 pub mod gate;
 pub mod handover;
+pub mod handover_codes;
 pub mod labels;
 pub mod lang;
 pub mod limits;

@@ -14,7 +14,8 @@
 #   postgresql       the server's tests run against it too (not as a service:
 #                    scripts/postgres.sh starts a throwaway cluster)
 #   npm packages     from package-lock.json: playwright-core (drives Chromium)
-#                    and binaryen (wasm-opt for the release build)
+#                    and binaryen (wasm-opt for the release build);
+#                    jsqr and pngjs read the handover's QR codes in a test
 #   schemathesis     from PyPI, in a virtualenv of its own: the property-based
 #                    run of the API against its OpenAPI document
 set -euo pipefail

@@ -32,6 +32,7 @@ pub fn ShowCodes(codes: Vec<String>, on_close: Callback<()>) -> impl IntoView {
     if let Ok(timer) = set_interval_with_handle(move || shown.update(|i| *i = (*i + 1) % total), Duration::from_millis(CODE_SHOWN_MS)) {
         on_cleanup(move || timer.clear());
     }
+    keep_screen_on_while_shown();
     let picture = Memo::new(move |_| qr_picture(&codes[shown.get()]));
     let caption = move || i18n.t(Text::CodeOf).replace("{i}", &(shown.get() + 1).to_string()).replace("{n}", &total.to_string());
     view! {
@@ -75,6 +76,54 @@ fn qr_picture(text: &str) -> Option<(usize, String)> {
         let _ = write!(path, "M{} {}h1v1h-1z", i % width + QUIET, i / width + QUIET);
     }
     Some((width + 2 * QUIET, path))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The Screen Wake Lock API (`navigator.wakeLock`), where there is one.
+    type WakeLock;
+    #[wasm_bindgen(method, catch)]
+    fn request(this: &WakeLock, kind: &str) -> Result<js_sys::Promise, JsValue>;
+    type WakeLockSentinel;
+    #[wasm_bindgen(method)]
+    fn release(this: &WakeLockSentinel) -> js_sys::Promise;
+}
+
+/// Keeps the screen on while the codes are shown: a phone left untouched
+/// dims and locks after half a minute or so, and a big package's codes take
+/// longer to go round. Where the browser cannot, or will not (a hidden page,
+/// a power saver), the codes are shown all the same.
+fn keep_screen_on_while_shown() {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    let Some(navigator) = web_sys::window().map(|window| window.navigator()) else { return };
+    let Ok(wake_lock) = js_sys::Reflect::get(&navigator, &JsValue::from_str("wakeLock")) else { return };
+    if wake_lock.is_undefined() {
+        return;
+    }
+    let Ok(requested) = wake_lock.unchecked_into::<WakeLock>().request("screen") else { return };
+    let held = Rc::new(RefCell::new(None::<WakeLockSentinel>));
+    let closed = Rc::new(Cell::new(false));
+    let (held_now, closed_now) = (held.clone(), closed.clone());
+    leptos::task::spawn_local(async move {
+        let Ok(sentinel) = JsFuture::from(requested).await else { return };
+        let sentinel = sentinel.unchecked_into::<WakeLockSentinel>();
+        // Closed before the lock came: let it go at once.
+        if closed_now.get() {
+            let _ = sentinel.release();
+        } else {
+            *held_now.borrow_mut() = Some(sentinel);
+        }
+    });
+    let on_close = send_wrapper::SendWrapper::new((held, closed));
+    on_cleanup(move || {
+        let (held, closed) = on_close.take();
+        closed.set(true);
+        let sentinel = held.borrow_mut().take();
+        if let Some(sentinel) = sentinel {
+            let _ = sentinel.release();
+        }
+    });
 }
 
 #[wasm_bindgen]

@@ -1,6 +1,6 @@
 // Handing unsent records over by QR codes, with no file and no network
 // between the phones: phone A (offline, two doors recorded) shows its
-// package as a sequence of codes. Each code is screenshotted and read by a
+// package as a sequence of codes, its screen kept on meanwhile. Each code is screenshotted and read by a
 // standard decoder (jsQR), and the screenshots become phone B's camera
 // (Chromium's fake capture plays them as a video, round and round). B reads
 // them through `BarcodeDetector`, which Chromium on Linux lacks: the test
@@ -94,7 +94,19 @@ test("records handed over as QR codes from an offline phone reach the server onc
 
   const a = maker.page;
   assert.equal(await a.locator("#scan-codes").count(), 0, "no scanning where the browser cannot read codes");
+  // The screen is kept on while the codes are shown: the wake locks the
+  // page holds, counted.
+  await maker.context.addInitScript(() => {
+    const locks = (window.screenLocks = { held: 0 });
+    const request = async (kind) => {
+      if (kind === "screen") locks.held += 1;
+      return { release: async () => void (locks.held -= 1) };
+    };
+    Object.defineProperty(navigator, "wakeLock", { value: { request } });
+  });
+  await a.reload();
   await a.locator("#show-codes").click();
+  await a.waitForFunction(() => window.screenLocks.held === 1);
   const codes = await screenshotEveryCode(a);
   assert.ok(codes.length > 1, `a package of two records takes several codes (${codes.length})`);
   const package_ = JSON.parse(codes.map(({ text }) => text.split(" ").slice(3).join(" ")).join(""));
@@ -102,6 +114,7 @@ test("records handed over as QR codes from an offline phone reach the server onc
   assert.deepEqual(package_.records.map((r) => r.record.door_id).sort(), ["xfl-01-1-101", "xfl-01-1-102"]);
   await a.locator("#hide-codes").click();
   await a.locator("#show-codes").waitFor();
+  await a.waitForFunction(() => window.screenLocks.held === 0);
 
   const relay = await launchPhone({
     locale: "en-US",

@@ -443,12 +443,15 @@ async fn count_volunteer_days(
     received_at: i64,
 ) -> Result<(), sqlx::Error> {
     // One row per (campaign, volunteer, day): a statement may not update a
-    // row twice.
+    // row twice. A record counts for the volunteer who made it, who is not
+    // the one who sent it when another phone relayed it.
     let mut counts: HashMap<(&str, &str, i64), i64> = HashMap::new();
     for (batch, decided) in batches.iter().filter(|(_, decided)| !decided.stored.is_empty()) {
         let offset = batch.index.bundle.campaign.settings.utc_offset_minutes;
         let day = walkbook_core::dates::LocalTime::at(received_at, offset).day;
-        *counts.entry((&batch.session.campaign_id, &batch.session.volunteer_id, day)).or_default() += decided.stored.len() as i64;
+        for (record, _) in &decided.stored {
+            *counts.entry((&batch.session.campaign_id, &record.volunteer_id, day)).or_default() += 1;
+        }
     }
     let rows: Vec<serde_json::Value> =
         counts.into_iter().map(|((campaign, volunteer, day), records)| serde_json::json!([campaign, volunteer, day, records])).collect();

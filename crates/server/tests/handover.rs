@@ -77,6 +77,10 @@ async fn records_relayed_with_their_makers_signature_are_stored_once_and_forgeri
     let statuses: Vec<&str> = results.iter().map(|r| r["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["stored", "stored", "stored"], "{results:?}");
     assert_eq!(results[1]["id"], first["id"], "own records first, then the relayed, in order");
+    // Today's figures credit each record to who made it, not who sent it.
+    let today: Vec<(String, i64)> =
+        sqlx::query_as("SELECT volunteer_id, records FROM volunteer_days ORDER BY records DESC").fetch_all(&server.db).await.unwrap();
+    assert_eq!(today, [(wang.clone(), 2), (li.clone(), 1)]);
 
     // Refused, each with why.
     let mut altered = visit(&wang, "phone-a", 3, "xfl-01-1-103");

@@ -29,7 +29,7 @@ pub(super) async fn volunteer_summaries(state: &AppState, index: &CampaignIndex)
     // What phones said since the last batch was written, first.
     state.phones.flush(&state.db).await?;
     let campaign = &index.bundle.campaign;
-    // Today's records by who sent them, counted as they were stored.
+    // Today's records by who made them, counted as they were stored.
     let today = LocalTime::at(now_ms(), campaign.settings.utc_offset_minutes).day;
     let today: Vec<(String, i64)> = sqlx::query_as("SELECT volunteer_id, records FROM volunteer_days WHERE campaign_id = $1 AND day = $2")
         .bind(&campaign.id)

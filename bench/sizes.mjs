@@ -31,8 +31,9 @@ import zlib from "node:zlib";
  *  handover as QR codes (the codes drawn by a QR encoder held to one
  *  version, level and mask, which saved 7.3 KB of the crate's searches;
  *  reading them with the camera through BarcodeDetector; ten strings in four
- *  languages: 12.8 KB) was. */
-export const FIRST_LOAD_BUDGET_BYTES = 401 * 1024;
+ *  languages: 12.8 KB) was, and 401 KB until records handed over were shown
+ *  as such (on the floor, and counted on the sync card: 1 KB). */
+export const FIRST_LOAD_BUDGET_BYTES = 402 * 1024;
 
 /** Strings only the console shows: none may be in the volunteer's wasm. */
 const CONSOLE_ONLY_STRINGS = ["Coordinator console", "Import XLSForm", "Mark handled"];

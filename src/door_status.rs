@@ -13,13 +13,17 @@ pub struct DoorStatus {
     pub latest: Option<Record>,
     /// The server holds the record the door shows.
     pub on_server: bool,
+    /// The record the door shows was made on another phone and handed over
+    /// to this one.
+    pub relayed: bool,
 }
 
 pub fn status_of(records: &[StoredRecord]) -> DoorStatus {
     let latest = latest_record(records.iter().map(|stored| &stored.record));
-    let on_server =
-        latest.is_some_and(|latest| records.iter().any(|stored| stored.record.id == latest.id && stored.sync_state == SyncState::Synced));
-    DoorStatus { state: door_state(latest), latest: latest.cloned(), on_server }
+    let shown = latest.and_then(|latest| records.iter().find(|stored| stored.record.id == latest.id));
+    let on_server = shown.is_some_and(|stored| stored.sync_state == SyncState::Synced);
+    let relayed = shown.is_some_and(|stored| stored.relayed_from.is_some());
+    DoorStatus { state: door_state(latest), latest: latest.cloned(), on_server, relayed }
 }
 
 /// Latest record per door, for all records given (any number of doors).

@@ -172,6 +172,7 @@ fn DoorTile(door: Door, status: DoorStatus) -> impl IntoView {
     let outcome = status.latest.as_ref().map(|r| outcome_text(&r.outcome));
     let state = status.state;
     let sent = status.latest.as_ref().map(|_| status.on_server);
+    let relayed = status.relayed;
     view! {
         <li>
             <a class="door-tile" href=href data-state=state_class(state) data-door=door.id.clone()>
@@ -182,9 +183,13 @@ fn DoorTile(door: Door, status: DoorStatus) -> impl IntoView {
                     {move || i18n.t(outcome.unwrap_or(state_text(state)))}
                 </span>
                 {sent.map(|on_server| view! {
-                    <span class="door-sync" data-synced=on_server.to_string()>
+                    <span class="door-sync" data-synced=on_server.to_string() data-relayed=relayed.to_string()>
                         {if on_server { "☁ " } else { "⇡ " }}
-                        {move || i18n.t(if on_server { Text::OnServer } else { Text::NotYetSent })}
+                        {move || i18n.t(match (on_server, relayed) {
+                            (true, _) => Text::OnServer,
+                            (false, true) => Text::FromAnotherPhone,
+                            (false, false) => Text::NotYetSent,
+                        })}
                     </span>
                 })}
             </a>

@@ -17,6 +17,7 @@ pub fn SyncPanel() -> impl IntoView {
     let view_state = sync.view;
     let joined = move || view_state.with(|v| v.meta.joined.is_some());
     let pending = move || view_state.with(|v| v.outbox.pending);
+    let relayed = move || view_state.with(|v| v.outbox.relayed.min(v.outbox.pending));
     let oldest = move || view_state.with(|v| v.outbox.oldest_pending.map(short_time));
     let last = move || view_state.with(|v| v.meta.last_success.map(short_time));
     let failure = move || {
@@ -43,6 +44,9 @@ pub fn SyncPanel() -> impl IntoView {
                     } else {
                         format!("⇡ {} {}", pending(), i18n.t(Text::SyncWaiting))
                     }}
+                    {move || (relayed() > 0).then(|| view! {
+                        <span id="sync-relayed">" · " {i18n.t(Text::RelayedWaiting).replace("{n}", &relayed().to_string())}</span>
+                    })}
                     {move || oldest().map(|at| format!(" · {} {at}", i18n.t(Text::SyncOldest)))}
                 </p>
                 <p class="muted" id="sync-last">

@@ -39,6 +39,8 @@ impl OutboxEntry {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OutboxSummary {
     pub pending: u32,
+    /// Of `pending`, the records other phones handed over.
+    pub relayed: u32,
     /// Device time of the oldest unsent record.
     pub oldest_pending: Option<i64>,
     pub refused: Vec<StoredRecord>,
@@ -82,7 +84,7 @@ impl Store {
         let refused: Vec<StoredRecord> = idb::all_from_js(idb::request(refused_request).await?)?;
         let (relayed, oldest_relayed) = relayed.await?;
         let oldest_pending = oldest.first().map(|entry| entry.device_time).into_iter().chain(oldest_relayed).min();
-        Ok(OutboxSummary { pending: pending + relayed, oldest_pending, refused })
+        Ok(OutboxSummary { pending: pending + relayed, relayed, oldest_pending, refused })
     }
 
     /// Every record made here that the server does not hold: pending and

@@ -1,9 +1,10 @@
 // Handing unsent records over between phones: phone A (its key registered
 // when it joined) records two doors with no network and hands them over as
 // a file; phone B refuses the package cut short, altered, or from another
-// campaign, imports the real one, and sends it: the server holds each record
-// once. Imported again, nothing is new. When A comes back, its own copies
-// answer "duplicate": nothing is refused, nothing doubled.
+// campaign, imports the real one (offline: its records wait, shown as from
+// another phone), and sends it: the server holds each record once.
+// Imported again, nothing is new. When A comes back, its own copies answer
+// "duplicate": nothing is refused, nothing doubled.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
@@ -50,15 +51,26 @@ test("records handed over by file from an offline phone reach the server once th
   await b.locator('#sync-panel[data-pending="0"]').waitFor();
   assert.equal((await serverRecords(b)).length, 0);
 
-  // The package itself: kept as relayed, then sent with B's next sync.
+  // The package itself, imported with no network: kept as relayed, shown
+  // so (waiting, and on the floor as from another phone), then sent with
+  // B's next sync.
+  await relay.context.setOffline(true);
   await importFile(file);
   await result.filter({ hasText: "2 records from another phone imported: this phone will send them" }).waitFor();
+  await b.locator('#sync-panel[data-pending="2"] #sync-relayed', { hasText: "2 of them from another phone" }).waitFor();
+  await b.goto(server.url + "/b/xfl-01/f/1");
+  const relayedTile = b.locator('.door-tile[data-door="xfl-01-1-102"][data-state="final"] .door-sync');
+  await relayedTile.filter({ hasText: "from another phone, not sent yet" }).waitFor();
+  assert.equal(await relayedTile.getAttribute("data-relayed"), "true");
+  await relay.context.setOffline(false);
+  await b.goto(server.url + "/");
   await b.locator('#sync-panel[data-pending="0"]').waitFor({ timeout: 30_000 });
+  assert.equal(await b.locator("#sync-relayed").count(), 0);
   const held = (await serverRecords(b)).filter((record) => record.device_id === made.device_id);
   assert.deepEqual(held.map((record) => record.id).sort(), made.records.map((r) => r.record.id).sort());
-  // B's floor shows the doors A visited.
+  // B's floor shows the doors A visited, on the server now.
   await b.goto(server.url + "/b/xfl-01/f/1");
-  await b.locator('.door-tile[data-door="xfl-01-1-102"][data-state="final"]').waitFor();
+  await b.locator('.door-tile[data-door="xfl-01-1-102"][data-state="final"] .door-sync[data-synced="true"]').waitFor();
 
   // Imported again (a package sent twice): nothing new.
   await b.goto(server.url + "/");

@@ -206,9 +206,10 @@ async fn read_codes(
     let detector = BarcodeDetector::new(&options).map_err(|_| Text::CameraUnavailable)?;
     let stream = open_back_camera().await.ok_or(Text::CameraUnavailable)?;
     video.set_src_object(Some(&stream));
-    if let Ok(playing) = video.play() {
-        let _ = JsFuture::from(playing).await;
-    }
+    // Not awaited: a play that never starts must not keep the camera on
+    // past "Stop scanning" (the loop below ends it); codes are simply not
+    // seen until frames come.
+    let _ = video.play();
     let mut collector = CodeCollector::default();
     let mut last_new = js_sys::Date::now();
     let outcome = loop {

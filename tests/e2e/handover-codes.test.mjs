@@ -151,4 +151,13 @@ test("records handed over as QR codes from an offline phone reach the server onc
   await b.locator("#scan-codes").click();
   await result.filter({ hasText: "Nothing new: this phone already has these records" }).waitFor({ timeout: 60_000 });
   assert.equal((await serverRecords(b)).filter((record) => record.device_id === package_.device_id).length, 2, "each held once");
+
+  // "Stop scanning" ends it with the camera off, whatever was read by then.
+  await b.reload();
+  await b.locator("#scan-codes").click();
+  await b.locator("#code-camera").evaluate((video) => new Promise((resolve) => (video.srcObject ? resolve() : video.addEventListener("loadstart", resolve, { once: true }))));
+  await b.locator("#stop-scan").click();
+  await b.locator("#scan-codes").waitFor();
+  await b.waitForFunction(() => document.querySelector("#code-camera").srcObject === null);
+  assert.equal(await b.locator("#scan-problem").count(), 0);
 });

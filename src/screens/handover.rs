@@ -4,8 +4,8 @@
 //! as QR codes for another phone's camera; "Import records from another
 //! phone" (a file, or the codes scanned) checks a package (whole, this
 //! campaign's, every signature its maker's) and keeps its records as
-//! relayed, to be sent with this phone's own. Nothing of a package that fails a check is
-//! kept.
+//! relayed, to be sent with this phone's own. Nothing of a package that
+//! fails a check is kept.
 
 use leptos::prelude::*;
 use walkbook_core::handover::{HandoverPackage, HandoverProblem, HANDOVER_FORMAT};
@@ -33,16 +33,10 @@ pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
     let shown_codes = RwSignal::new(None::<Vec<String>>);
     let too_many_for_codes = RwSignal::new(false);
     let hand_over = move |_| {
-        let campaign_id = context.campaign_id();
-        leptos::task::spawn_local(async move {
-            match package_of_unsent(&campaign_id).await {
-                Ok(json) => {
-                    let name = format!("walkbook-handover-{}.json", crate::door_status::local_today());
-                    let _ = crate::pwa::save_file(&name, "application/json", &json);
-                }
-                Err(error) => store_error.set(Some(error)),
-            }
-        });
+        with_package_of_unsent(context.campaign_id(), store_error, |json| {
+            let name = format!("walkbook-handover-{}.json", crate::door_status::local_today());
+            let _ = crate::pwa::save_file(&name, "application/json", &json);
+        })
     };
     let import_text = Callback::new(move |text: String| {
         let campaign_id = context.campaign_id();
@@ -69,16 +63,11 @@ pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
         input.set_value("");
     };
     let show_codes = move |_| {
-        let campaign_id = context.campaign_id();
-        leptos::task::spawn_local(async move {
-            match package_of_unsent(&campaign_id).await {
-                Ok(json) => match handover_codes(&json) {
-                    Some(codes) => shown_codes.set(Some(codes)),
-                    None => too_many_for_codes.set(true),
-                },
-                Err(error) => store_error.set(Some(error)),
-            }
-        });
+        with_package_of_unsent(context.campaign_id(), store_error, move |json| {
+            let codes = handover_codes(&json);
+            too_many_for_codes.set(codes.is_none());
+            shown_codes.set(codes);
+        })
     };
     let message = move || {
         outcome.get().map(|result| {
@@ -116,6 +105,17 @@ fn problem_text(problem: &HandoverProblem) -> Text {
         HandoverProblem::OwnPackage => Text::HandoverOwnPackage,
         HandoverProblem::MixedRecords | HandoverProblem::Altered => Text::HandoverAltered,
     }
+}
+
+/// Makes the package of this phone's unsent records (`package_of_unsent`)
+/// and gives its JSON to `use_package`; a store failure goes to `store_error`.
+fn with_package_of_unsent(campaign_id: String, store_error: RwSignal<Option<IdbError>>, use_package: impl FnOnce(String) + 'static) {
+    leptos::task::spawn_local(async move {
+        match package_of_unsent(&campaign_id).await {
+            Ok(json) => use_package(json),
+            Err(error) => store_error.set(Some(error)),
+        }
+    });
 }
 
 /// This phone's unsent records of the campaign, each signed, in a package

@@ -785,3 +785,47 @@ async fn a_batch_the_database_refuses_fails_alone_in_its_group() {
     assert_eq!(outcomes[2].as_ref().ok(), Some(&PushStatus::Stored));
     assert_eq!(stored_count(&server).await, 2);
 }
+
+/// The answer to `uri` as the phone gets it when it accepts `encoding`:
+/// its Content-Encoding and its body decoded.
+async fn fetched_with_encoding(server: &Server, uri: &str, cookie: &str, encoding: &str) -> (Option<String>, usize, Vec<u8>) {
+    let mut request = get(uri, cookie);
+    request.headers_mut().insert(header::ACCEPT_ENCODING, encoding.parse().unwrap());
+    let (status, headers, body) = common::bytes(server, request).await;
+    assert_eq!(status, StatusCode::OK);
+    let content_encoding = headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap().to_string());
+    let mut decoded = Vec::new();
+    match content_encoding.as_deref() {
+        Some("br") => {
+            brotli::BrotliDecompress(&mut &body[..], &mut decoded).unwrap();
+        }
+        Some("gzip") => {
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut decoded).unwrap();
+        }
+        None => decoded = body.clone(),
+        Some(other) => panic!("unexpected encoding {other}"),
+    }
+    (content_encoding, body.len(), decoded)
+}
+
+#[tokio::test]
+async fn campaigns_and_pulls_are_compressed_for_phones_that_ask() {
+    let server = server().await;
+    let cookie = join(&server, "demo-xingfu").await;
+    let records: Vec<Record> = (1..=200).map(|seq| record("demo-xingfu", "ht-1201", seq)).collect();
+    let (status, _, body) = call(&server, post("/api/v1/sync/push", Some(&cookie), push_body(&records))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    for uri in ["/api/v1/demo/campaign", "/api/v1/sync/pull?cursor=0&device_id=phone-2"] {
+        let (plain_encoding, plain_len, plain) = fetched_with_encoding(&server, uri, &cookie, "identity").await;
+        assert_eq!(plain_encoding, None, "{uri}");
+        assert_eq!(plain_len, plain.len());
+        serde_json::from_slice::<serde_json::Value>(&plain).expect("plain JSON");
+        for (accepted, expected) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
+            let (encoding, sent, decoded) = fetched_with_encoding(&server, uri, &cookie, accepted).await;
+            assert_eq!(encoding.as_deref(), Some(expected), "{uri} for {accepted}");
+            assert_eq!(decoded, plain, "{uri} decodes to the same answer");
+            assert!(sent * 4 < plain_len, "{uri}: {sent} bytes sent for {plain_len}");
+        }
+    }
+}

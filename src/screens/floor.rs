@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
 use walkbook_core::needs::needs;
 use walkbook_core::record::{doors_blocking_close, DoorState, FloorClosure, Record, RecordKind};
 use walkbook_core::territory::Door;
@@ -33,7 +33,17 @@ pub fn FloorScreen() -> impl IntoView {
     let context = use_campaign();
     let params = use_params_map();
     let building_id = move || params.read().get("building").unwrap_or_default();
-    let floor = move || params.read().get("floor").and_then(|f| f.parse::<i32>().ok()).unwrap_or(1);
+    let route_floor = move || params.read().get("floor").and_then(|f| f.parse::<i32>().ok()).unwrap_or(1);
+    // The floor shown: the route's, or the one just stepped to, whose address
+    // follows after the next paint (see `step_to`).
+    let shown_floor = RwSignal::new(untrack(route_floor));
+    Effect::new(move || {
+        let routed = route_floor();
+        if shown_floor.get_untracked() != routed {
+            shown_floor.set(routed);
+        }
+    });
+    let floor = move || shown_floor.get();
     let campaign_id = move || context.campaign_id();
     let building = move || context.campaign.with(|c| c.as_ref().and_then(|c| c.building(&building_id()).cloned()));
 
@@ -61,6 +71,33 @@ pub fn FloorScreen() -> impl IntoView {
         floors.get(usize::try_from(index).ok()?).copied()
     };
     let floor_href = move |f: i32| format!("/b/{}/f/{f}", building_id());
+    // Floor up/down show the new floor at once and put it in the address
+    // (the browser's history) only after the next paint: on a slow phone the
+    // history update alone takes longer than drawing the floor. Taps in quick
+    // succession make one history entry, for the floor they end on.
+    let navigate = StoredValue::new_local(use_navigate());
+    let path = use_location().pathname;
+    let step_to = move |event: web_sys::MouseEvent, to: i32| {
+        let plain_tap = event.button() == 0 && !(event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key());
+        if !plain_tap {
+            return;
+        }
+        event.prevent_default();
+        shown_floor.set(to);
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    // The floor screen may have been left meanwhile.
+                    let (Some(shown), Some(current)) = (shown_floor.try_get_untracked(), path.try_get_untracked()) else { return };
+                    let href = untrack(|| floor_href(shown));
+                    if current != href {
+                        navigate.try_with_value(|navigate| navigate(&href, Default::default()));
+                    }
+                },
+                std::time::Duration::ZERO,
+            )
+        });
+    };
     Effect::new(move || {
         if data.with(|d| matches!(d, Some(Ok(_)))) {
             let revision = context.revision.get_untracked();
@@ -102,14 +139,14 @@ pub fn FloorScreen() -> impl IntoView {
         <nav class="floor-nav" aria-label=move || i18n.t(Text::Buildings)>
             {move || match neighbour(-1) {
                 Some(f) => view! {
-                    <a class="button" id="floor-down" href=floor_href(f)>"▼ " {move || i18n.t(Text::FloorDown)}</a>
+                    <a class="button" id="floor-down" href=floor_href(f) on:click=move |event| step_to(event, f)>"▼ " {move || i18n.t(Text::FloorDown)}</a>
                 }.into_any(),
                 None => view! { <span class="button button-disabled" aria-hidden="true">"▼"</span> }.into_any(),
             }}
             <a class="button" href="/">{move || i18n.t(Text::Buildings)}</a>
             {move || match neighbour(1) {
                 Some(f) => view! {
-                    <a class="button" id="floor-up" href=floor_href(f)>"▲ " {move || i18n.t(Text::FloorUp)}</a>
+                    <a class="button" id="floor-up" href=floor_href(f) on:click=move |event| step_to(event, f)>"▲ " {move || i18n.t(Text::FloorUp)}</a>
                 }.into_any(),
                 None => view! { <span class="button button-disabled" aria-hidden="true">"▲"</span> }.into_any(),
             }}

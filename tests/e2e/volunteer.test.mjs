@@ -194,3 +194,34 @@ test("a phone whose database was cleared says so", async (t) => {
   await page.locator("#data-wiped").waitFor();
   await page.locator(".building-link").first().waitFor();
 });
+
+test("floor up and down show the floor at once; the address, back and reload follow", async (t) => {
+  const { server, phone } = await serverAndPhone(t);
+  const { page } = phone;
+  const problems = watchPage(page);
+  const firstDoor = () => page.locator("#door-grid .door-tile").first().getAttribute("data-door");
+  await page.goto(server.url + FLOOR);
+  await page.locator('#door-grid .door-tile[data-door="xfl-01-1-101"]').waitFor();
+
+  await page.locator("#floor-up").click();
+  await page.locator('#door-grid .door-tile[data-door="xfl-01-1-201"]').waitFor();
+  await page.waitForURL(server.url + "/b/xfl-01/f/2");
+  await page.locator("#floor-up").click();
+  await page.locator('#door-grid .door-tile[data-door="xfl-01-1-301"]').waitFor();
+  await page.waitForURL(server.url + "/b/xfl-01/f/3");
+  assert.equal(await page.locator("#door-grid .door-tile").count(), 4);
+
+  // The browser's back goes down the floors walked, one at a time.
+  await page.goBack();
+  await page.waitForURL(server.url + "/b/xfl-01/f/2");
+  await page.locator('#door-grid .door-tile[data-door="xfl-01-1-201"]').waitFor();
+  await page.locator("#floor-down").click();
+  await page.locator('#door-grid .door-tile[data-door="xfl-01-1-101"]').waitFor();
+  await page.waitForURL(server.url + FLOOR);
+  // Nothing of another floor is left in the grid, and a reload stays here.
+  assert.deepEqual(await page.locator("#door-grid .door-tile").evaluateAll((tiles) => tiles.map((tile) => tile.dataset.door.split("-")[3][0])), ["1", "1", "1", "1"]);
+  await page.reload();
+  await page.locator('#door-grid .door-tile[data-door="xfl-01-1-101"]').waitFor();
+  assert.equal(await firstDoor(), "xfl-01-1-101");
+  assert.deepEqual(problems, []);
+});

@@ -32,7 +32,8 @@ pub fn FloorScreen() -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let params = use_params_map();
-    let building_id = move || params.read().get("building").unwrap_or_default();
+    // A memo: the floor's part of the address changing does not reload the floor.
+    let building_id = Memo::new(move |_| params.read().get("building").unwrap_or_default());
     let route_floor = move || params.read().get("floor").and_then(|f| f.parse::<i32>().ok()).unwrap_or(1);
     // The floor shown: the route's, or the one just stepped to, whose address
     // follows after the next paint (see `step_to`).
@@ -45,14 +46,14 @@ pub fn FloorScreen() -> impl IntoView {
     });
     let floor = move || shown_floor.get();
     let campaign_id = move || context.campaign_id();
-    let building = move || context.campaign.with(|c| c.as_ref().and_then(|c| c.building(&building_id()).cloned()));
+    let building = move || context.campaign.with(|c| c.as_ref().and_then(|c| c.building(&building_id.get()).cloned()));
 
     // Floors read at the current revision of the store, so that stepping to a
     // neighbouring floor (prefetched below) shows it without waiting on IndexedDB.
     let cache = StoredValue::new(FloorCache::default());
     let data = LocalResource::new(move || {
         let revision = context.revision.get();
-        let (campaign_id, building_id, floor) = (campaign_id(), building_id(), floor());
+        let (campaign_id, building_id, floor) = (campaign_id(), building_id.get(), floor());
         async move { cache_or_load(cache, revision, &campaign_id, &building_id, floor).await }
     });
     let loaded = move || data.get().and_then(Result::ok);
@@ -70,7 +71,7 @@ pub fn FloorScreen() -> impl IntoView {
         let index = floors.iter().position(|f| *f == floor())? as i32 + step;
         floors.get(usize::try_from(index).ok()?).copied()
     };
-    let floor_href = move |f: i32| format!("/b/{}/f/{f}", building_id());
+    let floor_href = move |f: i32| format!("/b/{}/f/{f}", building_id.get());
     // Floor up/down show the new floor at once and put it in the address
     // (the browser's history) only after the next paint: on a slow phone the
     // history update alone takes longer than drawing the floor. Taps in quick
@@ -102,7 +103,7 @@ pub fn FloorScreen() -> impl IntoView {
         if data.with(|d| matches!(d, Some(Ok(_)))) {
             let revision = context.revision.get_untracked();
             for f in [neighbour(1), neighbour(-1)].into_iter().flatten() {
-                let (campaign_id, building_id) = (campaign_id(), building_id());
+                let (campaign_id, building_id) = (campaign_id(), building_id.get());
                 leptos::task::spawn_local(async move {
                     // A failed prefetch costs nothing: the floor loads when shown.
                     let _ = cache_or_load(cache, revision, &campaign_id, &building_id, f).await;

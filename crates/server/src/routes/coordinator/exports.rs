@@ -102,9 +102,11 @@ pub async fn export(
             tracing::info!(%error, "an export stopped: the coordinator's browser left");
         }
     });
-    let body = Body::from_stream(futures_util::stream::unfold(body, |mut body| async move {
+    // Fused: a body may be polled again after its end (the compression of
+    // API answers does), which an unfused `unfold` answers with a panic.
+    let body = Body::from_stream(futures_util::StreamExt::fuse(futures_util::stream::unfold(body, |mut body| async move {
         body.recv().await.map(|chunk| (Ok::<_, std::convert::Infallible>(chunk), body))
-    }));
+    })));
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body))
 }
 

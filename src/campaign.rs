@@ -80,9 +80,9 @@ pub fn provide_campaign() -> CampaignContext {
     };
     provide_context(context);
     leptos::task::spawn_local(async move {
-        match load_campaign(context).await {
-            Ok(campaign) => context.campaign.set(Some(campaign)),
-            Err(error) => context.load_error.set(Some(error)),
+        if let Err(error) = load_campaign(context).await {
+            context.campaign.set(None);
+            context.load_error.set(Some(error));
         }
     });
     context
@@ -93,7 +93,12 @@ pub fn provide_campaign() -> CampaignContext {
 /// broken database loses IndexedDB alone, and then the two disagree.
 pub(crate) const DEVICE_KEY: &str = "walkbook.device";
 
-async fn load_campaign(context: CampaignContext) -> Result<Campaign, String> {
+/// Sets the context's campaign: the stored one, else (a first start) the
+/// server's or the shipped demo, shown as soon as it is read and stored
+/// while the volunteer looks at it. Screens that read its doors from the
+/// store wait for that write (IndexedDB orders the transactions); if it
+/// fails, the campaign is taken away again, with the error.
+async fn load_campaign(context: CampaignContext) -> Result<(), String> {
     let store = app_store();
     let device = store.device().await.map_err(|e| e.to_string())?;
     if let Some(storage) = window().local_storage().ok().flatten() {
@@ -109,7 +114,8 @@ async fn load_campaign(context: CampaignContext) -> Result<Campaign, String> {
     let joined = meta.joined;
     let campaign_id = joined.map_or(DEMO_CAMPAIGN_ID.to_string(), |j| j.campaign_id);
     if let Some(campaign) = store.campaign(&campaign_id).await.map_err(|e| e.to_string())? {
-        return Ok(campaign);
+        context.campaign.set(Some(campaign));
+        return Ok(());
     }
     // The server's copy (a coordinator may have changed it), else the copy
     // shipped with the app as data and precached: a first start works
@@ -118,8 +124,12 @@ async fn load_campaign(context: CampaignContext) -> Result<Campaign, String> {
         Some(bundle) => bundle,
         None => fetch_bundle(SHIPPED_DEMO).await.ok_or("the demo campaign shipped with the app is unreadable")?,
     };
-    store.save_bundle(&bundle).await.map_err(|e| e.to_string())?;
-    Ok(bundle.campaign)
+    // Read, drawn, stored: each in tasks of their own, so that a slow phone
+    // paints the campaign as soon as it can and never holds the screen for
+    // all three at once. It is shown once its transaction exists: screens
+    // reading its doors wait for them to be stored.
+    crate::pause(0).await;
+    store.save_bundle_then(&bundle, &|| context.campaign.set(Some(bundle.campaign.clone()))).await.map_err(|e| e.to_string())
 }
 
 /// The demo campaign as the app ships it (`public/demo-campaign.json`, which

@@ -25,3 +25,15 @@ pub fn app_version() -> String {
         _ => env!("CARGO_PKG_VERSION").to_string(),
     }
 }
+
+/// Resolves after `ms` milliseconds, in a task of its own: with 0, once the
+/// browser has run what was waiting (a paint, a tap), so that long work split
+/// by it never holds the screen in one task.
+pub async fn pause(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+}

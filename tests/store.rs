@@ -9,6 +9,7 @@ use walkbook_core::demo::demo_campaign;
 use walkbook_core::form::{Answer, Answers};
 use walkbook_core::record::Outcome;
 use walkbook_core::territory::Door;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
@@ -211,4 +212,49 @@ async fn another_tab_deleting_the_database_is_not_blocked_and_the_store_reopens(
     assert_eq!(store.campaign("demo-xingfu").await.unwrap(), None);
     let db = store.db().await.unwrap();
     assert_eq!(db.version() as u32, SCHEMA_VERSION);
+}
+
+#[wasm_bindgen(inline_js = r#"
+// Counts the store's puts, and how many had been made each time a chain of
+// timers ran (the page's chances to run anything else) until `restore`.
+export function watch_puts() {
+  const put = IDBObjectStore.prototype.put;
+  const watch = { puts: 0, seenByTimers: [] };
+  watch.restore = () => { IDBObjectStore.prototype.put = put; clearTimeout(watch.timer); };
+  IDBObjectStore.prototype.put = function (...args) { watch.puts += 1; return put.apply(this, args); };
+  const tick = () => { watch.seenByTimers.push(watch.puts); watch.timer = setTimeout(tick, 0); };
+  watch.timer = setTimeout(tick, 0);
+  return watch;
+}
+"#)]
+extern "C" {
+    fn watch_puts() -> JsValue;
+}
+
+#[wasm_bindgen_test]
+async fn a_big_campaign_is_stored_in_one_transaction_with_the_page_running_between_slices() {
+    let store = Store::new(&unique_name("big-bundle"));
+    let mut bundle = demo_campaign();
+    let tower = bundle.doors[0].clone();
+    bundle.doors = (0..20_000)
+        .map(|n| Door { id: format!("big-{n}"), label: format!("B-{n}"), floor: 1 + n / 100, position: (n % 100) as u32, ..tower.clone() })
+        .collect();
+    let watch = watch_puts();
+    let saved = store.save_bundle(&bundle).await;
+    let field = |name: &str| js_sys::Reflect::get(&watch, &name.into()).unwrap().as_f64().unwrap();
+    let restore: js_sys::Function = js_sys::Reflect::get(&watch, &"restore".into()).unwrap().into();
+    restore.call0(&watch).unwrap();
+    saved.unwrap();
+    let all_puts = field("puts");
+    assert_eq!(all_puts, 20_001.0, "the campaign and each door");
+    let seen_by_timers: Vec<f64> =
+        js_sys::Array::from(&js_sys::Reflect::get(&watch, &"seenByTimers".into()).unwrap()).iter().filter_map(|n| n.as_f64()).collect();
+    assert!(
+        seen_by_timers.iter().any(|&puts| puts > 1.0 && puts < all_puts),
+        "timers ran while the doors were written, not only before or after them ({} ticks, from {:?} to {:?} puts)",
+        seen_by_timers.len(),
+        seen_by_timers.first(),
+        seen_by_timers.last()
+    );
+    assert_eq!(store.campaign_doors("demo-xingfu").await.unwrap().len(), 20_000);
 }

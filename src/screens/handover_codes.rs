@@ -233,7 +233,7 @@ async fn read_codes(
             // Every part read, yet they do not add up (a misread part): read again.
             collector = CodeCollector::default();
         }
-        pause(SCAN_EVERY_MS).await;
+        crate::pause(SCAN_EVERY_MS).await;
     };
     video.set_src_object(None);
     for track in stream.get_tracks().iter() {
@@ -260,13 +260,4 @@ async fn codes_in_view(detector: &BarcodeDetector, video: &HtmlVideoElement) -> 
         .iter()
         .filter_map(|barcode| js_sys::Reflect::get(&barcode, &JsValue::from_str("rawValue")).ok()?.as_string())
         .collect()
-}
-
-async fn pause(ms: i32) {
-    let wait = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(wait).await;
 }

@@ -9,6 +9,11 @@ use super::idb::{self, js, key, Durability, IdbResult};
 use super::schema::{CAMPAIGNS, DOORS};
 use super::{campaign_range, Store};
 
+/// How long one slice of `save_bundle`'s door writes may hold the main
+/// thread: a frame's worth of work, far under the 50 ms that makes a task
+/// long (and under it still when a profile slows the CPU four times).
+const SLICE_MS: f64 = 8.0;
+
 /// A door as stored: the door plus what its indices need.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct StoredDoor {
@@ -26,16 +31,42 @@ impl Store {
     /// Stores a campaign and its doors in one transaction (a replace: doors
     /// the bundle no longer has are removed with it).
     pub async fn save_bundle(&self, bundle: &CampaignBundle) -> IdbResult<()> {
+        self.save_bundle_then(bundle, &|| ()).await
+    }
+
+    /// As `save_bundle`, calling `started` once the transaction exists: from
+    /// then on, a transaction reading the campaign or its doors sees them
+    /// stored (IndexedDB runs it after this one), so the campaign can be
+    /// shown while its doors are written.
+    ///
+    /// The doors are written in slices of `SLICE_MS` of the main thread
+    /// each: a slice ends by waiting for its first door to be stored (the
+    /// transaction takes new requests only in a request's callback), so a
+    /// tap or a paint gets through between slices while the database is
+    /// still busy with the slice's other doors. A district's 100,000 doors
+    /// never freeze the screen.
+    pub async fn save_bundle_then(&self, bundle: &CampaignBundle, started: &dyn Fn()) -> IdbResult<()> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[CAMPAIGNS, DOORS], Mode::Readwrite, Durability::Strict)?;
         let campaign_id = bundle.campaign.id.as_str();
-        js(js(tx.object_store(CAMPAIGNS))?.put(&idb::to_js(&bundle.campaign)?))?;
+        let campaign_stored = js(js(tx.object_store(CAMPAIGNS))?.put(&idb::to_js(&bundle.campaign)?))?;
         let doors = js(tx.object_store(DOORS))?;
         let everything_of_campaign = campaign_range(campaign_id)?;
         js(doors.delete(&everything_of_campaign))?;
+        started();
+        // What `started` set off runs before the first slice, not within it.
+        idb::request(campaign_stored).await?;
+        let clock = web_sys::window().and_then(|window| window.performance());
+        let now = || clock.as_ref().map_or(0.0, web_sys::Performance::now);
+        let mut slice: Option<(f64, web_sys::IdbRequest)> = None;
         for door in &bundle.doors {
             let stored = StoredDoor { campaign_id: campaign_id.to_string(), search_key: search_key(&door.label), door: door.clone() };
-            js(doors.put(&idb::to_js(&stored)?))?;
+            let request = js(doors.put(&idb::to_js(&stored)?))?;
+            let started = slice.get_or_insert_with(|| (now(), request)).0;
+            if now() - started >= SLICE_MS {
+                let (_, first_of_slice) = slice.take().expect("a slice was started above");
+                idb::request(first_of_slice).await?;
+            }
         }
         idb::committed(&tx).await
     }

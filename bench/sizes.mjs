@@ -11,7 +11,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 
 /** The ceiling the test suite holds the volunteer's first load to, brotli.
- *  Issue #12 asks for 150 KB; this build is at about 403 KB (see README,
+ *  Issue #12 asks for 150 KB; this build is at about 404 KB (see README,
  *  "Sizes"), so the check guards against growth from here while the target
  *  stays open. Lower it as the app shrinks, never raise it silently: it was
  *  335 KB until closed campaigns (the phone erasing what was sent, its
@@ -34,8 +34,11 @@ import zlib from "node:zlib";
  *  languages: 12.8 KB) was, and 401 KB until records handed over were shown
  *  as such (on the floor, and counted on the sync card: 1 KB), and 402 KB
  *  until floor up/down drew the new floor before the history update (the
- *  floor switch faster, most at 1x and on small floors: 1.6 KB). */
-export const FIRST_LOAD_BUDGET_BYTES = 403 * 1024;
+ *  floor switch faster, most at 1x and on small floors: 1.6 KB), and 403 KB
+ *  until each door tile was drawn as one escaped piece of markup and the
+ *  floor's notices were kept across floors (the floor switch at 4x about
+ *  twice as quick: 0.8 KB). */
+export const FIRST_LOAD_BUDGET_BYTES = 404 * 1024;
 
 /** Strings only the console shows: none may be in the volunteer's wasm. */
 const CONSOLE_ONLY_STRINGS = ["Coordinator console", "Import XLSForm", "Mark handled"];

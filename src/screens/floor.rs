@@ -105,6 +105,8 @@ pub fn FloorScreen() -> impl IntoView {
             for f in [neighbour(1), neighbour(-1)].into_iter().flatten() {
                 let (campaign_id, building_id) = (campaign_id(), building_id.get());
                 leptos::task::spawn_local(async move {
+                    // After the floor shown is drawn, not before it.
+                    crate::pause(0).await;
                     // A failed prefetch costs nothing: the floor loads when shown.
                     let _ = cache_or_load(cache, revision, &campaign_id, &building_id, f).await;
                 });
@@ -134,7 +136,7 @@ pub fn FloorScreen() -> impl IntoView {
                 />
             </ul>
             {move || loaded().map(|data| view! { <FloorNeeds open=data.open_needs.clone()/> <FloorClosing data=data/> })}
-            {move || building().map(|building| view! { <FloorNotice building=building floor=floor()/> })}
+            {move || building().map(|building| view! { <FloorNotice building=building floor=shown_floor.into()/> })}
         </section>
         <InstallOffer/>
         <nav class="floor-nav" aria-label=move || i18n.t(Text::Buildings)>
@@ -203,36 +205,59 @@ async fn load_floor(campaign_id: &str, building_id: &str, floor: i32) -> Result<
     Ok(FloorData { doors, closure: snapshot.closure, open_needs })
 }
 
+/// A door's tile, built as one piece of markup in the volunteer's language
+/// (rebuilt when it changes): a floor switch draws a floor's tiles at once,
+/// and one `innerHTML` per tile is much quicker on a slow phone than a DOM
+/// call per element, attribute and text. Every text in it is escaped.
 #[component]
 fn DoorTile(door: Door, status: DoorStatus) -> impl IntoView {
     let i18n = use_i18n();
-    let href = door_href(&door.building_id, door.floor, &door.id);
-    let outcome = status.latest.as_ref().map(|r| outcome_text(&r.outcome));
+    view! { <li inner_html=move || tile_markup(&door, &status, |text| i18n.t(text))/> }
+}
+
+fn tile_markup(door: &Door, status: &DoorStatus, t: impl Fn(Text) -> &'static str) -> String {
     let state = status.state;
-    let sent = status.latest.as_ref().map(|_| status.on_server);
-    let relayed = status.relayed;
-    view! {
-        <li>
-            <a class="door-tile" href=href data-state=state_class(state) data-door=door.id.clone()>
-                <span class="door-label">{door.label.clone()}</span>
-                <span class="door-status">
-                    <span aria-hidden="true">{state_icon(state)}</span>
-                    " "
-                    {move || i18n.t(outcome.unwrap_or(state_text(state)))}
-                </span>
-                {sent.map(|on_server| view! {
-                    <span class="door-sync" data-synced=on_server.to_string() data-relayed=relayed.to_string()>
-                        {if on_server { "☁ " } else { "⇡ " }}
-                        {move || i18n.t(match (on_server, relayed) {
-                            (true, _) => Text::OnServer,
-                            (false, true) => Text::FromAnotherPhone,
-                            (false, false) => Text::NotYetSent,
-                        })}
-                    </span>
-                })}
-            </a>
-        </li>
+    let words = t(status.latest.as_ref().map_or(state_text(state), |record| outcome_text(&record.outcome)));
+    let mut markup = format!(
+        r#"<a class="door-tile" href="{href}" data-state="{state}" data-door="{id}"><span class="door-label">{label}</span><span class="door-status"><span aria-hidden="true">{icon}</span> {words}</span>"#,
+        href = escaped(&door_href(&door.building_id, door.floor, &door.id)),
+        state = state_class(state),
+        id = escaped(&door.id),
+        label = escaped(&door.label),
+        icon = state_icon(state),
+        words = escaped(words),
+    );
+    if status.latest.is_some() {
+        let (on_server, relayed) = (status.on_server, status.relayed);
+        let (mark, sync_words) = match (on_server, relayed) {
+            (true, _) => ("☁ ", Text::OnServer),
+            (false, true) => ("⇡ ", Text::FromAnotherPhone),
+            (false, false) => ("⇡ ", Text::NotYetSent),
+        };
+        markup.push_str(&format!(
+            r#"<span class="door-sync" data-synced="{on_server}" data-relayed="{relayed}">{mark}{}</span>"#,
+            escaped(t(sync_words))
+        ));
     }
+    markup.push_str("</a>");
+    markup
+}
+
+/// `text` safe inside an element or a quoted attribute (labels and ids come
+/// from a coordinator's CSV).
+fn escaped(text: &str) -> String {
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => safe.push_str("&amp;"),
+            '<' => safe.push_str("&lt;"),
+            '>' => safe.push_str("&gt;"),
+            '"' => safe.push_str("&quot;"),
+            '\'' => safe.push_str("&#39;"),
+            other => safe.push(other),
+        }
+    }
+    safe
 }
 
 /// Close the floor when every door is final; otherwise say which are open.
@@ -277,5 +302,32 @@ fn FloorClosing(data: FloorData) -> impl IntoView {
             }}
             <StoreError result=save_error/>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn a_tile_shows_what_a_coordinator_typed_as_text_never_as_markup() {
+        let door = Door {
+            id: "d\"1".into(),
+            building_id: "b&1".into(),
+            entrance: None,
+            floor: 3,
+            label: "<img src=x onerror=alert(1)> & 'A'".into(),
+            position: 1,
+        };
+        let markup = tile_markup(&door, &status_of(&[]), |_| "<Unvisited>");
+        assert!(!markup.contains("<img"), "{markup}");
+        assert!(markup.contains(r#"<span class="door-label">&lt;img src=x onerror=alert(1)&gt; &amp; &#39;A&#39;</span>"#), "{markup}");
+        assert!(markup.contains(r#"href="/b/b&amp;1/f/3/d/d&quot;1""#), "{markup}");
+        assert!(markup.contains(r#"data-door="d&quot;1""#), "{markup}");
+        assert!(markup.contains(r#"data-state="unvisited""#), "{markup}");
+        assert!(markup.contains("&lt;Unvisited&gt;</span>"), "{markup}");
+        assert!(!markup.contains("door-sync"), "no record, so nothing to send: {markup}");
     }
 }

@@ -19,8 +19,10 @@ use crate::sync::use_sync;
 /// volunteer, record id).
 type Posted = (String, i32, i64, String, String);
 
+/// Made once per building: stepping to another floor changes `floor` and
+/// redraws only what is said of it (the building's records are not re-read).
 #[component]
-pub fn FloorNotice(building: Building, floor: i32) -> impl IntoView {
+pub fn FloorNotice(building: Building, floor: Signal<i32>) -> impl IntoView {
     let context = use_campaign();
     // The campaign's notices: (id, its name; none for a campaign's one unnamed notice).
     let rounds = move || -> Vec<(String, Option<Labels>)> {
@@ -62,7 +64,7 @@ pub fn FloorNotice(building: Building, floor: i32) -> impl IntoView {
 /// One notice on this floor: posted (when, by whom; withdraw) or the button
 /// to post it, and the building's floors still without it.
 #[component]
-fn NoticeRound(building: Building, floor: i32, notice_id: String, label: Option<Labels>, posted: Signal<Option<Vec<Posted>>>) -> impl IntoView {
+fn NoticeRound(building: Building, floor: Signal<i32>, notice_id: String, label: Option<Labels>, posted: Signal<Option<Vec<Posted>>>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let of_this_notice = {
@@ -71,7 +73,7 @@ fn NoticeRound(building: Building, floor: i32, notice_id: String, label: Option<
     };
     let here = Signal::derive({
         let of_this_notice = of_this_notice.clone();
-        move || of_this_notice()?.into_iter().find(|(_, f, ..)| *f == floor)
+        move || of_this_notice()?.into_iter().find(|(_, f, ..)| *f == floor.get())
     });
     let missing = {
         let floors = building.floors.clone();
@@ -94,6 +96,7 @@ fn NoticeRound(building: Building, floor: i32, notice_id: String, label: Option<
     let post = {
         let notice_id = notice_id.clone();
         move |_| {
+            let floor = floor.get_untracked();
             let kind = RecordKind::FloorNotice { building_id: building_id.clone(), floor, notice_id: notice_id.clone() };
             save_record(&building_id, floor, "", kind, None);
         }
@@ -102,7 +105,7 @@ fn NoticeRound(building: Building, floor: i32, notice_id: String, label: Option<
         <div class="notice-round" data-notice=notice_id.clone() data-posted=move || here.with(Option::is_some).to_string()>
             {label.map(|label| view! { <p class="notice-name">"📋 " {move || label.get(i18n.lang.get()).to_string()}</p> })}
             {move || match here.get() {
-                Some((_, _, at, volunteer, record_id)) => view! {
+                Some((_, floor, at, volunteer, record_id)) => view! {
                     <p class="floor-closed notice-posted">
                         "✓ " {move || i18n.t(Text::NoticePosted)} " · " {short_time(at)} " · " {volunteer_name(&volunteer)}
                     </p>

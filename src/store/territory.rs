@@ -62,8 +62,8 @@ impl Store {
         for door in &bundle.doors {
             let stored = StoredDoor { campaign_id: campaign_id.to_string(), search_key: search_key(&door.label), door: door.clone() };
             let request = js(doors.put(&idb::to_js(&stored)?))?;
-            let started = slice.get_or_insert_with(|| (now(), request)).0;
-            if now() - started >= SLICE_MS {
+            let slice_began = slice.get_or_insert_with(|| (now(), request)).0;
+            if now() - slice_began >= SLICE_MS {
                 let (_, first_of_slice) = slice.take().expect("a slice was started above");
                 idb::request(first_of_slice).await?;
             }

@@ -10,7 +10,7 @@ import { inviteVolunteer, joinInApp, launchPhone, serverRecords, startServer, wa
 import { pouchdbReplication } from "./pouchdb.mjs";
 import { serverIngest } from "./ingest.mjs";
 import { territoryImport } from "./territory.mjs";
-import { measureSizes, sizesTable } from "./sizes.mjs";
+import { measureSizes, sizesTable, splitModuleSizes } from "./sizes.mjs";
 
 const benchDist = process.env.WALKBOOK_BENCH_DIST ?? "dist-bench";
 const shippedDist = process.env.WALKBOOK_DIST ?? "dist";
@@ -222,4 +222,4 @@ for (const [what, result, target] of rows) console.log(`| ${what} | ${result} | 
 console.log("");
 console.log(`First-load transfer of the shipped build (${shippedDist}):`);
 console.log("");
-console.log(sizesTable(measureSizes(shippedDist)));
+console.log(sizesTable(measureSizes(shippedDist), splitModuleSizes(shippedDist)));

@@ -1,6 +1,7 @@
 // First-load transfer of the built volunteer app: raw, gzip and brotli sizes
-// of index.html, the wasm, JS and CSS (brotli at quality 11, window 22, as the
-// server sends them). The console's build (dist/coordinator/) is not part of
+// of index.html and what it loads before the app runs (the main wasm, JS and
+// CSS; brotli at quality 11, window 22, as the server sends them), and of the
+// split screens' modules fetched after it. The console's build (dist/coordinator/) is not part of
 // it: a phone never fetches it.
 //   node bench/sizes.mjs [dist]            prints the table
 //   node bench/sizes.mjs --check [dist]    also fails above the budget, or if
@@ -11,9 +12,11 @@ import path from "node:path";
 import zlib from "node:zlib";
 
 /** The ceiling the test suite holds the volunteer's first load to, brotli.
- *  Issue #12 asks for 150 KB; this build is at about 404 KB (see README,
- *  "Sizes"), so the check guards against growth from here while the target
- *  stays open. Lower it as the app shrinks, never raise it silently: it was
+ *  Issue #12 asks for 150 KB; this build is at about 310 KB (see README,
+ *  "Benchmarks"), so the check guards against growth from here while the
+ *  target stays open. Lower it as the app shrinks, never raise it silently.
+ *  It came down from 404 KB when the screens a volunteer does not need to
+ *  see the first one were split out of the first load (94.6 KB). It was
  *  335 KB until closed campaigns (the phone erasing what was sent, its
  *  closed screen, three strings in four languages: 3.2 KB) and corrections
  *  (a reading corrected, a floor's record withdrawn, with a reason: 3.1 KB)
@@ -38,7 +41,7 @@ import zlib from "node:zlib";
  *  until each door tile was drawn as one escaped piece of markup and the
  *  floor's notices were kept across floors (the floor switch at 4x about
  *  twice as quick: 0.8 KB). */
-export const FIRST_LOAD_BUDGET_BYTES = 404 * 1024;
+export const FIRST_LOAD_BUDGET_BYTES = 310 * 1024;
 
 /** Strings only the console shows: none may be in the volunteer's wasm. */
 const CONSOLE_ONLY_STRINGS = ["Coordinator console", "Import XLSForm", "Mark handled"];
@@ -48,16 +51,43 @@ const brotliSize = (bytes) =>
     params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 22 },
   }).length;
 
+const measure = (dist, name, kind) => {
+  const bytes = fs.readFileSync(path.join(dist, name));
+  return { kind, name, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length, brotli: brotliSize(bytes) };
+};
+
+/** The files a phone fetches before the app runs: index.html, what it links
+ *  (css, the main js and wasm) and the js modules those import. The split
+ *  screens' modules are fetched later (and precached by the service worker),
+ *  so they are not part of it. */
+export function firstLoadFiles(dist) {
+  const linked = (text, pattern) => [...text.matchAll(pattern)].map((match) => match[1]);
+  const files = new Set(["index.html"]);
+  const html = fs.readFileSync(path.join(dist, "index.html"), "utf8");
+  const pending = linked(html, /(?:href|src|from|module_or_path:)\s*=?\s*["'](?:\/|\.\/)?([\w.-]+\.(?:js|wasm|css))["']/g);
+  while (pending.length > 0) {
+    const name = pending.pop();
+    if (files.has(name) || !fs.existsSync(path.join(dist, name))) continue;
+    files.add(name);
+    if (name.endsWith(".js")) pending.push(...linked(fs.readFileSync(path.join(dist, name), "utf8"), /^import[^"']*["']\.\/([\w.-]+\.js)["']/gm));
+  }
+  return [...files];
+}
+
 export function measureSizes(dist) {
   const kinds = { ".wasm": "wasm", ".js": "js", ".css": "css", ".html": "html" };
-  const rows = [];
-  for (const name of fs.readdirSync(dist)) {
-    const kind = kinds[path.extname(name)];
-    if (!kind || name === "sw.js") continue;
-    const bytes = fs.readFileSync(path.join(dist, name));
-    rows.push({ kind, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length, brotli: brotliSize(bytes) });
-  }
-  return rows.sort((a, b) => a.kind.localeCompare(b.kind));
+  return firstLoadFiles(dist)
+    .map((name) => measure(dist, name, kinds[path.extname(name)]))
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+}
+
+/** The split screens' modules: every wasm at the root the first load leaves out. */
+export function splitModuleSizes(dist) {
+  const firstLoad = new Set(firstLoadFiles(dist));
+  return fs
+    .readdirSync(dist)
+    .filter((name) => name.endsWith(".wasm") && !firstLoad.has(name))
+    .map((name) => measure(dist, name, "wasm"));
 }
 
 const total = (rows) =>
@@ -67,14 +97,18 @@ const total = (rows) =>
     brotli: 0,
   });
 
-export function sizesTable(rows) {
+export function sizesTable(rows, splitRows = []) {
   const kb = (n) => (n / 1024).toFixed(1) + " KB";
   const sum = total(rows);
+  const split = total(splitRows);
   return [
     "| asset | raw | gzip | brotli |",
     "|---|---:|---:|---:|",
-    ...rows.map((row) => `| ${row.kind} | ${kb(row.raw)} | ${kb(row.gzip)} | ${kb(row.brotli)} |`),
+    ...rows.map((row) => `| ${row.kind} (${row.name.replace(/-[0-9a-f]{12,16}(?=[._])/, "")}) | ${kb(row.raw)} | ${kb(row.gzip)} | ${kb(row.brotli)} |`),
     `| **total (first load)** | ${kb(sum.raw)} | ${kb(sum.gzip)} | **${kb(sum.brotli)}** |`,
+    ...(splitRows.length > 0
+      ? [`| split screens' modules (${splitRows.length}, fetched after the first screen) | ${kb(split.raw)} | ${kb(split.gzip)} | ${kb(split.brotli)} |`]
+      : []),
   ].join("\n");
 }
 
@@ -85,9 +119,9 @@ export function firstLoadProblems(dist) {
   if (brotli > FIRST_LOAD_BUDGET_BYTES) {
     problems.push(`first load is ${(brotli / 1024).toFixed(1)} KB brotli, over the budget of ${FIRST_LOAD_BUDGET_BYTES / 1024} KB`);
   }
-  const wasm = fs.readdirSync(dist).filter((name) => name.endsWith(".wasm"));
-  if (wasm.length !== 1) problems.push(`expected one wasm at the root of ${dist}, found ${wasm.length}`);
-  for (const name of wasm) {
+  const firstWasm = measureSizes(dist).filter((row) => row.kind === "wasm");
+  if (firstWasm.length !== 1) problems.push(`expected one wasm in the first load of ${dist}, found ${firstWasm.length}`);
+  for (const name of fs.readdirSync(dist).filter((name) => name.endsWith(".wasm"))) {
     const bytes = fs.readFileSync(path.join(dist, name));
     for (const text of CONSOLE_ONLY_STRINGS) {
       if (bytes.includes(Buffer.from(text))) problems.push(`${name} carries the console's "${text}"`);
@@ -106,7 +140,7 @@ export function firstLoadProblems(dist) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const check = process.argv[2] === "--check";
   const dist = process.argv[check ? 3 : 2] ?? "dist";
-  console.log(sizesTable(measureSizes(dist)));
+  console.log(sizesTable(measureSizes(dist), splitModuleSizes(dist)));
   if (check) {
     const problems = firstLoadProblems(dist);
     for (const problem of problems) console.error(`size check: ${problem}`);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the two client apps in release (Trunk, size-optimised, wasm-opt)
-# into a dist folder: the volunteer PWA at its root, the coordinator console
-# in its coordinator/ folder (built second: Trunk empties the folder it
-# builds into). Then the server, in release.
+# Builds the two client apps in release (size-optimised, wasm-opt) into a
+# dist folder: the volunteer PWA at its root (Trunk for its html, css and
+# files, scripts/build-app-wasm.sh for its wasm, split; then its service
+# worker), the coordinator console in its coordinator/ folder (Trunk; built
+# after: Trunk empties the folder it builds into). Then the server, in
+# release.
 #
 #   scripts/build.sh [--dist DIR] [--features LIST]      default: dist
 #
@@ -25,9 +27,13 @@ done
 # One set of flags on every machine (scripts/wasm-env.sh always builds std
 # from source with the same Debian toolchain): Leptos's views type-erased,
 # and no panic machinery shipped, a panic aborts without formatting a
-# message (tests keep messages).
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
+# message (tests keep messages). The linker's relocations are kept for the
+# volunteer app's splitter (the console gets the same flags, so that the two
+# builds share their compiled crates; wasm-bindgen drops them).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Clink-args=--emit-relocs"
 case "$dist" in /*) ;; *) dist="$root/$dist" ;; esac
-scripts/wasm-env.sh trunk build --release --dist "$dist" "${features[@]}"
+scripts/wasm-env.sh trunk build --release --dist "$dist"
+scripts/wasm-env.sh scripts/build-app-wasm.sh "$dist" "${features[@]}"
+scripts/generate-service-worker.sh "$dist"
 (cd crates/console && ../../scripts/wasm-env.sh trunk build --release --dist "$dist/coordinator")
 cargo build --release -p walkbook-server

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Trunk post_build hook: fills public/sw.js's placeholders in the staging folder
-# with this build's id (a hash of every file's bytes) and its precache list
-# (every file Trunk produced, so nothing stale and nothing missing), but the
-# manifest's screenshots: install sheets fetch those online, and a volunteer's
-# phone never needs them offline.
+# Fills public/sw.js's placeholders in a built app folder with this build's
+# id (a hash of every file's bytes) and its precache list (every file of the
+# build, the split modules too, so nothing stale and nothing missing), but
+# the manifest's screenshots (install sheets fetch those online, and a
+# volunteer's phone never needs them offline) and the console's folder.
+#   scripts/generate-service-worker.sh DIST      (scripts/build.sh runs it)
 set -euo pipefail
-staging="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
-cd "$staging"
+cd "${1:?the folder of the built app}"
 
-files=$(find . -type f ! -name sw.js | sed 's|^\./|/|' | LC_ALL=C sort)
+files=$(find . -path ./coordinator -prune -o -type f ! -name sw.js -print | sed 's|^\./|/|' | LC_ALL=C sort)
 build_id=$(for f in $files; do sha256sum ".$f"; done | sha256sum | cut -c1-16)
 precached=$(printf '%s\n' $files | grep -v '^/screenshots/')
 precache=$(printf '%s\n' $precached | sed 's/.*/"&"/' | paste -sd, -)

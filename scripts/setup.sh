@@ -7,6 +7,7 @@
 #                    source), on every machine: one toolchain, the same bytes
 #   wasm-bindgen     exactly the version in Cargo.lock (they must match)
 #   trunk            the PWA's build tool
+#   wasm-split-cli   cuts the volunteer app's wasm at its split points
 #   chromium         headless browser for the tests, with chromedriver
 #   webkit, firefox  the two other engines the offline loop is tested on:
 #                    Debian's WebKitGTK driver (with xvfb) and Firefox ESR,
@@ -24,6 +25,8 @@ cd "$root"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.21.14
+# The splitter for the wasm_split_helpers version in Cargo.lock (0.2).
+WASM_SPLIT_VERSION=0.2.4
 GECKODRIVER_VERSION=0.36.0
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
@@ -66,10 +69,17 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   # No --locked: its own lockfile pins a crate version the registry no longer has.
   cargo install --quiet --force wasm-bindgen-cli@"$bindgen_version"
 fi
-grep -q "wasm_bindgen = \"$bindgen_version\"" Trunk.toml || {
-  echo "Trunk.toml's [tools] wasm_bindgen differs from Cargo.lock's wasm-bindgen $bindgen_version" >&2
+grep -q "wasm_bindgen = \"$bindgen_version\"" crates/console/Trunk.toml || {
+  echo "crates/console/Trunk.toml's [tools] wasm_bindgen differs from Cargo.lock's wasm-bindgen $bindgen_version" >&2
   exit 1
 }
+
+# --- wasm-split-cli -------------------------------------------------------------
+if [ "$(cat "$HOME/.cargo/.walkbook-wasm-split" 2>/dev/null)" != "$WASM_SPLIT_VERSION" ] || ! command -v wasm-split-cli >/dev/null; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION from crates.io: it splits the volunteer app's wasm (about 3 minutes)"
+  cargo install --quiet --locked --force wasm_split_cli_support@"$WASM_SPLIT_VERSION" --features build-binary
+  echo "$WASM_SPLIT_VERSION" > "$HOME/.cargo/.walkbook-wasm-split"
+fi
 
 # --- Trunk --------------------------------------------------------------------
 if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then

@@ -8,11 +8,10 @@ use crate::campaign::provide_campaign;
 use crate::campaign::use_campaign;
 use crate::i18n::{provide_i18n, use_i18n, Text, Translated};
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
-use crate::screens::{
-    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, gate::GateScreen, home::HomeScreen,
-    join::JoinScreen,
-    revisits::RevisitsScreen, AssignedBuilding, CampaignGate,
+use crate::screens::split::{
+    about_screen, checks_screen, door_screen, find_screen, gate_screen, join_screen, revisits_screen, split_screen,
 };
+use crate::screens::{floor::FloorScreen, home::HomeScreen, AssignedBuilding, CampaignGate};
 use crate::sync::provide_sync;
 
 #[component]
@@ -30,18 +29,18 @@ pub fn App() -> impl IntoView {
             <TopBar/>
             <main class="screen">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/about") view=AboutScreen/>
-                    <Route path=path!("/join") view=JoinScreen/>
+                    <Route path=path!("/about") view=|| split_screen(about_screen())/>
+                    <Route path=path!("/join") view=|| split_screen(join_screen())/>
                     // Every screen of the campaign waits for it in one place.
                     <ParentRoute path=path!("") view=CampaignGate>
                         <Route path=path!("/") view=HomeScreen/>
                         // Only the volunteer's own buildings can be recorded in.
                         <Route path=path!("/b/:building/f/:floor") view=|| view! { <AssignedBuilding><FloorScreen/></AssignedBuilding> }/>
-                        <Route path=path!("/b/:building/f/:floor/d/:door") view=|| view! { <AssignedBuilding><DoorScreen/></AssignedBuilding> }/>
-                        <Route path=path!("/revisits") view=RevisitsScreen/>
-                        <Route path=path!("/checks") view=ChecksScreen/>
-                        <Route path=path!("/find") view=FindScreen/>
-                        <Route path=path!("/gate/:gate") view=GateScreen/>
+                        <Route path=path!("/b/:building/f/:floor/d/:door") view=|| split_screen(door_screen())/>
+                        <Route path=path!("/revisits") view=|| split_screen(revisits_screen())/>
+                        <Route path=path!("/checks") view=|| split_screen(checks_screen())/>
+                        <Route path=path!("/find") view=|| split_screen(find_screen())/>
+                        <Route path=path!("/gate/:gate") view=|| split_screen(gate_screen())/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -13,6 +13,7 @@ use crate::campaign::use_campaign;
 use crate::door_status::{short_time, status_of, DoorStatus};
 use crate::i18n::{floor_name, outcome_text, use_i18n, Text};
 use crate::screens::floor_notice::FloorNotice;
+use crate::screens::split::preload_door_screen;
 use crate::screens::needs::{FloorNeeds, OpenNeed};
 use crate::screens::install::InstallOffer;
 use crate::screens::{door_href, event_saver, state_class, state_icon, state_text, StoreError, Withdraw};
@@ -111,6 +112,13 @@ pub fn FloorScreen() -> impl IntoView {
                     let _ = cache_or_load(cache, revision, &campaign_id, &building_id, f).await;
                 });
             }
+            // A door's sheet is the next screen: its module is made ready
+            // (once) after the floor is drawn. A failure is shown if the
+            // sheet is opened.
+            leptos::task::spawn_local(async {
+                crate::pause(0).await;
+                let _ = preload_door_screen().await;
+            });
         }
     });
     let title = move || {

@@ -15,6 +15,7 @@ pub mod join;
 pub mod needs;
 pub mod questionnaire;
 pub mod revisits;
+pub mod split;
 pub mod sync_panel;
 
 use leptos::prelude::*;

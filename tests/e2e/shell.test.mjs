@@ -35,6 +35,54 @@ describe("app shell", () => {
     assert.deepEqual(problems, []);
   });
 
+  test("the split screens are precached, the door sheet's made ready by the floor, and they say so when they cannot be fetched", async (t) => {
+    // Offline after the first visit, with no reload: the door sheet's module
+    // was fetched once the floor was drawn, so it opens.
+    phone = await launchPhone();
+    t.after(() => phone.close());
+    const { context, page } = phone;
+    const problems = watchPage(page);
+    const fetched = [];
+    context.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+    await page.goto(server.url + "/b/xfl-01/f/1");
+    await page.locator(".door-tile").first().waitFor();
+    await waitUntilOfflineReady(page);
+    const doorModule = /^\/split_door_screen-[0-9a-f]{16}\.wasm$/;
+    await page.waitForFunction(
+      () => performance.getEntriesByType("resource").some((entry) => /\/split_door_screen-[0-9a-f]{16}\.wasm$/.test(entry.name)),
+      null,
+      { timeout: 30_000 },
+    );
+    const precached = await page.evaluate(async () => {
+      const urls = [];
+      for (const name of await caches.keys()) {
+        for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+      }
+      return urls;
+    });
+    assert.ok(precached.some((pathname) => doorModule.test(pathname)), `the door screen's module is precached: ${precached}`);
+    await context.setOffline(true);
+    await page.locator(".door-tile").first().click();
+    await page.locator("#door-sheet").waitFor();
+    await context.setOffline(false);
+    assert.ok(fetched.some((pathname) => doorModule.test(pathname)));
+    assert.deepEqual(problems, []);
+
+    // A browser without the service worker whose split modules never arrive:
+    // the screen says so, and the rest of the app goes on.
+    const cut = await launchPhone({ serviceWorkers: "block" });
+    t.after(() => cut.close());
+    await cut.context.route(/\/(split_|chunk_)[\w-]+\.wasm$/, (route) => route.abort("internetdisconnected"));
+    await cut.page.goto(server.url + "/");
+    await cut.page.locator(".hero h1").waitFor();
+    await cut.page.locator("a.topbar-action").click();
+    const notLoaded = cut.page.locator("#screen-not-loaded");
+    await notLoaded.waitFor();
+    assert.match(await notLoaded.textContent(), /not on this phone yet/);
+    await cut.page.locator("main a.button", { hasText: "Home" }).click();
+    await cut.page.locator(".hero h1").waitFor();
+  });
+
   test("has no installability errors and asks for persistent storage", async (t) => {
     phone = await launchPhone();
     t.after(() => phone.close());

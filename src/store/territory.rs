@@ -44,10 +44,20 @@ impl Store {
     /// transaction takes new requests only in a request's callback), so a
     /// tap or a paint gets through between slices while the database is
     /// still busy with the slice's other doors. A district's 100,000 doors
-    /// never freeze the screen.
+    /// never freeze the screen. Leaving the page ends the write.
     pub async fn save_bundle_then(&self, bundle: &CampaignBundle, started: &dyn Fn()) -> IdbResult<()> {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[CAMPAIGNS, DOORS], Mode::Readwrite, Durability::Strict)?;
+        // A page left while its doors are written ends the write (the next
+        // start stores the campaign again): WebKit keeps a page it put in
+        // its back-forward cache with its transaction open, which would
+        // hold the campaign's stores from the next page.
+        let _end_when_left = web_sys::window().map(|window| {
+            let tx = tx.clone();
+            gloo_events::EventListener::new(&window, "pagehide", move |_| {
+                let _ = tx.abort();
+            })
+        });
         let campaign_id = bundle.campaign.id.as_str();
         let campaign_stored = js(js(tx.object_store(CAMPAIGNS))?.put(&idb::to_js(&bundle.campaign)?))?;
         let doors = js(tx.object_store(DOORS))?;

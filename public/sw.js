@@ -33,9 +33,13 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// The page asks for this when the volunteer taps "Reload" on the update banner.
+// The page asks to skip waiting when the volunteer taps "Reload" on the
+// update banner, and to be claimed when it loaded while this worker was
+// activating and missed the claim in "activate".
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+  const type = event.data && event.data.type;
+  if (type === "SKIP_WAITING") self.skipWaiting();
+  if (type === "CLAIM") event.waitUntil(self.clients.claim());
 });
 
 // Background Sync, where the browser has it: when connectivity returns the

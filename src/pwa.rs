@@ -35,9 +35,7 @@ impl ServiceWorkerStatus {
             let Ok(registration) = JsFuture::from(container.get_registration()).await else { return };
             let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else { return };
             if let Some(waiting) = registration.waiting() {
-                let message = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&message, &"type".into(), &"SKIP_WAITING".into());
-                let _ = waiting.post_message(&message);
+                ask_worker(&waiting, "SKIP_WAITING");
             }
         });
     }
@@ -80,8 +78,15 @@ async fn register(status: ServiceWorkerStatus) -> Result<(), JsValue> {
 
     // Offline readiness: the shell is cached once a worker is active.
     let ready: ServiceWorkerRegistration = JsFuture::from(container.ready()?).await?.dyn_into()?;
-    if ready.active().is_some() {
+    if let Some(active) = ready.active() {
         status.offline.set(OfflineReadiness::Ready);
+        // A page that loaded while the first worker was activating can miss
+        // that worker's claim (Firefox: the page stays uncontrolled, and its
+        // screens' modules would come from the network until the next
+        // visit): ask the worker to claim this page too.
+        if container.controller().is_none() {
+            ask_worker(&active, "CLAIM");
+        }
     }
 
     if registration.waiting().is_some() && container.controller().is_some() {
@@ -105,6 +110,13 @@ async fn register(status: ServiceWorkerStatus) -> Result<(), JsValue> {
     })
     .forget();
     Ok(())
+}
+
+/// Posts `{ type: kind }` to `worker` (public/sw.js's message handler).
+fn ask_worker(worker: &ServiceWorker, kind: &str) {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"type".into(), &kind.into());
+    let _ = worker.post_message(&message);
 }
 
 fn watch_installing(status: ServiceWorkerStatus, worker: ServiceWorker) {

@@ -13,8 +13,11 @@ const CACHE = CACHE_PREFIX + BUILD;
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      // "reload" skips the HTTP cache: the precache is exactly this build's bytes.
-      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))
+      // "no-cache" asks the server whether the browser's copy is still this
+      // build's (ETag): the precache is exactly this build's bytes, and the
+      // files the page has just loaded (the app's wasm) are not downloaded a
+      // second time.
+      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))
     )
   );
 });

@@ -17,10 +17,12 @@ use crate::sync::provide_sync;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
-    provide_service_worker();
     provide_storage_status();
     crate::install::provide_install();
     let campaign = provide_campaign();
+    provide_service_worker(Signal::derive(move || {
+        campaign.campaign.with(Option::is_some) || campaign.load_error.with(Option::is_some)
+    }));
     provide_sync(campaign);
     view! {
         <Router>

@@ -45,10 +45,30 @@ pub fn use_service_worker() -> ServiceWorkerStatus {
     expect_context::<ServiceWorkerStatus>()
 }
 
-pub fn provide_service_worker() -> ServiceWorkerStatus {
+/// The longest the service worker's registration waits for the first screen.
+const REGISTRATION_WAIT_MS: i32 = 5_000;
+
+/// Registers the service worker once `first_screen_ready` (or after
+/// [`REGISTRATION_WAIT_MS`]): its first install downloads the whole build,
+/// which over slow mobile data would share the line with what the first
+/// screen waits for (the campaign) and hold it back.
+pub fn provide_service_worker(first_screen_ready: Signal<bool>) -> ServiceWorkerStatus {
     let status = ServiceWorkerStatus { offline: RwSignal::new(OfflineReadiness::Preparing), update_waiting: RwSignal::new(false) };
     provide_context(status);
+    let (shown, when_shown) = futures::channel::oneshot::channel::<()>();
+    let mut shown = Some(shown);
+    Effect::new(move || {
+        if first_screen_ready.get() {
+            if let Some(shown) = shown.take() {
+                let _ = shown.send(());
+            }
+        }
+    });
     leptos::task::spawn_local(async move {
+        let at_the_latest = std::pin::pin!(crate::pause(REGISTRATION_WAIT_MS));
+        futures::future::select(when_shown, at_the_latest).await;
+        // After the first screen is painted, not before.
+        crate::pause(0).await;
         if let Err(error) = register(status).await {
             web_sys::console::warn_2(&"service worker registration failed".into(), &error);
             status.offline.set(OfflineReadiness::Unsupported);

@@ -83,6 +83,40 @@ describe("app shell", () => {
     await cut.page.locator(".hero h1").waitFor();
   });
 
+  test("a first visit installs the service worker after its campaign is shown, and downloads the app's wasm once", async (t) => {
+    // Over slow mobile data the worker's install (the whole build) would
+    // share the line with the campaign the first screen waits for; and the
+    // wasm the page has just downloaded is revalidated for the precache,
+    // not downloaded again.
+    phone = await launchPhone();
+    t.after(() => phone.close());
+    const { context, page } = phone;
+    const events = [];
+    const wasmFetches = [];
+    let bothFetched;
+    const bothWasmFetches = new Promise((resolve) => (bothFetched = resolve));
+    const appWasm = /^\/walkbook-app-[0-9a-f]+_bg\.wasm$/;
+    const requested = (request) => ({ path: new URL(request.url()).pathname, byWorker: request.serviceWorker() !== null });
+    context.on("request", (request) => events.push({ kind: "request", ...requested(request) }));
+    context.on("response", (response) => events.push({ kind: "response", ...requested(response.request()) }));
+    context.on("requestfinished", (request) => {
+      const { path, byWorker } = requested(request);
+      if (!appWasm.test(path)) return;
+      // The body's bytes on the wire: none when the server answered 304.
+      wasmFetches.push(request.sizes().then(({ responseBodySize }) => `${byWorker ? "worker" : "page"} ${responseBodySize > 0 ? "downloaded" : "revalidated"}`));
+      if (wasmFetches.length === 2) bothFetched();
+    });
+    await page.goto(server.url + "/");
+    await waitUntilOfflineReady(page);
+    const campaignAnswered = events.findIndex((e) => e.kind === "response" && e.path === "/api/v1/demo/campaign");
+    const workerFirstAsked = events.findIndex((e) => e.kind === "request" && e.byWorker);
+    assert.ok(campaignAnswered >= 0, "the campaign was fetched");
+    assert.ok(workerFirstAsked > campaignAnswered, `the worker asked for nothing before the campaign came: ${JSON.stringify(events.slice(0, workerFirstAsked + 1))}`);
+    // The worker's install ended before it took control; its events may come a little later.
+    await Promise.race([bothWasmFetches, new Promise((_, reject) => setTimeout(() => reject(new Error(`the app's wasm fetched twice (${wasmFetches.length} seen)`)), 30_000))]);
+    assert.deepEqual(await Promise.all(wasmFetches), ["page downloaded", "worker revalidated"]);
+  });
+
   test("has no installability errors and asks for persistent storage", async (t) => {
     phone = await launchPhone();
     t.after(() => phone.close());

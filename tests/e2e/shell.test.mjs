@@ -108,12 +108,17 @@ describe("app shell", () => {
     });
     await page.goto(server.url + "/");
     await waitUntilOfflineReady(page);
+    // The worker's install ended before it took control; its events may come
+    // a little later. Once its wasm fetch is in, its earlier requests are too.
+    let timer;
+    const tooLong = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out waiting for the app's wasm to be fetched twice (${wasmFetches.length} seen)`)), 30_000);
+    });
+    await Promise.race([bothWasmFetches, tooLong]).finally(() => clearTimeout(timer));
     const campaignAnswered = events.findIndex((e) => e.kind === "response" && e.path === "/api/v1/demo/campaign");
     const workerFirstAsked = events.findIndex((e) => e.kind === "request" && e.byWorker);
     assert.ok(campaignAnswered >= 0, "the campaign was fetched");
     assert.ok(workerFirstAsked > campaignAnswered, `the worker asked for nothing before the campaign came: ${JSON.stringify(events.slice(0, workerFirstAsked + 1))}`);
-    // The worker's install ended before it took control; its events may come a little later.
-    await Promise.race([bothWasmFetches, new Promise((_, reject) => setTimeout(() => reject(new Error(`the app's wasm fetched twice (${wasmFetches.length} seen)`)), 30_000))]);
     assert.deepEqual(await Promise.all(wasmFetches), ["page downloaded", "worker revalidated"]);
   });
 

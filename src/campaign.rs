@@ -91,6 +91,7 @@ pub fn provide_campaign() -> CampaignContext {
 /// localStorage remembers the device id: IndexedDB and localStorage are
 /// cleared together by "clear site data", but a browser evicting storage or a
 /// broken database loses IndexedDB alone, and then the two disagree.
+/// index.html reads it too: without it, a start is a first start.
 pub(crate) const DEVICE_KEY: &str = "walkbook.device";
 
 /// Sets the context's campaign: the stored one, else (a first start) the
@@ -120,9 +121,13 @@ async fn load_campaign(context: CampaignContext) -> Result<(), String> {
     // The server's copy (a coordinator may have changed it), else the copy
     // shipped with the app as data and precached: a first start works
     // without the server too.
-    let bundle = match fetch_bundle("/api/v1/demo/campaign").await {
+    let from_server = match take_first_start_request() {
+        Some(request) => JsFuture::from(request).await.ok().filter(|json| !json.is_null()),
+        None => fetch_json(SERVER_DEMO).await,
+    };
+    let bundle = match read_bundle(from_server) {
         Some(bundle) => bundle,
-        None => fetch_bundle(SHIPPED_DEMO).await.ok_or("the demo campaign shipped with the app is unreadable")?,
+        None => read_bundle(fetch_json(SHIPPED_DEMO).await).ok_or("the demo campaign shipped with the app is unreadable")?,
     };
     // Read, drawn, stored: each in tasks of their own, so that a slow phone
     // paints the campaign as soon as it can and never holds the screen for
@@ -132,13 +137,31 @@ async fn load_campaign(context: CampaignContext) -> Result<(), String> {
     store.save_bundle_then(&bundle, &|| context.campaign.set(Some(bundle.campaign.clone()))).await.map_err(|e| e.to_string())
 }
 
+/// The server's demo campaign.
+const SERVER_DEMO: &str = "/api/v1/demo/campaign";
+
 /// The demo campaign as the app ships it (`public/demo-campaign.json`, which
 /// a test in `walkbook-core` holds equal to `demo_campaign()`).
 const SHIPPED_DEMO: &str = "/demo-campaign.json";
 
-/// A campaign bundle from `url`, or `None` if it does not answer in time or
-/// answers something else.
-async fn fetch_bundle(url: &str) -> Option<CampaignBundle> {
+/// The request for `SERVER_DEMO` index.html starts on a first start
+/// (`walkbookFirstCampaign`: a promise of its JSON, or of null if the
+/// server did not answer in `SERVER_WAIT_MS`), taken once. Without it the
+/// request would wait for the app's wasm to download and start, then for
+/// the database to be created: round trips a first screen waits for on
+/// slow mobile data.
+fn take_first_start_request() -> Option<js_sys::Promise> {
+    const STARTED_REQUEST: &str = "walkbookFirstCampaign";
+    let window = window();
+    let request = js_sys::Reflect::get(&window, &STARTED_REQUEST.into()).ok()?.dyn_into().ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &STARTED_REQUEST.into());
+    Some(request)
+}
+
+/// The JSON `url` answers (parsed by the browser: serde_json in the wasm
+/// would be a second deserializer for every type), or `None` if it does
+/// not answer in time or answers an error.
+async fn fetch_json(url: &str) -> Option<wasm_bindgen::JsValue> {
     let init = web_sys::RequestInit::new();
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(SERVER_WAIT_MS)));
     let response = JsFuture::from(window().fetch_with_str_and_init(url, &init)).await.ok()?;
@@ -146,10 +169,12 @@ async fn fetch_bundle(url: &str) -> Option<CampaignBundle> {
     if !response.ok() {
         return None;
     }
-    // The browser parses the JSON; serde reads the JS value. (serde_json in
-    // the wasm would be a second deserializer for every type.)
-    let value = JsFuture::from(response.json().ok()?).await.ok()?;
-    serde_wasm_bindgen::from_value(value)
+    JsFuture::from(response.json().ok()?).await.ok()
+}
+
+/// A campaign bundle from a server's JSON, if it is one.
+fn read_bundle(json: Option<wasm_bindgen::JsValue>) -> Option<CampaignBundle> {
+    serde_wasm_bindgen::from_value(json?)
         .map_err(|error| web_sys::console::warn_1(&format!("the server's campaign is unreadable: {error}").into()))
         .ok()
 }

@@ -168,6 +168,57 @@ describe("app shell", () => {
     assert.deepEqual(problems.filter((problem) => !problem.includes("net::ERR_FAILED")), []);
   });
 
+  test("a first start asks for the demo campaign while the app's wasm downloads, and a later start does not ask", async (t) => {
+    phone = await launchPhone({ locale: "en-US" });
+    t.after(() => phone.close());
+    const { context, page } = phone;
+    const problems = watchPage(page);
+    const campaignRequests = [];
+    let campaignAsked;
+    const campaignAskedOnce = new Promise((resolve) => (campaignAsked = resolve));
+    context.on("request", (request) => {
+      if (new URL(request.url()).pathname !== "/api/v1/demo/campaign") return;
+      campaignRequests.push(request.serviceWorker() ? "worker" : "page");
+      campaignAsked();
+    });
+    // The app's wasm is held back until the campaign has been asked for: an
+    // app that asked only once its wasm ran would never get it.
+    let timer;
+    let wasmReleased;
+    await context.route(/\/walkbook-app-[0-9a-f]+_bg\.wasm$/, async (route) => {
+      const heldTooLong = new Promise((resolve) => (timer = setTimeout(() => resolve("after 15 s, the campaign not asked for"), 15_000)));
+      wasmReleased = await Promise.race([campaignAskedOnce.then(() => "once the campaign was asked for"), heldTooLong]);
+      clearTimeout(timer);
+      await route.continue();
+    });
+    await page.goto(server.url + "/");
+    await page.locator(".building-link").nth(13).waitFor();
+    assert.equal(wasmReleased, "once the campaign was asked for", "the campaign's request did not wait for the app's wasm");
+    assert.deepEqual(campaignRequests, ["page"], "the campaign was asked for once, by the page");
+    await context.unrouteAll({ behavior: "wait" });
+    // Stored (a reload while its doors are written ends the write, and the
+    // next start asks again): a read of the campaign waits for that write.
+    const stored = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const open = indexedDB.open("walkbook");
+          open.onerror = () => resolve(false);
+          open.onsuccess = () => {
+            const db = open.result;
+            const read = db.transaction("campaigns").objectStore("campaigns").get("demo-xingfu");
+            read.onerror = () => (db.close(), resolve(false));
+            read.onsuccess = () => (db.close(), resolve(read.result !== undefined));
+          };
+        }),
+    );
+    assert.ok(stored, "the first start stored the campaign");
+    await page.reload();
+    await page.locator(".building-link").nth(13).waitFor();
+    assert.equal(await page.locator(".building-link").count(), 14);
+    assert.deepEqual(campaignRequests, ["page"], "a later start reads the campaign stored on the phone");
+    assert.deepEqual(problems, []);
+  });
+
   test("after one online visit, the shell reloads with the server down and the browser offline", async (t) => {
     phone = await launchPhone();
     t.after(() => phone.close());

@@ -135,13 +135,21 @@ pub fn to_js<T: Serialize>(value: &T) -> IdbResult<JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| IdbError::new("DataError", e.to_string()))
 }
 
+/// A stored value as a `T`. Only the fields `T` names are read (serde-wasm-bindgen
+/// asks the object for each of them), so a door or a sync meta is read
+/// straight from the object it is stored in beside its index keys.
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> IdbResult<T> {
     serde_wasm_bindgen::from_value(value).map_err(|e| IdbError::new("DataError", e.to_string()))
 }
 
 /// Every value of a `getAll` result.
 pub fn all_from_js<T: DeserializeOwned>(value: JsValue) -> IdbResult<Vec<T>> {
-    Array::from(&value).iter().map(from_js).collect()
+    all_read(value, from_js)
+}
+
+/// Every value of a `getAll` result, each read by `read`.
+pub fn all_read<T>(value: JsValue, read: impl FnMut(JsValue) -> IdbResult<T>) -> IdbResult<Vec<T>> {
+    Array::from(&value).iter().map(read).collect()
 }
 
 /// A compound key, e.g. `[campaign_id, building_id, floor]`.

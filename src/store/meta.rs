@@ -38,7 +38,9 @@ pub struct Joined {
     pub campaign_id: String,
 }
 
-#[derive(Serialize, Deserialize)]
+/// The sync meta as stored, under its key (written only: it is read as a
+/// `SyncMeta` from the same object).
+#[derive(Serialize)]
 pub(super) struct StoredSyncMeta {
     pub(super) key: String,
     #[serde(flatten)]
@@ -63,8 +65,7 @@ impl Store {
     }
 
     pub async fn sync_meta(&self) -> IdbResult<SyncMeta> {
-        let stored: Option<StoredSyncMeta> = self.get(META, &"sync".into()).await?;
-        Ok(stored.map(|stored| stored.meta).unwrap_or_default())
+        Ok(self.get(META, &"sync".into()).await?.unwrap_or_default())
     }
 
     pub async fn save_sync_meta(&self, meta: &SyncMeta) -> IdbResult<()> {

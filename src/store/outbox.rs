@@ -81,7 +81,7 @@ impl Store {
         let relayed = super::relayed::start_relayed_waiting(&tx)?;
         let pending = idb::request(count_request).await?.as_f64().unwrap_or(0.0) as u32;
         let oldest: Vec<OutboxEntry> = idb::all_from_js(idb::request(oldest_request).await?)?;
-        let refused: Vec<StoredRecord> = idb::all_from_js(idb::request(refused_request).await?)?;
+        let refused = StoredRecord::all_from_js(idb::request(refused_request).await?)?;
         let (relayed, oldest_relayed) = relayed.await?;
         let oldest_pending = oldest.first().map(|entry| entry.device_time).into_iter().chain(oldest_relayed).min();
         Ok(OutboxSummary { pending: pending + relayed, relayed, oldest_pending, refused })
@@ -96,8 +96,8 @@ impl Store {
         let index = js(js(tx.object_store(RECORDS))?.index("by_sync"))?;
         let pending = js(index.get_all_with_key(&idb::to_js(&SyncState::Pending)?))?;
         let refused = js(index.get_all_with_key(&idb::to_js(&SyncState::Refused)?))?;
-        let mut unsent: Vec<StoredRecord> = idb::all_from_js(idb::request(pending).await?)?;
-        unsent.extend(idb::all_from_js::<StoredRecord>(idb::request(refused).await?)?);
+        let mut unsent = StoredRecord::all_from_js(idb::request(pending).await?)?;
+        unsent.extend(StoredRecord::all_from_js(idb::request(refused).await?)?);
         let mut unsent = settled(&tx, unsent).await?;
         unsent.retain(|stored| stored.sync_state != SyncState::Synced && stored.relayed_from.is_none());
         unsent.sort_by_key(|stored| stored.record.device_time);
@@ -119,7 +119,7 @@ impl Store {
         let records = js(tx.object_store(RECORDS))?;
         let reads = refused.iter().map(|(id, _)| js(records.get(&id.as_str().into()))).collect::<IdbResult<Vec<_>>>()?;
         for (read, (_, reason)) in reads.into_iter().zip(refused) {
-            let mut stored: StoredRecord = idb::from_js(idb::request(read).await?)?;
+            let mut stored = StoredRecord::from_js(idb::request(read).await?)?;
             stored.sync_state = SyncState::Refused;
             stored.sync_problem = Some(reason.clone());
             js(records.put(&idb::to_js(&stored)?))?;

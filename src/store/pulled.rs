@@ -5,13 +5,13 @@
 
 use walkbook_core::record::Record;
 use walkbook_core::sync::canonical_bytes;
+use walkbook_core::territory::Door;
 use web_sys::IdbTransactionMode as Mode;
 
 use super::idb::{self, js, key, Durability, IdbResult};
 use super::meta::StoredSyncMeta;
 use super::records::{keep_floor_closures, StoredRecord, SyncState};
 use super::schema::{DOORS, FLOOR_CLOSURES, META, OUTBOX, RECORDS, RELAYED};
-use super::territory::StoredDoor;
 use super::{Store, SyncMeta};
 
 /// Why a pending record is refused when the server holds other contents
@@ -39,13 +39,13 @@ impl Store {
                         if door.is_undefined() {
                             continue; // a door this phone's territory does not have
                         }
-                        let door: StoredDoor = idb::from_js(door)?;
-                        (door.door.building_id, door.door.floor)
+                        let door: Door = idb::from_js(door)?;
+                        (door.building_id, door.floor)
                     }
                 };
                 StoredRecord { record: record.clone(), building_id, floor, sync_state: SyncState::Synced, sync_problem: None, relayed_from: None }
             } else {
-                let mut stored: StoredRecord = idb::from_js(existing)?;
+                let mut stored = StoredRecord::from_js(existing)?;
                 // Only an unacknowledged record changes: a refused one keeps
                 // its reason (the server's copy under that id is another).
                 if stored.sync_state != SyncState::Pending {

@@ -16,7 +16,6 @@ use web_sys::{IdbKeyRange, IdbTransactionMode as Mode};
 use super::idb::{self, js, key, Durability, IdbError, IdbResult};
 use super::outbox::OutboxEntry;
 use super::schema::{DOORS, DRAFTS, FLOOR_CLOSURES, META, OUTBOX, RECORDS};
-use super::territory::StoredDoor;
 use super::{campaign_range, Device, Store};
 
 /// Whether the server has a record yet.
@@ -34,7 +33,9 @@ pub enum SyncState {
 }
 
 /// A record as stored: the record plus where its door is and its sync state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Written flattened (one object, which the indices read); read with
+/// `from_js`, not serde's flatten.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredRecord {
     #[serde(flatten)]
     pub record: Record,
@@ -48,6 +49,34 @@ pub struct StoredRecord {
     /// this one (none: made here, or pulled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relayed_from: Option<String>,
+}
+
+/// What a stored record holds beside the record's own fields.
+#[derive(Deserialize)]
+struct RecordPlace {
+    building_id: String,
+    floor: i32,
+    sync_state: SyncState,
+    #[serde(default)]
+    sync_problem: Option<String>,
+    #[serde(default)]
+    relayed_from: Option<String>,
+}
+
+impl StoredRecord {
+    /// Reads a stored record: the record and its place each straight from
+    /// the one object (`idb::from_js` reads only the fields a type names).
+    /// A `#[serde(flatten)]` read would buffer every field first, record
+    /// after record, and its code was the biggest part of reading records.
+    pub fn from_js(value: JsValue) -> IdbResult<Self> {
+        let RecordPlace { building_id, floor, sync_state, sync_problem, relayed_from } = idb::from_js(value.clone())?;
+        Ok(StoredRecord { record: idb::from_js(value)?, building_id, floor, sync_state, sync_problem, relayed_from })
+    }
+
+    /// Every stored record of a `getAll` result.
+    pub fn all_from_js(value: JsValue) -> IdbResult<Vec<Self>> {
+        idb::all_read(value, Self::from_js)
+    }
 }
 
 /// A half-filled door form, kept as the volunteer types; never a record.
@@ -166,8 +195,7 @@ impl Store {
         let floor_key = key(&[campaign_id.into(), building_id.into(), floor.into()]);
         let doors_request = js(js(js(tx.object_store(DOORS))?.index("by_floor"))?.get_all_with_key(&floor_key))?;
         let closures_request = js(js(js(tx.object_store(FLOOR_CLOSURES))?.index("by_floor"))?.get_all_with_key(&floor_key))?;
-        let mut doors: Vec<Door> =
-            idb::all_from_js::<StoredDoor>(idb::request(doors_request).await?)?.into_iter().map(|s| s.door).collect();
+        let mut doors: Vec<Door> = idb::all_from_js(idb::request(doors_request).await?)?;
         doors.sort_by(|a, b| (&a.entrance, a.position).cmp(&(&b.entrance, b.position)));
         let by_door = js(js(tx.object_store(RECORDS))?.index("by_door"))?;
         let record_requests = doors
@@ -178,7 +206,7 @@ impl Store {
         closures.sort_by_key(|c| c.device_time);
         let mut records = HashMap::new();
         for (door, request) in doors.iter().zip(record_requests) {
-            records.insert(door.id.clone(), idb::all_from_js::<StoredRecord>(idb::request(request).await?)?);
+            records.insert(door.id.clone(), StoredRecord::all_from_js(idb::request(request).await?)?);
         }
         settle_sync_states(&tx, records.values_mut().flatten()).await?;
         Ok(FloorSnapshot { doors, records, closure: closures.pop() })
@@ -196,7 +224,7 @@ impl Store {
             .collect::<IdbResult<Vec<_>>>()?;
         let mut grouped = HashMap::new();
         for (door_id, request) in door_ids.iter().zip(requests) {
-            let records: Vec<StoredRecord> = idb::all_from_js(idb::request(request).await?)?;
+            let records = StoredRecord::all_from_js(idb::request(request).await?)?;
             grouped.insert(door_id.to_string(), records);
         }
         settle_sync_states(&tx, grouped.values_mut().flatten()).await?;
@@ -209,7 +237,7 @@ impl Store {
         let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
         let index = js(js(tx.object_store(RECORDS))?.index("by_building"))?;
         let value = idb::request(js(index.get_all_with_key(&campaign_range(campaign_id)?.into()))?).await?;
-        settled(&tx, idb::all_from_js(value)?).await
+        settled(&tx, StoredRecord::all_from_js(value)?).await
     }
 
     /// Erases what this phone holds of a closed campaign: every record the
@@ -222,7 +250,7 @@ impl Store {
         let records = js(tx.object_store(RECORDS))?;
         let held = idb::request(js(js(records.index("by_building"))?.get_all_with_key(&campaign_range(campaign_id)?.into()))?).await?;
         let sent: Vec<StoredRecord> =
-            settled(&tx, idb::all_from_js(held)?).await?.into_iter().filter(|stored| stored.sync_state == SyncState::Synced).collect();
+            settled(&tx, StoredRecord::all_from_js(held)?).await?.into_iter().filter(|stored| stored.sync_state == SyncState::Synced).collect();
         for stored in &sent {
             js(records.delete(&stored.record.id.as_str().into()))?;
         }
@@ -237,7 +265,7 @@ impl Store {
         let tx = idb::transaction(&db, &[RECORDS, OUTBOX], Mode::Readonly, Durability::Relaxed)?;
         let index = js(js(tx.object_store(RECORDS))?.index("by_building"))?;
         let value = idb::request(js(index.get_all_with_key(&key(&[campaign_id.into(), building_id.into()])))?).await?;
-        settled(&tx, idb::all_from_js(value)?).await
+        settled(&tx, StoredRecord::all_from_js(value)?).await
     }
 
     /// Saves a record durably: the device's next sequence number is taken, the

@@ -5,13 +5,13 @@
 
 use walkbook_core::handover::HandoverPackage;
 use walkbook_core::sync::RelayedRecord;
+use walkbook_core::territory::Door;
 use wasm_bindgen::prelude::*;
 use web_sys::IdbTransactionMode as Mode;
 
 use super::idb::{self, js, key, Durability, IdbError, IdbResult};
 use super::records::{keep_floor_closures, StoredRecord, SyncState};
 use super::schema::{DOORS, FLOOR_CLOSURES, RECORDS, RELAYED};
-use super::territory::StoredDoor;
 use super::{OutboxEntry, Store};
 
 /// A relayed record waiting for the server, as `relayed` holds it: an
@@ -52,8 +52,8 @@ impl Store {
                     if door.is_undefined() {
                         (String::new(), 0)
                     } else {
-                        let door: StoredDoor = idb::from_js(door)?;
-                        (door.door.building_id, door.door.floor)
+                        let door: Door = idb::from_js(door)?;
+                        (door.building_id, door.floor)
                     }
                 }
             };
@@ -92,7 +92,7 @@ impl Store {
         for entry in batch {
             let value = idb::request(js(records.get(&entry.id.as_str().into()))?).await?;
             if !value.is_undefined() {
-                let mut stored: StoredRecord = idb::from_js(value)?;
+                let mut stored = StoredRecord::from_js(value)?;
                 match refused.iter().find(|(id, _)| *id == entry.id) {
                     Some((_, reason)) => (stored.sync_state, stored.sync_problem) = (SyncState::Refused, Some(reason.clone())),
                     None => (stored.sync_state, stored.sync_problem) = (SyncState::Synced, None),

@@ -30,7 +30,7 @@ fn fill_outbox(tx: &web_sys::IdbTransaction, outbox: web_sys::IdbObjectStore) ->
     let read = request.clone();
     let aborting = tx.clone();
     EventListener::once(&request, "success", move |_| {
-        let added = js(read.result()).and_then(idb::all_from_js::<StoredRecord>).and_then(|pending| {
+        let added = js(read.result()).and_then(StoredRecord::all_from_js).and_then(|pending| {
             pending.iter().try_for_each(|stored| js(outbox.add(&idb::to_js(&OutboxEntry::of(&stored.record)?)?)).map(drop))
         });
         if let Err(error) = added {

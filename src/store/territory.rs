@@ -1,6 +1,6 @@
 //! The campaign and its doors as the phone keeps them.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use walkbook_core::campaign::{Campaign, CampaignBundle};
 use walkbook_core::territory::{search_key, Door};
 use web_sys::{IdbKeyRange, IdbTransactionMode as Mode};
@@ -14,8 +14,9 @@ use super::{campaign_range, Store};
 /// long (and under it still when a profile slows the CPU four times).
 const SLICE_MS: f64 = 8.0;
 
-/// A door as stored: the door plus what its indices need.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A door as stored: the door plus what its indices need (written only: a
+/// door is read as a `Door` from the same object).
+#[derive(Debug, Clone, Serialize)]
 pub(super) struct StoredDoor {
     pub(super) campaign_id: String,
     pub(super) search_key: String,
@@ -82,8 +83,7 @@ impl Store {
     }
 
     pub async fn door(&self, campaign_id: &str, door_id: &str) -> IdbResult<Option<Door>> {
-        let stored: Option<StoredDoor> = self.get(DOORS, &key(&[campaign_id.into(), door_id.into()])).await?;
-        Ok(stored.map(|stored| stored.door))
+        self.get(DOORS, &key(&[campaign_id.into(), door_id.into()])).await
     }
 
     /// Every door of a campaign.
@@ -91,7 +91,7 @@ impl Store {
         let db = self.db().await?;
         let tx = idb::transaction(&db, &[DOORS], Mode::Readonly, Durability::Relaxed)?;
         let value = idb::request(js(js(tx.object_store(DOORS))?.get_all_with_key(&campaign_range(campaign_id)?.into()))?).await?;
-        Ok(idb::all_from_js::<StoredDoor>(value)?.into_iter().map(|stored| stored.door).collect())
+        idb::all_from_js(value)
     }
 
     /// Doors whose label starts with what the volunteer typed (normalised by
@@ -106,6 +106,6 @@ impl Store {
             &key(&[campaign_id.into(), format!("{prefix}\u{ffff}").into()]),
         ))?;
         let value = idb::request(js(index.get_all_with_key_and_limit(&range, limit))?).await?;
-        Ok(idb::all_from_js::<StoredDoor>(value)?.into_iter().map(|stored| stored.door).collect())
+        idb::all_from_js(value)
     }
 }

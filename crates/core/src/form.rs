@@ -26,8 +26,10 @@ pub struct Form {
 
 /// Serialised flat, XLSForm-like: `{"id", "label", "kind": "integer", ...}`.
 /// (serde cannot combine the flattened kind with `deny_unknown_fields`.)
+// Read through `QuestionWire`; the API's schema is this shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(!try_from))]
+#[serde(try_from = "QuestionWire")]
 pub struct Question {
     pub id: String,
     pub label: Labels,
@@ -43,6 +45,68 @@ pub struct Question {
     /// Guidance shown under the label (XLSForm's `hint`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<Labels>,
+}
+
+/// A question as it is read: its kind's fields (`choices`, `questions`)
+/// beside the others, in one pass. serde's flatten of the internally tagged
+/// kind buffered every field of every question before reading it: most of
+/// the time a phone took to read a campaign, and of that code's size.
+/// Accepts what the flattened kind accepted, with the same messages.
+#[derive(Deserialize)]
+struct QuestionWire {
+    id: String,
+    label: Labels,
+    kind: KindName,
+    #[serde(default)]
+    choices: Option<Vec<Choice>>,
+    #[serde(default)]
+    questions: Option<Vec<Question>>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    relevant: Option<String>,
+    #[serde(default)]
+    constraint: Option<Constraint>,
+    #[serde(default)]
+    hint: Option<Labels>,
+}
+
+/// `QuestionKind`'s tags.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum KindName {
+    SingleChoice,
+    MultipleChoice,
+    Integer,
+    Decimal,
+    Text,
+    Date,
+    YesNo,
+    Temperature,
+    Note,
+    Repeat,
+}
+
+impl TryFrom<QuestionWire> for Question {
+    type Error = &'static str;
+
+    fn try_from(wire: QuestionWire) -> Result<Question, &'static str> {
+        const NO_CHOICES: &str = "missing field `choices`";
+        let kind = match wire.kind {
+            KindName::SingleChoice => QuestionKind::SingleChoice { choices: wire.choices.ok_or(NO_CHOICES)? },
+            KindName::MultipleChoice => QuestionKind::MultipleChoice { choices: wire.choices.ok_or(NO_CHOICES)? },
+            KindName::Integer => QuestionKind::Integer,
+            KindName::Decimal => QuestionKind::Decimal,
+            KindName::Text => QuestionKind::Text,
+            KindName::Date => QuestionKind::Date,
+            KindName::YesNo => QuestionKind::YesNo,
+            KindName::Temperature => QuestionKind::Temperature,
+            KindName::Note => QuestionKind::Note,
+            KindName::Repeat => QuestionKind::Repeat { questions: wire.questions.ok_or("missing field `questions`")? },
+        };
+        let QuestionWire { id, label, required, relevant, constraint, hint, .. } = wire;
+        Ok(Question { id, label, kind, required, relevant, constraint, hint })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -502,5 +566,70 @@ impl Env for AnswerEnv<'_> {
     }
     fn today(&self) -> String {
         self.today.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::{Constraint, Labels, Question, QuestionKind};
+
+    /// A question read as it was before `QuestionWire`: the kind flattened.
+    #[derive(Deserialize)]
+    struct FlattenedQuestion {
+        id: String,
+        label: Labels,
+        #[serde(flatten)]
+        kind: QuestionKind,
+        #[serde(default)]
+        required: bool,
+        #[serde(default)]
+        relevant: Option<String>,
+        #[serde(default)]
+        constraint: Option<Constraint>,
+        #[serde(default)]
+        hint: Option<Labels>,
+    }
+
+    fn read_flattened(value: serde_json::Value) -> Result<Question, String> {
+        let FlattenedQuestion { id, label, kind, required, relevant, constraint, hint } =
+            serde_json::from_value(value).map_err(|e| e.to_string())?;
+        Ok(Question { id, label, kind, required, relevant, constraint, hint })
+    }
+
+    #[test]
+    fn questions_read_as_they_did_with_the_kind_flattened() {
+        let label = json!({"en": "Q"});
+        let choices = json!([{"value": "a", "label": {"en": "A"}}]);
+        let cases = [
+            json!({"id": "n", "label": label, "kind": "integer"}),
+            json!({"id": "c", "label": label, "kind": "single_choice", "choices": choices, "required": true,
+                   "relevant": "${n} > 1", "constraint": {"expr": ". != 'a'", "message": label}, "hint": label}),
+            json!({"id": "m", "label": label, "kind": "multiple_choice", "choices": choices}),
+            json!({"id": "r", "label": label, "kind": "repeat", "questions": [
+                {"id": "name", "label": label, "kind": "text"},
+                {"id": "c", "label": label, "kind": "single_choice", "choices": choices}]}),
+            // Fields another kind would have, or none has, are let through.
+            json!({"id": "t", "label": label, "kind": "text", "unknown": 1}),
+            json!({"id": "t", "label": label, "kind": "note", "choices": choices, "questions": []}),
+            // Refused, with the same message.
+            json!({"id": "m", "label": label, "kind": "multiple_choice"}),
+            json!({"id": "r", "label": label, "kind": "repeat"}),
+            json!({"id": "r", "label": label, "kind": "repeat", "questions": [{"id": "x", "label": label}]}),
+            json!({"id": "s", "label": label, "kind": "slider"}),
+            json!({"id": "s", "label": label}),
+            json!({"label": label, "kind": "date"}),
+            json!({"id": "c", "label": label, "kind": "single_choice", "choices": [{"value": "a"}]}),
+        ];
+        let mut accepted = 0;
+        for case in &cases {
+            let read = serde_json::from_value::<Question>(case.clone()).map_err(|e| e.to_string());
+            assert_eq!(read, read_flattened(case.clone()), "{case}");
+            accepted += usize::from(read.is_ok());
+        }
+        assert_eq!(accepted, 6, "six of the cases are questions, the others are refused");
+        assert_eq!(serde_json::from_value::<Question>(cases[6].clone()).unwrap_err().to_string(), "missing field `choices`");
     }
 }

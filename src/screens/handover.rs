@@ -7,15 +7,17 @@
 //! relayed, to be sent with this phone's own. Nothing of a package that
 //! fails a check is kept.
 
+use std::future::Future;
+
 use leptos::prelude::*;
 use walkbook_core::handover::{HandoverPackage, HandoverProblem, HANDOVER_FORMAT};
-use walkbook_core::handover_codes::handover_codes;
 use walkbook_core::sync::{canonical_bytes, RelayedRecord};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::campaign::use_campaign;
 use crate::i18n::{use_i18n, Text};
-use crate::screens::handover_codes::{ScanCodes, ShowCodes};
+use crate::screens::handover_codes::ScanCodes;
+use crate::screens::split::{self, split_screen, NotLoaded, SplitTask};
 use crate::screens::StoreError;
 use crate::store::idb::{self, IdbError};
 use crate::store::keys::Verifier;
@@ -23,35 +25,30 @@ use crate::store::{app_store, Imported};
 use crate::sync::use_sync;
 
 /// The two buttons; `has_unsent`: whether there is anything to hand over.
+/// What they do runs in the `handover` split point's module.
 #[component]
 pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let context = use_campaign();
     let sync = use_sync();
-    let store_error = RwSignal::new(None::<IdbError>);
+    let failure = RwSignal::new(None::<ActionFailure>);
     let outcome = RwSignal::new(None::<Result<Imported, HandoverProblem>>);
     let shown_codes = RwSignal::new(None::<Vec<String>>);
     let too_many_for_codes = RwSignal::new(false);
     let hand_over = move |_| {
-        with_package_of_unsent(context.campaign_id(), store_error, |json| {
+        run_action(split::package_of_unsent(context.campaign_id()), failure, |json| {
             let name = format!("walkbook-handover-{}.json", crate::door_status::local_today());
             let _ = crate::pwa::save_file(&name, "application/json", &json);
         })
     };
     let import_text = Callback::new(move |text: String| {
-        let campaign_id = context.campaign_id();
-        leptos::task::spawn_local(async move {
-            match import_package(&text, &campaign_id).await {
-                Ok(result) => {
-                    if result.as_ref().is_ok_and(|imported| imported.added > 0) {
-                        context.changed();
-                        sync.after_save();
-                    }
-                    outcome.set(Some(result));
-                }
-                Err(error) => store_error.set(Some(error)),
+        run_action(split::import_package(text, context.campaign_id()), failure, move |result| {
+            if result.as_ref().is_ok_and(|imported| imported.added > 0) {
+                context.changed();
+                sync.after_save();
             }
-        });
+            outcome.set(Some(result));
+        })
     });
     let import_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -63,8 +60,7 @@ pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
         input.set_value("");
     };
     let show_codes = move |_| {
-        with_package_of_unsent(context.campaign_id(), store_error, move |json| {
-            let codes = handover_codes(&json);
+        run_action(split::codes_of_unsent(context.campaign_id()), failure, move |codes| {
             too_many_for_codes.set(codes.is_none());
             shown_codes.set(codes);
         })
@@ -79,11 +75,15 @@ pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
             view! { <p class=class id="handover-result" role="status">{text}</p> }
         })
     };
+    let store_error = Signal::derive(move || match failure.get() {
+        Some(ActionFailure::Store(error)) => Some(error),
+        _ => None,
+    });
     view! {
         <Show when=move || has_unsent.get()>
             <button class="button wide" id="export-unsent" on:click=hand_over>"⤓ " {move || i18n.t(Text::HandOverUnsent)}</button>
             {move || match shown_codes.get() {
-                Some(codes) => view! { <ShowCodes codes on_close=Callback::new(move |()| shown_codes.set(None))/> }.into_any(),
+                Some(codes) => split_screen(split::shown_codes(codes, Callback::new(move |()| shown_codes.set(None)))).into_any(),
                 None => view! { <button class="button wide" id="show-codes" on:click=show_codes>{move || i18n.t(Text::ShowCodes)}</button> }.into_any(),
             }}
             <Show when=move || too_many_for_codes.get()>
@@ -95,7 +95,40 @@ pub fn Handover(#[prop(into)] has_unsent: Signal<bool>) -> impl IntoView {
         <ScanCodes on_package=import_text/>
         {message}
         <StoreError result=store_error/>
+        <Show when=move || matches!(failure.get(), Some(ActionFailure::NotLoaded))>
+            <p class="error" id="handover-not-loaded" role="alert">{move || i18n.t(Text::PartNotLoaded)}</p>
+        </Show>
     }
+}
+
+/// Why a handover action did nothing.
+#[derive(Debug, Clone)]
+enum ActionFailure {
+    Store(IdbError),
+    /// The `handover` module could not be fetched.
+    NotLoaded,
+}
+
+/// Awaits a handover action (`split`'s, in its own module) and gives what
+/// it made to `use_result`; a failure goes to `failure`, which a success clears.
+fn run_action<T: 'static>(
+    action: impl Future<Output = Result<SplitTask<Result<T, IdbError>>, NotLoaded>> + 'static,
+    failure: RwSignal<Option<ActionFailure>>,
+    use_result: impl FnOnce(T) + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        let result = match action.await {
+            Ok(task) => task.await.map_err(ActionFailure::Store),
+            Err(NotLoaded) => Err(ActionFailure::NotLoaded),
+        };
+        match result {
+            Ok(made) => {
+                failure.set(None);
+                use_result(made);
+            }
+            Err(why) => failure.set(Some(why)),
+        }
+    });
 }
 
 fn problem_text(problem: &HandoverProblem) -> Text {
@@ -107,20 +140,9 @@ fn problem_text(problem: &HandoverProblem) -> Text {
     }
 }
 
-/// Makes the package of this phone's unsent records (`package_of_unsent`)
-/// and gives its JSON to `use_package`; a store failure goes to `store_error`.
-fn with_package_of_unsent(campaign_id: String, store_error: RwSignal<Option<IdbError>>, use_package: impl FnOnce(String) + 'static) {
-    leptos::task::spawn_local(async move {
-        match package_of_unsent(&campaign_id).await {
-            Ok(json) => use_package(json),
-            Err(error) => store_error.set(Some(error)),
-        }
-    });
-}
-
 /// This phone's unsent records of the campaign, each signed, in a package
 /// signed over all of them: its JSON.
-async fn package_of_unsent(campaign_id: &str) -> Result<String, IdbError> {
+pub(crate) async fn package_of_unsent(campaign_id: &str) -> Result<String, IdbError> {
     let store = app_store();
     let (device, key) = (store.device().await?, store.signing_key().await?);
     let mut records = Vec::new();
@@ -144,7 +166,7 @@ async fn package_of_unsent(campaign_id: &str) -> Result<String, IdbError> {
 
 /// Checks the package in `text` and keeps its records as relayed: what was
 /// imported, or why nothing was.
-async fn import_package(text: &str, campaign_id: &str) -> Result<Result<Imported, HandoverProblem>, IdbError> {
+pub(crate) async fn import_package(text: &str, campaign_id: &str) -> Result<Result<Imported, HandoverProblem>, IdbError> {
     let store = app_store();
     let device = store.device().await?;
     // The browser's JSON parser: a file cut short is not JSON.

@@ -2,7 +2,9 @@
 //! between them: one shows the package's codes in turn (core
 //! `handover_codes`), the other reads them with its camera through the
 //! browser's `BarcodeDetector`, in any order, until it has them all, then
-//! imports the package as it would a file.
+//! imports the package as it would a file. Showing codes and reading them
+//! run in the `handover` split module (`split::shown_codes`,
+//! `split::read_codes`); the scan button stays in the main module.
 
 use std::time::Duration;
 
@@ -13,6 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlVideoElement, MediaStream, MediaStreamConstraints, MediaStreamTrack};
 
 use crate::i18n::{use_i18n, Text};
+use crate::screens::split::{self, NotLoaded};
 
 /// How long each code is shown: a phone's camera reads a code in a few
 /// frames, and one missed comes round again.
@@ -158,7 +161,10 @@ pub fn ScanCodes(on_package: Callback<String>) -> impl IntoView {
         progress.set((0, 0));
         scanning.set(true);
         leptos::task::spawn_local(async move {
-            let result = read_codes(&video, scanning, progress).await;
+            let result = match split::read_codes(video, scanning, progress).await {
+                Ok(reading) => reading.await,
+                Err(NotLoaded) => Err(Text::PartNotLoaded),
+            };
             // The screen may have gone meanwhile (its signals with it).
             if scanning.try_set(false).is_some() {
                 return;
@@ -197,7 +203,7 @@ pub fn ScanCodes(on_package: Callback<String>) -> impl IntoView {
 /// Reads codes from the back camera into `video` while `scanning` holds:
 /// the package once whole, `None` when stopped, or what went wrong. The
 /// camera is off again when this returns.
-async fn read_codes(
+pub(crate) async fn read_codes(
     video: &HtmlVideoElement,
     scanning: RwSignal<bool>,
     progress: RwSignal<(usize, usize)>,

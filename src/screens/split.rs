@@ -6,14 +6,26 @@
 //! first shown; the door sheet's as soon as a floor is drawn, so that a tap
 //! on a door never waits for it. Home and the floor stay in the main
 //! module: they are the first screens of a day's work.
+//!
+//! The handover's work (making a signed package, checking and importing
+//! one, drawing its codes, reading codes with the camera) is a module of
+//! its own too, `handover`, fetched at its first use; its buttons stay in
+//! the main module, on home's sync card, so that the card never grows
+//! after it is drawn.
 
 use leptos::prelude::*;
 
+use std::future::Future;
+use std::pin::Pin;
+
+use walkbook_core::handover::HandoverProblem;
+
 use crate::i18n::{use_i18n, Text};
 use crate::screens::{
-    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, gate::GateScreen, join::JoinScreen,
-    revisits::RevisitsScreen, AssignedBuilding,
+    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, gate::GateScreen, handover,
+    handover_codes, join::JoinScreen, revisits::RevisitsScreen, AssignedBuilding,
 };
+use crate::store::{idb::IdbError, Imported};
 
 macro_rules! split_points {
     ($($point:ident $(, preload $preload:ident)? => $view:expr;)*) => {
@@ -35,6 +47,50 @@ split_points! {
     checks_screen => view! { <ChecksScreen/> };
     join_screen => view! { <JoinScreen/> };
     about_screen => view! { <AboutScreen/> };
+}
+
+/// Work started in a split point's module, awaited by its caller.
+pub type SplitTask<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// This phone's unsent records of `campaign_id` as a signed package: its JSON.
+#[wasm_split_helpers::wasm_split(handover, fallible)]
+pub fn package_of_unsent(campaign_id: String) -> Result<SplitTask<Result<String, IdbError>>, NotLoaded> {
+    Ok(Box::pin(async move { handover::package_of_unsent(&campaign_id).await }))
+}
+
+/// The same package as the texts of its QR codes, or `None` when it is too
+/// big for codes.
+#[wasm_split_helpers::wasm_split(handover, fallible)]
+pub fn codes_of_unsent(campaign_id: String) -> Result<SplitTask<Result<Option<Vec<String>>, IdbError>>, NotLoaded> {
+    Ok(Box::pin(async move {
+        let json = handover::package_of_unsent(&campaign_id).await?;
+        Ok(walkbook_core::handover_codes::handover_codes(&json))
+    }))
+}
+
+/// Checks the package in `text` and keeps its records (`handover::import_package`).
+#[wasm_split_helpers::wasm_split(handover, fallible)]
+pub fn import_package(
+    text: String,
+    campaign_id: String,
+) -> Result<SplitTask<Result<Result<Imported, HandoverProblem>, IdbError>>, NotLoaded> {
+    Ok(Box::pin(async move { handover::import_package(&text, &campaign_id).await }))
+}
+
+/// The codes shown in turn until closed (`handover_codes::ShowCodes`).
+#[wasm_split_helpers::wasm_split(handover, fallible)]
+pub fn shown_codes(codes: Vec<String>, on_close: Callback<()>) -> Result<AnyView, NotLoaded> {
+    Ok(view! { <handover_codes::ShowCodes codes on_close/> }.into_any())
+}
+
+/// Reads codes with the camera into `video` (`handover_codes::read_codes`).
+#[wasm_split_helpers::wasm_split(handover, fallible)]
+pub fn read_codes(
+    video: web_sys::HtmlVideoElement,
+    scanning: RwSignal<bool>,
+    progress: RwSignal<(usize, usize)>,
+) -> Result<SplitTask<Result<Option<String>, Text>>, NotLoaded> {
+    Ok(Box::pin(async move { handover_codes::read_codes(&video, scanning, progress).await }))
 }
 
 /// A split point's module could not be fetched (offline before the service

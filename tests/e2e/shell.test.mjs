@@ -35,7 +35,7 @@ describe("app shell", () => {
     assert.deepEqual(problems, []);
   });
 
-  test("the split screens are precached, the door sheet's made ready by the floor, and they say so when they cannot be fetched", async (t) => {
+  test("the split screens are precached, the door sheet's made ready by the floor, and they and the handover say so when they cannot be fetched", async (t) => {
     // Offline after the first visit, with no reload: the door sheet's module
     // was fetched once the floor was drawn, so it opens.
     phone = await launchPhone();
@@ -81,6 +81,12 @@ describe("app shell", () => {
     assert.match(await notLoaded.textContent(), /not on this phone yet/);
     await cut.page.locator("main a.button", { hasText: "Home" }).click();
     await cut.page.locator(".hero h1").waitFor();
+    // The handover's work is a split point's module too: its buttons say so.
+    await cut.page.locator("#import-handover").setInputFiles({ name: "package.json", mimeType: "application/json", buffer: Buffer.from("{}") });
+    const partNotLoaded = cut.page.locator("#handover-not-loaded");
+    await partNotLoaded.waitFor();
+    assert.match(await partNotLoaded.textContent(), /not on this phone yet/);
+    assert.equal(await cut.page.locator("#handover-result").count(), 0, "nothing was checked");
   });
 
   test("a first visit installs the service worker after its campaign is shown, and downloads the app's wasm once", async (t) => {

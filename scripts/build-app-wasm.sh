@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the volunteer app's wasm into DIST, split at the app's split points
-# (`split_points!` in src/screens/split.rs), and puts its script in
+# (`split_point!` in src/screens/split.rs), and puts its script in
 # DIST/index.html. Run by scripts/build.sh through scripts/wasm-env.sh,
 # after Trunk wrote the rest of the app (html, css, static files).
 #
@@ -22,7 +22,7 @@ wasm_opt="$root/node_modules/.bin/wasm-opt"
 name=walkbook-app
 
 # The splitter needs the linker's relocations (scripts/build.sh keeps them).
-cargo build --quiet --profile wasm-release --target wasm32-unknown-unknown --bin "$name" --locked "$@"
+cargo build --quiet --profile wasm-release --target wasm32-unknown-unknown --bin "$name" --locked --features split "$@"
 
 stage="$target_dir/walkbook-split"
 rm -rf "$stage"

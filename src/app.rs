@@ -9,9 +9,10 @@ use crate::campaign::use_campaign;
 use crate::i18n::{provide_i18n, use_i18n, Text, Translated};
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
 use crate::screens::split::{
-    about_screen, checks_screen, door_screen, find_screen, gate_screen, join_screen, revisits_screen, split_screen,
+    about_screen, checks_screen, door_screen, find_screen, floor_screen, gate_screen, join_screen, revisits_screen,
+    split_screen,
 };
-use crate::screens::{floor::FloorScreen, home::HomeScreen, AssignedBuilding, CampaignGate};
+use crate::screens::{home::HomeScreen, CampaignGate};
 use crate::sync::provide_sync;
 
 #[component]
@@ -37,7 +38,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=CampaignGate>
                         <Route path=path!("/") view=HomeScreen/>
                         // Only the volunteer's own buildings can be recorded in.
-                        <Route path=path!("/b/:building/f/:floor") view=|| view! { <AssignedBuilding><FloorScreen/></AssignedBuilding> }/>
+                        <Route path=path!("/b/:building/f/:floor") view=|| split_screen(floor_screen())/>
                         <Route path=path!("/b/:building/f/:floor/d/:door") view=|| split_screen(door_screen())/>
                         <Route path=path!("/revisits") view=|| split_screen(revisits_screen())/>
                         <Route path=path!("/checks") view=|| split_screen(checks_screen())/>

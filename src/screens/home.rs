@@ -13,6 +13,7 @@ use crate::i18n::{use_i18n, Text};
 use crate::pwa::{use_service_worker, OfflineReadiness};
 use crate::screens::checks::checks_owed;
 use crate::screens::install::{InstallOffer, StorageAtRisk};
+use crate::screens::split::preload_floor_screen;
 use crate::screens::sync_panel::SyncPanel;
 use crate::screens::{ProgressBar, StoreError};
 use crate::store::app_store;
@@ -60,6 +61,18 @@ pub fn HomeScreen() -> impl IntoView {
     // Temperature checks due or overdue now, on the link to them.
     let checks_owed_now = move || coverage_by_building.get().and_then(Result::ok).map_or(0, |(_, owed)| owed);
     let name = move || context.campaign.with(|c| c.as_ref().map(|c| c.name.get(i18n.lang.get()).to_string()));
+    // A floor is the next screen: its module is made ready once the
+    // service worker is (on a first visit, from the worker's cache, and
+    // not sharing the line with the first screen's download; at once on
+    // later visits). A failure is shown if a floor is opened.
+    let offline = use_service_worker().offline;
+    Effect::new(move || {
+        if offline.get() != OfflineReadiness::Preparing {
+            leptos::task::spawn_local(async {
+                let _ = preload_floor_screen().await;
+            });
+        }
+    });
     view! {
         <section class="card hero">
             <h1>{name}</h1>

@@ -3,9 +3,11 @@
 //! own by the build (`scripts/build-app-wasm.sh`, wasm-split). A split
 //! point's module is precached by the service worker like every file of the
 //! build, and fetched (from that cache, after the first visit) when it is
-//! first shown; the door sheet's as soon as a floor is drawn, so that a tap
-//! on a door never waits for it. Home and the floor stay in the main
-//! module: they are the first screens of a day's work.
+//! first shown; a floor's once home is drawn and the service worker ready,
+//! the door sheet's as soon as a floor is drawn, so that a tap on a
+//! building or a door does not wait for it. Only home stays in the main
+//! module: the first screen, which every start waits for (its largest
+//! paint follows the main module's download).
 //!
 //! The handover's work (making a signed package, checking and importing
 //! one, drawing its codes, reading codes with the camera) is a module of
@@ -13,32 +15,59 @@
 //! the main module, on home's sync card, so that the card never grows
 //! after it is drawn.
 
-use leptos::prelude::*;
-
 use std::future::Future;
 use std::pin::Pin;
 
+use leptos::prelude::*;
 use walkbook_core::handover::HandoverProblem;
 
 use crate::i18n::{use_i18n, Text};
 use crate::screens::{
-    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, gate::GateScreen, handover,
+    about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, gate::GateScreen, handover,
     handover_codes, join::JoinScreen, revisits::RevisitsScreen, AssignedBuilding,
 };
 use crate::store::{idb::IdbError, Imported};
 
-macro_rules! split_points {
+/// A split point: with the `split` feature (the shipped app,
+/// `scripts/build-app-wasm.sh`), a function whose code wasm-split cuts out
+/// into `$module`, loaded at its first call (or by `$preload`); without it,
+/// a plain call. The console links some of the app's screens and the wasm
+/// tests link all of them: neither is split, and a split point's loader
+/// there would be an import nothing provides.
+macro_rules! split_point {
+    ($module:ident $(, preload $preload:ident)? => $(#[$doc:meta])* pub fn $name:ident($($arg:ident: $ty:ty),*) -> $out:ty $body:block) => {
+        $(#[$doc])*
+        #[cfg(feature = "split")]
+        #[wasm_split_helpers::wasm_split($module, fallible $(, preload($preload))?)]
+        pub fn $name($($arg: $ty),*) -> $out $body
+
+        $(#[$doc])*
+        #[cfg(not(feature = "split"))]
+        pub async fn $name($($arg: $ty),*) -> $out $body
+
+        $(
+            #[cfg(not(feature = "split"))]
+            pub async fn $preload() -> Result<(), wasm_split_helpers::SplitLoaderError> {
+                Ok(())
+            }
+        )?
+    };
+}
+
+/// Screens, each a split point of its own.
+macro_rules! split_screens {
     ($($point:ident $(, preload $preload:ident)? => $view:expr;)*) => {
         $(
-            #[wasm_split_helpers::wasm_split($point, fallible $(, preload($preload))?)]
-            pub fn $point() -> Result<AnyView, NotLoaded> {
+            split_point!($point $(, preload $preload)? => pub fn $point() -> Result<AnyView, NotLoaded> {
                 Ok($view.into_any())
-            }
+            });
         )*
     };
 }
 
-split_points! {
+split_screens! {
+    // Made ready by home, whose next screen it is.
+    floor_screen, preload preload_floor_screen => view! { <AssignedBuilding><FloorScreen/></AssignedBuilding> };
     // Made ready by the floor screen, whose next screen it is.
     door_screen, preload preload_door_screen => view! { <AssignedBuilding><DoorScreen/></AssignedBuilding> };
     gate_screen => view! { <GateScreen/> };
@@ -52,46 +81,51 @@ split_points! {
 /// Work started in a split point's module, awaited by its caller.
 pub type SplitTask<T> = Pin<Box<dyn Future<Output = T>>>;
 
-/// This phone's unsent records of `campaign_id` as a signed package: its JSON.
-#[wasm_split_helpers::wasm_split(handover, fallible)]
-pub fn package_of_unsent(campaign_id: String) -> Result<SplitTask<Result<String, IdbError>>, NotLoaded> {
-    Ok(Box::pin(async move { handover::package_of_unsent(&campaign_id).await }))
-}
+split_point!(handover =>
+    /// This phone's unsent records of `campaign_id` as a signed package: its JSON.
+    pub fn package_of_unsent(campaign_id: String) -> Result<SplitTask<Result<String, IdbError>>, NotLoaded> {
+        Ok(Box::pin(async move { handover::package_of_unsent(&campaign_id).await }))
+    }
+);
 
-/// The same package as the texts of its QR codes, or `None` when it is too
-/// big for codes.
-#[wasm_split_helpers::wasm_split(handover, fallible)]
-pub fn codes_of_unsent(campaign_id: String) -> Result<SplitTask<Result<Option<Vec<String>>, IdbError>>, NotLoaded> {
-    Ok(Box::pin(async move {
-        let json = handover::package_of_unsent(&campaign_id).await?;
-        Ok(walkbook_core::handover_codes::handover_codes(&json))
-    }))
-}
+split_point!(handover =>
+    /// The same package as the texts of its QR codes, or `None` when it is
+    /// too big for codes.
+    pub fn codes_of_unsent(campaign_id: String) -> Result<SplitTask<Result<Option<Vec<String>>, IdbError>>, NotLoaded> {
+        Ok(Box::pin(async move {
+            let json = handover::package_of_unsent(&campaign_id).await?;
+            Ok(walkbook_core::handover_codes::handover_codes(&json))
+        }))
+    }
+);
 
-/// Checks the package in `text` and keeps its records (`handover::import_package`).
-#[wasm_split_helpers::wasm_split(handover, fallible)]
-pub fn import_package(
-    text: String,
-    campaign_id: String,
-) -> Result<SplitTask<Result<Result<Imported, HandoverProblem>, IdbError>>, NotLoaded> {
-    Ok(Box::pin(async move { handover::import_package(&text, &campaign_id).await }))
-}
+split_point!(handover =>
+    /// Checks the package in `text` and keeps its records (`handover::import_package`).
+    pub fn import_package(
+        text: String,
+        campaign_id: String
+    ) -> Result<SplitTask<Result<Result<Imported, HandoverProblem>, IdbError>>, NotLoaded> {
+        Ok(Box::pin(async move { handover::import_package(&text, &campaign_id).await }))
+    }
+);
 
-/// The codes shown in turn until closed (`handover_codes::ShowCodes`).
-#[wasm_split_helpers::wasm_split(handover, fallible)]
-pub fn shown_codes(codes: Vec<String>, on_close: Callback<()>) -> Result<AnyView, NotLoaded> {
-    Ok(view! { <handover_codes::ShowCodes codes on_close/> }.into_any())
-}
+split_point!(handover =>
+    /// The codes shown in turn until closed (`handover_codes::ShowCodes`).
+    pub fn shown_codes(codes: Vec<String>, on_close: Callback<()>) -> Result<AnyView, NotLoaded> {
+        Ok(view! { <handover_codes::ShowCodes codes on_close/> }.into_any())
+    }
+);
 
-/// Reads codes with the camera into `video` (`handover_codes::read_codes`).
-#[wasm_split_helpers::wasm_split(handover, fallible)]
-pub fn read_codes(
-    video: web_sys::HtmlVideoElement,
-    scanning: RwSignal<bool>,
-    progress: RwSignal<(usize, usize)>,
-) -> Result<SplitTask<Result<Option<String>, Text>>, NotLoaded> {
-    Ok(Box::pin(async move { handover_codes::read_codes(&video, scanning, progress).await }))
-}
+split_point!(handover =>
+    /// Reads codes with the camera into `video` (`handover_codes::read_codes`).
+    pub fn read_codes(
+        video: web_sys::HtmlVideoElement,
+        scanning: RwSignal<bool>,
+        progress: RwSignal<(usize, usize)>
+    ) -> Result<SplitTask<Result<Option<String>, Text>>, NotLoaded> {
+        Ok(Box::pin(async move { handover_codes::read_codes(&video, scanning, progress).await }))
+    }
+);
 
 /// A split point's module could not be fetched (offline before the service
 /// worker had the build, or the server gone mid-update).

@@ -139,8 +139,13 @@ impl From<wasm_split_helpers::SplitLoaderError> for NotLoaded {
 }
 
 /// A split point's view, drawn once its module is loaded (at once if it is).
+/// Inside a `Suspense` of its own: a bare `Suspend` leaving the page while
+/// the next screen's `Suspend` was pending read a disposed signal (find,
+/// then a door, then any split screen: a panic, the app stopped).
 pub fn split_screen(part: impl std::future::Future<Output = Result<AnyView, NotLoaded>> + Send + 'static) -> impl IntoView {
-    Suspend::new(async move { part.await.unwrap_or_else(|NotLoaded| view! { <NotOnPhone/> }.into_any()) })
+    view! {
+        <Suspense>{Suspend::new(async move { part.await.unwrap_or_else(|NotLoaded| view! { <NotOnPhone/> }.into_any()) })}</Suspense>
+    }
 }
 
 #[component]

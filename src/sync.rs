@@ -11,6 +11,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use futures::future::{FutureExt, LocalBoxFuture};
 use futures::{Stream, StreamExt};
@@ -24,6 +25,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::campaign::CampaignContext;
 use crate::http::{get_json, post_json, send, HttpError};
+use crate::screens::split::NotLoaded;
 use crate::store::idb::IdbError;
 use crate::store::{app_store, Joined, OutboxEntry, OutboxSummary, RelayedEntry, SyncMeta};
 
@@ -74,7 +76,7 @@ thread_local! {
 
 /// What one sync wrote to the phone's store, for the screens to refresh.
 #[derive(Default)]
-struct StoreChanges {
+pub struct StoreChanges {
     /// Records or a new territory were pulled.
     pulled: Cell<bool>,
     /// The server's answers for records were written back.
@@ -176,7 +178,7 @@ impl SyncClient {
         self.view.update(|v| v.running = true);
         loop {
             AGAIN.set(false);
-            let changes = StoreChanges::default();
+            let changes = Rc::new(StoreChanges::default());
             let result = self.sync_once(&changes).await;
             self.record_result(result, &changes);
             if !AGAIN.get() {
@@ -232,12 +234,23 @@ impl SyncClient {
         });
     }
 
-    /// One push of the whole outbox, then the pull; `changes` says what it
-    /// wrote to the store as it goes (also when a later step fails).
-    async fn sync_once(self, changes: &StoreChanges) -> Result<(), SyncFailure> {
-        let store = app_store();
-        let mut meta = store.sync_meta().await?;
+    /// One sync, if the phone joined a campaign (the demo's has no server
+    /// to sync with). Its work is a split point's module, fetched at a
+    /// joined phone's first sync, never on the path of a tap.
+    async fn sync_once(self, changes: &Rc<StoreChanges>) -> Result<(), SyncFailure> {
+        let meta = app_store().sync_meta().await?;
         let Some(joined) = meta.joined.clone() else { return Ok(()) };
+        // A module that cannot be fetched (offline before the service
+        // worker had the build) is one more sign of being offline.
+        let sync = crate::screens::split::sync_joined(self, meta, joined, Rc::clone(changes)).await.map_err(|NotLoaded| SyncFailure::Unreachable)?;
+        sync.await
+    }
+
+    /// One push of the whole outbox, then the pull, for the campaign the
+    /// phone `joined`; `changes` says what it wrote to the store as it goes
+    /// (also when a later step fails).
+    pub(crate) async fn sync_joined(self, mut meta: SyncMeta, joined: Joined, changes: &StoreChanges) -> Result<(), SyncFailure> {
+        let store = app_store();
         let device = store.device().await?;
         // What the outbox holds is reported with every request, so the
         // coordinator sees it even when records are refused.

@@ -14,9 +14,15 @@
 //! its own too, `handover`, fetched at its first use; its buttons stay in
 //! the main module, on home's sync card, so that the card never grows
 //! after it is drawn.
+//!
+//! So is the sync's work (pushing the outbox, pulling, storing what came),
+//! `sync`: fetched at the first sync of a phone that joined a campaign; the
+//! client deciding when to sync, and what the volunteer sees of it, stay in
+//! the main module.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use walkbook_core::handover::HandoverProblem;
@@ -26,7 +32,8 @@ use crate::screens::{
     about::AboutScreen, checks::ChecksScreen, door::DoorScreen, find::FindScreen, floor::FloorScreen, gate::GateScreen, handover,
     handover_codes, join::JoinScreen, revisits::RevisitsScreen, AssignedBuilding,
 };
-use crate::store::{idb::IdbError, Imported};
+use crate::store::{idb::IdbError, Imported, Joined, SyncMeta};
+use crate::sync::{StoreChanges, SyncClient, SyncFailure};
 
 /// A split point: with the `split` feature (the shipped app,
 /// `scripts/build-app-wasm.sh`), a function whose code wasm-split cuts out
@@ -124,6 +131,18 @@ split_point!(handover =>
         progress: RwSignal<(usize, usize)>
     ) -> Result<SplitTask<Result<Option<String>, Text>>, NotLoaded> {
         Ok(Box::pin(async move { handover_codes::read_codes(&video, scanning, progress).await }))
+    }
+);
+
+split_point!(sync =>
+    /// One sync of the campaign the phone joined (`SyncClient::sync_joined`).
+    pub fn sync_joined(
+        client: SyncClient,
+        meta: SyncMeta,
+        joined: Joined,
+        changes: Rc<StoreChanges>
+    ) -> Result<SplitTask<Result<(), SyncFailure>>, NotLoaded> {
+        Ok(Box::pin(async move { client.sync_joined(meta, joined, &changes).await }))
     }
 );
 

@@ -88,3 +88,42 @@ test("two phones recording one door keep both records and show the same status",
   assert.deepEqual(states[0], states[1]);
   assert.equal(states[0][0], "final", "the later record (refused) decides");
 });
+
+test("a phone that cannot fetch the sync's module keeps its records, says the server is out of reach, and sends them once it can", async (t) => {
+  // The sync's work is a split point's module (src/screens/split.rs). A
+  // browser without the service worker (nothing precached) whose request
+  // for that module fails: the record stays pending, the failure is a sync
+  // that could not reach the server, and the same page sends the record
+  // once the module arrives.
+  const server = await startServer();
+  const phone = await launchPhone({ locale: "en-US", serviceWorkers: "block" });
+  t.after(async () => {
+    await phone.close();
+    await server.stop();
+  });
+  const { context, page } = phone;
+  const syncModule = /\/split_sync-[0-9a-f]{16}\.wasm$/;
+  const refused = [];
+  await context.route(syncModule, (route) => {
+    refused.push(route.request().url());
+    return route.abort("internetdisconnected");
+  });
+  await joinInApp(page, server, inviteVolunteer(server));
+  await page.goto(`${server.url}/b/xfl-02/f/3`);
+  await page.locator(".door-tile").first().waitFor();
+  await recordDoor(page, "xfl-02-1-301", "not_home");
+  await page.locator(".topbar-brand").click();
+  await page.locator('#sync-panel[data-pending="1"]').waitFor();
+  const error = page.locator("#sync-error");
+  await error.waitFor({ timeout: 30_000 });
+  assert.match(await error.textContent(), /Cannot reach the server/);
+  assert.ok(refused.length > 0, "the sync asked for its module");
+  assert.equal((await serverRecords(page)).length, 0, "nothing reached the server");
+
+  await context.unroute(syncModule);
+  await page.locator("#sync-now").click();
+  await page.locator('#sync-panel[data-pending="0"]').waitFor({ timeout: 30_000 });
+  await error.waitFor({ state: "detached" });
+  const onServer = await serverRecords(page);
+  assert.deepEqual(onServer.map((record) => record.door_id), ["xfl-02-1-301"]);
+});

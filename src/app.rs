@@ -9,7 +9,8 @@ use crate::campaign::use_campaign;
 use crate::i18n::{provide_i18n, use_i18n, Text, Translated};
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
 use crate::screens::split::{
-    about_screen, checks_screen, door_screen, find_screen, floor_screen, gate_screen, join_screen, revisits_screen, split_screen,
+    about_screen, checks_screen, door_screen, find_screen, floor_screen, gate_screen, join_screen, preload_door_screen, preload_floor_screen,
+    revisits_screen, split_screen,
 };
 use crate::screens::{home::HomeScreen, CampaignGate};
 use crate::sync::provide_sync;
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
         campaign.campaign.with(Option::is_some) || campaign.load_error.with(Option::is_some)
     }));
     provide_sync(campaign);
+    preload_start_screen();
     view! {
         <Router>
             <UpdateBanner/>
@@ -48,6 +50,23 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// A start straight onto a floor or a door (a reload there, an address
+/// kept by the home screen's icon) fetches that screen's module while the
+/// campaign is read, not once the campaign is there and the route drawn.
+fn preload_start_screen() {
+    let path = window().location().pathname().unwrap_or_default();
+    let mut parts = path.split('/').skip(1);
+    let is_floor_or_door = parts.next() == Some("b") && parts.nth(1) == Some("f");
+    if !is_floor_or_door {
+        return;
+    }
+    let on_door = parts.nth(1) == Some("d");
+    leptos::task::spawn_local(async move {
+        // A failure is shown by the screen itself, which loads it again.
+        let _ = if on_door { preload_door_screen().await } else { preload_floor_screen().await };
+    });
 }
 
 #[component]

@@ -5,7 +5,8 @@
 //! build, and fetched (from that cache, after the first visit) when it is
 //! first shown; a floor's once home is drawn and the service worker ready,
 //! the door sheet's as soon as a floor is drawn, so that a tap on a
-//! building or a door does not wait for it. Only home stays in the main
+//! building or a door does not wait for it; on a start straight onto a
+//! floor or a door, that screen's at once (`app::preload_start_screen`). Only home stays in the main
 //! module: the first screen, which every start waits for (its largest
 //! paint follows the main module's download).
 //!

@@ -6,9 +6,9 @@
 //! first shown; a floor's once home is drawn and the service worker ready,
 //! the door sheet's as soon as a floor is drawn, so that a tap on a
 //! building or a door does not wait for it; on a start straight onto a
-//! floor or a door, that screen's at once (`app::preload_start_screen`). Only home stays in the main
-//! module: the first screen, which every start waits for (its largest
-//! paint follows the main module's download).
+//! floor or a door, that screen's at once (`app::preload_start_screen`).
+//! Only home stays in the main module: the first screen, which every start
+//! waits for (its largest paint follows the main module's download).
 //!
 //! The handover's work (making a signed package, checking and importing
 //! one, drawing its codes, reading codes with the camera) is a module of

@@ -9,8 +9,8 @@ use crate::campaign::use_campaign;
 use crate::i18n::{provide_i18n, use_i18n, Text, Translated};
 use crate::pwa::{provide_service_worker, provide_storage_status, use_service_worker, use_storage_status};
 use crate::screens::split::{
-    about_screen, checks_screen, door_screen, find_screen, floor_screen, gate_screen, join_screen, preload_door_screen, preload_floor_screen,
-    revisits_screen, split_screen,
+    about_screen, checks_screen, door_screen, find_screen, floor_screen, gate_screen, join_screen, preload_door_screen,
+    preload_floor_screen, revisits_screen, split_screen,
 };
 use crate::screens::{home::HomeScreen, CampaignGate};
 use crate::sync::provide_sync;

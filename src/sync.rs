@@ -242,7 +242,9 @@ impl SyncClient {
         let Some(joined) = meta.joined.clone() else { return Ok(()) };
         // A module that cannot be fetched (offline before the service
         // worker had the build) is one more sign of being offline.
-        let sync = crate::screens::split::sync_joined(self, meta, joined, Rc::clone(changes)).await.map_err(|NotLoaded| SyncFailure::Unreachable)?;
+        let sync = crate::screens::split::sync_joined(self, meta, joined, Rc::clone(changes))
+            .await
+            .map_err(|NotLoaded| SyncFailure::Unreachable)?;
         sync.await
     }
 

@@ -108,6 +108,12 @@ class Browser {
     return this.command("POST", "/execute/sync", { script, args });
   }
 
+  /** Runs `script` (a function body whose last argument is the callback
+   *  to call with the result) in the page, with `args`. */
+  runAsync(script, ...args) {
+    return this.command("POST", "/execute/async", { script, args });
+  }
+
   /** Waits for an element matching `selector`, at most `ms`. */
   waitFor(selector, ms = 30_000) {
     return until(() => this.run("return !!document.querySelector(arguments[0]);", selector), ms, selector);

@@ -1,8 +1,8 @@
 // The volunteer's offline loop on the two other engines volunteers' phones
 // run: WebKit (Safari's engine, as WebKitGTK) and Gecko (Firefox ESR),
-// through WebDriver. Open online (and leave the first page at once), the
-// service worker takes control, record a door, the server goes away, reload:
-// the app opens and the record is there.
+// through WebDriver. Open online (leave the first page at once, then go
+// back to it), the service worker takes control, record a door, the server
+// goes away, reload: the app opens and the record is there.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { startServer } from "./harness.mjs";

@@ -4,8 +4,9 @@
 //! spaces), so "ＣＨＥＮ", "chen" and "Chen" find the same person.
 //!
 //! The index is built once from the register and searched on every
-//! keystroke: each search is one pass over short, already-normalised
-//! strings (a phone's register of 6,000 households is about 15,000 people).
+//! keystroke: each search is one pass over each field of the whole
+//! register, already normalised (a phone's register of 6,000 households is
+//! about 15,000 people).
 
 use crate::form::Answer;
 use crate::people::Person;
@@ -67,50 +68,85 @@ pub enum Match {
     Phone,
 }
 
-struct Entry {
-    found: Found,
-    name: String,
-    initials: String,
-    phone_digits: String,
+/// One field of every person, joined in register order by a separator no
+/// search key holds (keys have no spaces), so that a search is one pass of
+/// one searcher over the whole register: setting a searcher up for each of
+/// 15,000 short names cost more than the searching itself.
+struct Column {
+    text: String,
+    /// Where each person's field starts in `text`, and one past the end.
+    starts: Vec<usize>,
+}
+
+impl Column {
+    const SEPARATOR: char = '\n';
+
+    fn new(fields: impl Iterator<Item = String>) -> Column {
+        let (mut text, mut starts) = (String::new(), Vec::new());
+        for field in fields {
+            starts.push(text.len());
+            text.push_str(&field);
+            text.push(Column::SEPARATOR);
+        }
+        starts.push(text.len());
+        Column { text, starts }
+    }
+
+    /// The people whose field holds `key`, in register order, each once,
+    /// with where in their field it is first found.
+    fn holding<'a>(&'a self, key: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let mut last = None;
+        self.text.match_indices(key).filter_map(move |(at, _)| {
+            let person = self.starts.partition_point(|&start| start <= at) - 1;
+            (last != Some(person)).then(|| {
+                last = Some(person);
+                (person, at - self.starts[person])
+            })
+        })
+    }
+
+    fn len_of(&self, person: usize) -> usize {
+        self.starts[person + 1] - self.starts[person] - Column::SEPARATOR.len_utf8()
+    }
 }
 
 /// The register, ready to search.
 pub struct PeopleIndex {
-    entries: Vec<Entry>,
+    found: Vec<Found>,
+    names: Column,
+    initials: Column,
+    phone_digits: Column,
 }
 
 impl PeopleIndex {
     pub fn new(people: &[Person]) -> PeopleIndex {
-        let entries = people
+        let found: Vec<Found> = people
             .iter()
-            .map(|person| {
-                let phone = match person.answers.get(PHONE) {
+            .map(|person| Found {
+                person_id: person.id.clone(),
+                door_id: person.door_id.clone(),
+                name: person.name.clone(),
+                phone: match person.answers.get(PHONE) {
                     Some(Answer::Text(phone)) if !phone.trim().is_empty() => Some(phone.trim().to_string()),
                     _ => None,
-                };
-                Entry {
-                    name: normalise(&person.name),
-                    initials: initials(&person.name),
-                    phone_digits: phone.as_deref().map(digits).unwrap_or_default(),
-                    found: Found {
-                        person_id: person.id.clone(),
-                        door_id: person.door_id.clone(),
-                        name: person.name.clone(),
-                        phone,
-                        matched: Match::InName,
-                    },
-                }
+                },
+                matched: Match::InName,
             })
             .collect();
-        PeopleIndex { entries }
+        PeopleIndex {
+            names: Column::new(found.iter().map(|person| normalise(&person.name))),
+            initials: Column::new(found.iter().map(|person| initials(&person.name))),
+            phone_digits: Column::new(found.iter().map(|person| person.phone.as_deref().map(digits).unwrap_or_default())),
+            found,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.found.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.found.is_empty()
     }
 
     /// The people `typed` finds, best matches first (then in register
@@ -124,29 +160,37 @@ impl PeopleIndex {
         let key_digits = digits(typed);
         let by_phone = key_digits.len() >= 3 && key_digits.len() == key.len();
         let by_initials = key.chars().count() >= 2;
+        // Each person's best match: the name, else the initials, else the phone.
+        let mut best: Vec<Option<Match>> = vec![None; self.found.len()];
+        for (person, at) in self.names.holding(&key) {
+            best[person] = Some(match at {
+                0 if self.names.len_of(person) == key.len() => Match::WholeName,
+                0 => Match::NameStart,
+                _ => Match::InName,
+            });
+        }
+        if by_initials {
+            for (person, _) in self.initials.holding(&key).filter(|&(_, at)| at == 0) {
+                best[person].get_or_insert(Match::Initials);
+            }
+        }
+        if by_phone {
+            for (person, _) in self.phone_digits.holding(&key_digits) {
+                best[person].get_or_insert(Match::Phone);
+            }
+        }
         // One list per kind of match, each in register order: best first
         // without a sort.
         let mut by_match: [Vec<usize>; 5] = Default::default();
-        for (at, entry) in self.entries.iter().enumerate() {
-            let matched = if entry.name == key {
-                Match::WholeName
-            } else if entry.name.starts_with(&key) {
-                Match::NameStart
-            } else if entry.name.contains(&key) {
-                Match::InName
-            } else if by_initials && entry.initials.starts_with(&key) {
-                Match::Initials
-            } else if by_phone && entry.phone_digits.contains(&key_digits) {
-                Match::Phone
-            } else {
-                continue;
-            };
-            by_match[matched as usize].push(at);
+        for (person, matched) in best.into_iter().enumerate() {
+            if let Some(matched) = matched {
+                by_match[matched as usize].push(person);
+            }
         }
         let ranked = [Match::WholeName, Match::NameStart, Match::InName, Match::Initials, Match::Phone]
             .into_iter()
-            .flat_map(|matched| by_match[matched as usize].iter().map(move |&at| (matched, at)));
-        ranked.take(limit).map(|(matched, at)| Found { matched, ..self.entries[at].found.clone() }).collect()
+            .flat_map(|matched| by_match[matched as usize].iter().map(move |&person| (matched, person)));
+        ranked.take(limit).map(|(matched, person)| Found { matched, ..self.found[person].clone() }).collect()
     }
 }
 
@@ -224,6 +268,23 @@ mod tests {
         assert_eq!(ids(&index.find("6789", 10)), ["p4"]);
         assert!(index.find("13", 10).is_empty(), "two digits match too many phones to be useful");
         assert_eq!(index.find("138 0013 8000", 10)[0].phone.as_deref(), Some("138 0013 8000"));
+    }
+
+    #[test]
+    fn a_person_is_found_once_and_never_across_two_people() {
+        let index = PeopleIndex::new(&[
+            person("p1", "d-1", "Anna Annan", None),
+            person("p2", "d-2", "Bo", Some("123")),
+            person("p3", "d-3", "Li", Some("456")),
+        ]);
+        assert_eq!(ids(&index.find("an", 10)), ["p1"]);
+        // "bo" then "li", "123" then "456": nothing spans two people.
+        assert!(index.find("oli", 10).is_empty());
+        assert!(index.find("3456", 10).is_empty());
+        // Initials count from their start only.
+        let index = PeopleIndex::new(&[person("p1", "d-1", "Ivy Moss Tan", None)]);
+        assert_eq!(index.find("im", 10)[0].matched, Match::Initials);
+        assert!(index.find("mt", 10).is_empty());
     }
 
     #[test]

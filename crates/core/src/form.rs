@@ -154,8 +154,9 @@ pub struct Choice {
     pub label: Labels,
 }
 
-/// One answer, typed by its question's kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One answer, typed by its question's kind: written as the bare value
+/// (untagged), read by what the value is (see its `Deserialize`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Answer {
@@ -166,6 +167,85 @@ pub enum Answer {
     /// A repeat group's entries (an empty list reads as `Choices`: both
     /// mean "no answer").
     Group(Vec<Entry>),
+}
+
+/// Read by the value's own type in one pass. serde's derived untagged
+/// reading tries each variant in turn and makes an error of every miss; in
+/// the browser each such error is a JavaScript `Error` with its stack, and
+/// reading a register of 15,000 people spent most of a start making them.
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Answer, D::Error> {
+        use serde::de::{self, MapAccess, SeqAccess, Visitor};
+
+        /// An element of a list: a choice's value or a repeat group's entry.
+        enum Item {
+            Choice(String),
+            Entry(Entry),
+        }
+
+        impl<'de> Deserialize<'de> for Item {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Item, D::Error> {
+                struct ItemVisitor;
+                impl<'de> Visitor<'de> for ItemVisitor {
+                    type Value = Item;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a choice's value or a repeat group's entry")
+                    }
+                    fn visit_str<E: de::Error>(self, value: &str) -> Result<Item, E> {
+                        Ok(Item::Choice(value.to_string()))
+                    }
+                    fn visit_string<E: de::Error>(self, value: String) -> Result<Item, E> {
+                        Ok(Item::Choice(value))
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item, A::Error> {
+                        Entry::deserialize(de::value::MapAccessDeserializer::new(map)).map(Item::Entry)
+                    }
+                }
+                deserializer.deserialize_any(ItemVisitor)
+            }
+        }
+
+        struct AnswerVisitor;
+        impl<'de> Visitor<'de> for AnswerVisitor {
+            type Value = Answer;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an answer: true or false, a number, a text, a list of choices or a repeat group's entries")
+            }
+            fn visit_bool<E: de::Error>(self, value: bool) -> Result<Answer, E> {
+                Ok(Answer::Bool(value))
+            }
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Answer, E> {
+                Ok(Answer::Number(value))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Answer, E> {
+                Ok(Answer::Number(value as f64))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Answer, E> {
+                Ok(Answer::Number(value as f64))
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Answer, E> {
+                Ok(Answer::Text(value.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, value: String) -> Result<Answer, E> {
+                Ok(Answer::Text(value))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Answer, A::Error> {
+                let (mut choices, mut entries) = (Vec::new(), Vec::new());
+                while let Some(item) = seq.next_element::<Item>()? {
+                    match item {
+                        Item::Choice(choice) => choices.push(choice),
+                        Item::Entry(entry) => entries.push(entry),
+                    }
+                }
+                match (choices.is_empty(), entries.is_empty()) {
+                    (_, true) => Ok(Answer::Choices(choices)),
+                    (true, false) => Ok(Answer::Group(entries)),
+                    (false, false) => Err(de::Error::custom("a list of answers mixes choices and a repeat group's entries")),
+                }
+            }
+        }
+        deserializer.deserialize_any(AnswerVisitor)
+    }
 }
 
 /// One entry of a repeat group. The id, made on the phone, stays with the
@@ -574,7 +654,7 @@ mod tests {
     use serde::Deserialize;
     use serde_json::json;
 
-    use super::{Constraint, Labels, Question, QuestionKind};
+    use super::{Answer, Constraint, Entry, Labels, Question, QuestionKind};
 
     /// A question read as it was before `QuestionWire`: the kind flattened.
     #[derive(Deserialize)]
@@ -631,5 +711,68 @@ mod tests {
         }
         assert_eq!(accepted, 6, "six of the cases are questions, the others are refused");
         assert_eq!(serde_json::from_value::<Question>(cases[6].clone()).unwrap_err().to_string(), "missing field `choices`");
+    }
+
+    /// An answer read as serde's untagged derive read it, variant by variant.
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(untagged)]
+    enum UntaggedAnswer {
+        Bool(bool),
+        Number(f64),
+        Text(String),
+        Choices(Vec<String>),
+        Group(Vec<Entry>),
+    }
+
+    impl From<UntaggedAnswer> for Answer {
+        fn from(answer: UntaggedAnswer) -> Answer {
+            match answer {
+                UntaggedAnswer::Bool(value) => Answer::Bool(value),
+                UntaggedAnswer::Number(value) => Answer::Number(value),
+                UntaggedAnswer::Text(value) => Answer::Text(value),
+                UntaggedAnswer::Choices(value) => Answer::Choices(value),
+                UntaggedAnswer::Group(value) => Answer::Group(value),
+            }
+        }
+    }
+
+    #[test]
+    fn answers_read_as_they_did_untagged() {
+        let cases = [
+            json!(true),
+            json!(3),
+            json!(-2.5),
+            json!(18446744073709551615u64),
+            json!("text"),
+            json!(""),
+            json!([]),
+            json!(["a", "b"]),
+            json!([{"id": "p1", "answers": {"name": "Chen", "age": 40, "tags": ["x"], "kids": [{"id": "k", "answers": {}}]}}]),
+            // Refused.
+            json!(null),
+            json!({"id": "p1", "answers": {}}),
+            json!(["a", {"id": "p1", "answers": {}}]),
+            json!([{"id": "p1", "answers": {}}, "a"]),
+            json!([{"id": "p1"}]),
+            json!([{"id": "p1", "answers": {}, "extra": 1}]),
+            json!([1]),
+            json!([null]),
+        ];
+        let mut accepted = 0;
+        for case in &cases {
+            let read = serde_json::from_value::<Answer>(case.clone()).ok();
+            let untagged = serde_json::from_value::<UntaggedAnswer>(case.clone()).ok().map(Answer::from);
+            assert_eq!(read, untagged, "{case}");
+            accepted += usize::from(read.is_some());
+            if let Some(read) = read {
+                assert_eq!(
+                    serde_json::from_value::<Answer>(serde_json::to_value(&read).unwrap()).unwrap(),
+                    read,
+                    "{case} written and read again"
+                );
+            }
+        }
+        assert_eq!(accepted, 9, "nine of the cases are answers, the others are refused");
+        assert!(serde_json::from_value::<Answer>(json!(null)).unwrap_err().to_string().contains("expected an answer"));
     }
 }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::form::Answers;
 
+mod read_kind;
+
 /// What happened at the door.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -134,8 +136,10 @@ pub struct Record {
     pub kind: RecordKind,
 }
 
-/// What a record is about. Only visits decide a door's status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What a record is about. Only visits decide a door's status. Read by
+/// `read_kind` (as an internally tagged enum strict about its fields, which
+/// is how it is written and what the API's schema says).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RecordKind {

@@ -12,9 +12,11 @@ import path from "node:path";
 import zlib from "node:zlib";
 
 /** The ceiling the test suite holds the volunteer's first load to, brotli.
- *  Issue #12 asks for 150 KB; this build is at about 219 KB (see README,
+ *  Issue #12 asks for 150 KB; this build is at about 214 KB (see README,
  *  "Benchmarks"), so the check guards against growth from here while the
  *  target stays open. Lower it as the app shrinks, never raise it silently.
+ *  It came down from 223 KB when the release build stopped formatting
+ *  `{:?}` and keeping source locations, and built std for size (5.0 KB).
  *  It came down from 232 KB when answers and record kinds were read by
  *  readers of their own instead of serde's untagged and internally tagged
  *  derives (8.9 KB).
@@ -52,7 +54,7 @@ import zlib from "node:zlib";
  *  until each door tile was drawn as one escaped piece of markup and the
  *  floor's notices were kept across floors (the floor switch at 4x about
  *  twice as quick: 0.8 KB). */
-export const FIRST_LOAD_BUDGET_BYTES = 223 * 1024;
+export const FIRST_LOAD_BUDGET_BYTES = 218 * 1024;
 
 /** Strings only the console shows: none may be in the volunteer's wasm. */
 const CONSOLE_ONLY_STRINGS = ["Coordinator console", "Import XLSForm", "Mark handled"];

@@ -28,6 +28,9 @@ cargo test -p walkbook-server --tests
 step "wasm tests in headless Chromium"
 scripts/wasm-env.sh cargo test --target wasm32-unknown-unknown -p walkbook-app
 
+step "no Debug formatting in shipped code (the release build formats none)"
+scripts/check-debug-format.sh
+
 step "release build"
 # First a second build with a visible change, for the update-flow test, in its
 # own folder; then the ordinary build, so that the target folder ends holding

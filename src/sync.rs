@@ -502,12 +502,13 @@ fn refused_records(batch: &[OutboxEntry], results: Vec<PushResult>) -> Result<Ve
     }
     Ok(results
         .into_iter()
-        .filter_map(|result| match result.status {
-            PushStatus::Stored | PushStatus::Duplicate => None,
-            PushStatus::Conflict | PushStatus::Rejected => {
-                let reason = result.reason.unwrap_or_else(|| format!("{:?}", result.status));
-                Some((result.id, reason))
-            }
+        .filter_map(|result| {
+            let unexplained = match result.status {
+                PushStatus::Stored | PushStatus::Duplicate => return None,
+                PushStatus::Conflict => "another record is stored under this id",
+                PushStatus::Rejected => "refused by the server",
+            };
+            Some((result.id, result.reason.unwrap_or_else(|| unexplained.into())))
         })
         .collect())
 }

@@ -57,10 +57,18 @@ impl IdbError {
     }
 
     pub fn from_js(value: JsValue) -> IdbError {
-        match value.dyn_into::<DomException>() {
-            Ok(e) => IdbError { name: e.name(), message: e.message() },
-            Err(other) => IdbError::new("Error", other.as_string().unwrap_or_else(|| format!("{other:?}"))),
+        if let Some(e) = value.dyn_ref::<DomException>() {
+            return IdbError { name: e.name(), message: e.message() };
         }
+        if let Some(e) = value.dyn_ref::<js_sys::Error>() {
+            return IdbError { name: e.name().into(), message: e.message().into() };
+        }
+        // Not an exception (something threw a plain value): the release build
+        // formats no `{:?}`, so say what it was rather than print it.
+        IdbError::new(
+            "Error",
+            value.as_string().unwrap_or_else(|| format!("a thrown value of type {}", value.js_typeof().as_string().unwrap_or_default())),
+        )
     }
 }
 

@@ -35,10 +35,11 @@ impl Store {
         self.save_bundle_then(bundle, &|| ()).await
     }
 
-    /// As `save_bundle`, calling `started` once the transaction exists: from
-    /// then on, a transaction reading the campaign or its doors sees them
-    /// stored (IndexedDB runs it after this one), so the campaign can be
-    /// shown while its doors are written.
+    /// As `save_bundle`, calling `started` once the campaign is written in
+    /// the transaction (in its request's callback): from then on, a
+    /// transaction reading the campaign or its doors sees them stored
+    /// (IndexedDB runs it after this one), so the campaign can be shown
+    /// while its doors are written.
     ///
     /// The doors are written in slices of `SLICE_MS` of the main thread
     /// each: a slice ends by waiting for its first door to be stored (the
@@ -61,12 +62,15 @@ impl Store {
         });
         let campaign_id = bundle.campaign.id.as_str();
         let campaign_stored = js(js(tx.object_store(CAMPAIGNS))?.put(&idb::to_js(&bundle.campaign)?))?;
+        // Three tasks, not one, on a slow phone: writing the campaign (this
+        // one), then what `started` sets off (drawing it: the put's
+        // callback), then the doors (from the delete's callback, issued
+        // there so that it is still pending when the drawing runs).
+        idb::request(campaign_stored).await?;
+        started();
         let doors = js(tx.object_store(DOORS))?;
         let everything_of_campaign = campaign_range(campaign_id)?;
-        js(doors.delete(&everything_of_campaign))?;
-        started();
-        // What `started` set off runs before the first slice, not within it.
-        idb::request(campaign_stored).await?;
+        idb::request(js(doors.delete(&everything_of_campaign))?).await?;
         let clock = web_sys::window().and_then(|window| window.performance());
         let now = || clock.as_ref().map_or(0.0, web_sys::Performance::now);
         let mut slice: Option<(f64, web_sys::IdbRequest)> = None;

@@ -4,9 +4,12 @@
 // split screens' modules fetched after it. The console's build (dist/coordinator/) is not part of
 // it: a phone never fetches it.
 //   node bench/sizes.mjs [dist]            prints the table
-//   node bench/sizes.mjs --check [dist]    also fails above the budget, or if
+//   node bench/sizes.mjs --check [dist]    also fails above the budget, if
 //                                          the console's strings are in the
-//                                          volunteer's wasm (the test suite)
+//                                          volunteer's wasm, or if a shipped
+//                                          wasm (the app's or the console's)
+//                                          carries the linker's sections (the
+//                                          test suite)
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -64,7 +67,7 @@ const brotliSize = (bytes) =>
     params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 22 },
   }).length;
 
-const measure = (dist, name, kind) => {
+export const measure = (dist, name, kind) => {
   const bytes = fs.readFileSync(path.join(dist, name));
   return { kind, name, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length, brotli: brotliSize(bytes) };
 };
@@ -125,6 +128,31 @@ export function sizesTable(rows, splitRows = []) {
   ].join("\n");
 }
 
+/** The names of a wasm module's custom sections. */
+function customSectionNames(bytes) {
+  const names = [];
+  let offset = 8; // magic and version
+  const leb = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[offset++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (offset < bytes.length) {
+    const id = bytes[offset++];
+    const size = leb();
+    const end = offset + size;
+    if (id === 0) {
+      const length = leb();
+      names.push(bytes.subarray(offset, offset + length).toString("utf8"));
+    }
+    offset = end;
+  }
+  return names;
+}
+
 /** What is wrong with the built `dist` as a phone's first load: [] when nothing. */
 export function firstLoadProblems(dist) {
   const problems = [];
@@ -143,6 +171,12 @@ export function firstLoadProblems(dist) {
   const consoleDir = path.join(dist, "coordinator");
   if (!fs.existsSync(path.join(consoleDir, "index.html")) || !fs.readdirSync(consoleDir).some((name) => name.endsWith(".wasm"))) {
     problems.push(`${consoleDir} holds no console build`);
+  }
+  for (const dir of [dist, consoleDir].filter((dir) => fs.existsSync(dir))) {
+    for (const name of fs.readdirSync(dir).filter((name) => name.endsWith(".wasm"))) {
+      const linkerSections = customSectionNames(fs.readFileSync(path.join(dir, name))).filter((section) => /^(linking|reloc\.)/.test(section));
+      if (linkerSections.length > 0) problems.push(`${path.join(dir, name)} ships the linker's sections (${linkerSections.join(", ")})`);
+    }
   }
   const precache = fs.readFileSync(path.join(dist, "sw.js"), "utf8").match(/const PRECACHE = (\[.*\]);/)?.[1];
   if (!precache) problems.push("sw.js has no precache list");

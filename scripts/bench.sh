@@ -10,6 +10,8 @@ scripts/setup.sh
 scripts/build.sh --dist dist-bench --features bench
 scripts/build.sh --dist dist
 WALKBOOK_BENCH_DIST="$root/dist-bench" WALKBOOK_DIST="$root/dist" node bench/app.mjs
+# What the framework alone weighs, beside the first load's table above.
+bench/framework-floor.sh
 # Lighthouse only here, in a folder of its own (never installed by the tests).
 lighthouse_lock_hash=$(sha256sum bench/lighthouse/package-lock.json | cut -d' ' -f1)
 if [ "$(cat bench/lighthouse/node_modules/.walkbook-lock-sha256 2>/dev/null)" != "$lighthouse_lock_hash" ]; then

@@ -21,8 +21,10 @@ target_dir="${CARGO_TARGET_DIR:-$root/target}"
 wasm_opt="$root/node_modules/.bin/wasm-opt"
 name=walkbook-app
 
-# The splitter needs the linker's relocations (scripts/build.sh keeps them).
-cargo build --quiet --profile wasm-release --target wasm32-unknown-unknown --bin "$name" --locked --features split "$@"
+# The splitter needs the linker's relocations: asked for by this link alone
+# (`cargo rustc` passes them to the app's binary, not to the crates it
+# shares with the console).
+cargo rustc --quiet --profile wasm-release --target wasm32-unknown-unknown --bin "$name" --locked --features split "$@" -- -Clink-args=--emit-relocs
 
 stage="$target_dir/walkbook-split"
 rm -rf "$stage"

@@ -24,18 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# One set of flags on every machine (scripts/wasm-env.sh always builds std
-# from source with the same Debian toolchain): Leptos's views type-erased,
-# and no panic machinery shipped, a panic aborts without formatting a
-# message (tests keep messages); `{:?}` formats nothing and no source
-# locations are kept (so no shipped code may show a Debug form: give the
-# type a name of its own instead), and std is built for size (smaller sort
-# and number formatting; 5 KB of the first load with the two flags before).
-# The linker's relocations are kept for the volunteer app's splitter (the
-# console gets the same flags, so that the two builds share their compiled
-# crates; wasm-bindgen drops them).
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Clink-args=--emit-relocs"
-export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+source scripts/release-flags.sh
 case "$dist" in /*) ;; *) dist="$root/$dist" ;; esac
 scripts/wasm-env.sh trunk build --release --dist "$dist"
 scripts/wasm-env.sh scripts/build-app-wasm.sh "$dist" "${features[@]}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The release wasm is built with -Zfmt-debug=none (scripts/build.sh), where
+# The release wasm is built with -Zfmt-debug=none (scripts/release-flags.sh), where
 # `{:?}` formats nothing: a state, a reason or a message made with it would
 # be an empty string on the phone while native tests still see it. Fails if
 # code the phone or the console ships formats with `{:?}` or calls `dbg!`.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a Leptos app with nothing but its router weighs (bench/framework-floor/),
 # built as the volunteer app's main module is: Debian's toolchain with std from
-# source, the same profile and release flags, wasm-bindgen, wasm-opt -Oz. It is
+# source, the same profile and release flags, wasm-bindgen, wasm-opt -Oz, short
+# import names and minified js (scripts/minify-app-js.mjs). It is
 # the floor under the first load (bench/sizes.mjs): what is above it is the
 # app's own. Run by scripts/bench.sh.
 #   bench/framework-floor.sh
@@ -18,6 +19,7 @@ out="$target_dir/out"
 rm -rf "$out"
 wasm-bindgen --target web --no-typescript --out-name "$name" --out-dir "$out" "$target_dir/wasm32-unknown-unknown/wasm-release/$name.wasm"
 node_modules/.bin/wasm-opt -Oz "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+node scripts/minify-app-js.mjs "$out" "$name"
 node --input-type=module -e "
 import { measure } from './bench/sizes.mjs';
 const rows = [measure('$out', '$name.js', 'js'), measure('$out', '${name}_bg.wasm', 'wasm')];

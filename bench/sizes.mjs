@@ -13,11 +13,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import { readLeb, sections } from "../scripts/wasm-sections.mjs";
 
 /** The ceiling the test suite holds the volunteer's first load to, brotli.
- *  Issue #12 asks for 150 KB; this build is at about 214 KB (see README,
+ *  Issue #12 asks for 150 KB; this build is at about 204 KB (see README,
  *  "Benchmarks"), so the check guards against growth from here while the
- *  target stays open. Lower it as the app shrinks, never raise it silently.
+ *  target waits for its owner's decision (README, "Benchmarks": a first
+ *  screen with nothing but the buildings is about 200 KB). Lower it as the
+ *  app shrinks, never raise it silently.
+ *  It came down from 218 KB when the main module's imports from its glue
+ *  got short names and the glue and the splitter's loader were minified
+ *  (scripts/minify-app-js.mjs: 9.6 KB).
  *  It came down from 223 KB when the release build stopped formatting
  *  `{:?}` and keeping source locations, and built std for size (5.0 KB).
  *  It came down from 232 KB when answers and record kinds were read by
@@ -57,7 +63,7 @@ import zlib from "node:zlib";
  *  until each door tile was drawn as one escaped piece of markup and the
  *  floor's notices were kept across floors (the floor switch at 4x about
  *  twice as quick: 0.8 KB). */
-export const FIRST_LOAD_BUDGET_BYTES = 218 * 1024;
+export const FIRST_LOAD_BUDGET_BYTES = 208 * 1024;
 
 /** Strings only the console shows: none may be in the volunteer's wasm. */
 const CONSOLE_ONLY_STRINGS = ["Coordinator console", "Import XLSForm", "Mark handled"];
@@ -85,7 +91,11 @@ export function firstLoadFiles(dist) {
     const name = pending.pop();
     if (files.has(name) || !fs.existsSync(path.join(dist, name))) continue;
     files.add(name);
-    if (name.endsWith(".js")) pending.push(...linked(fs.readFileSync(path.join(dist, name), "utf8"), /^import[^"']*["']\.\/([\w.-]+\.js)["']/gm));
+    if (name.endsWith(".js")) {
+      // Static imports, minified or not: `import * as x from "./a.js"`, `import{y}from"./b.js"`.
+      const imports = /\bimport\s*(?:\*\s*as\s+[\w$]+|\{[^}]*\}|[\w$]+)?\s*from\s*["']\.\/([\w.-]+\.js)["']/g;
+      pending.push(...linked(fs.readFileSync(path.join(dist, name), "utf8"), imports));
+    }
   }
   return [...files];
 }
@@ -130,27 +140,12 @@ export function sizesTable(rows, splitRows = []) {
 
 /** The names of a wasm module's custom sections. */
 function customSectionNames(bytes) {
-  const names = [];
-  let offset = 8; // magic and version
-  const leb = () => {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = bytes[offset++];
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-    }
-  };
-  while (offset < bytes.length) {
-    const id = bytes[offset++];
-    const size = leb();
-    const end = offset + size;
-    if (id === 0) {
-      const length = leb();
-      names.push(bytes.subarray(offset, offset + length).toString("utf8"));
-    }
-    offset = end;
-  }
-  return names;
+  return sections(bytes)
+    .filter((section) => section.id === 0)
+    .map((section) => {
+      const [length, name] = readLeb(bytes, section.content);
+      return bytes.subarray(name, name + length).toString("utf8");
+    });
 }
 
 /** What is wrong with the built `dist` as a phone's first load: [] when nothing. */

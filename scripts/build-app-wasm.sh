@@ -34,6 +34,8 @@ wasm-bindgen --target web --keep-lld-exports --no-typescript --out-name "$name" 
 
 "$wasm_opt" -Oz "$stage/bindgen/${name}_bg.wasm" -o "$stage/out/${name}_bg.wasm"
 cp "$stage/bindgen/$name.js" "$stage/split/__wasm_split.js" "$stage/out/"
+# Short import names in the main module and its glue, both scripts minified.
+node "$root/scripts/minify-app-js.mjs" "$stage/out" "$name"
 # The split modules come straight from the splitter, with their names.
 for module in "$stage"/split/*.wasm; do
   [ "$(basename "$module")" = "$name.wasm" ] && continue
@@ -45,9 +47,10 @@ hashed() { echo "${1%%.*}-$hash.${1#*.}"; }
 # `walkbook-app_bg.wasm` becomes `walkbook-app-HASH_bg.wasm`, as Trunk names it.
 main_wasm="$name-${hash}_bg.wasm"
 # Only the places a file is fetched from are renamed: the main wasm's import
-# module is still called "./__wasm_split.js" inside it.
-edits=(-e "s|from \"\\./$name\\.js\"|from \"./$name-$hash.js\"|" -e "s|from \"\\./__wasm_split\\.js\"|from \"./$(hashed __wasm_split.js)\"|"
-  -e "s|'${name}_bg\\.wasm'|'$main_wasm'|")
+# module is still called "./__wasm_split.js" inside it. (The scripts are
+# minified: `from"./x.js"`, and the glue's quotes are terser's choice.)
+edits=(-e "s|from *\"\\./$name\\.js\"|from\"./$name-$hash.js\"|" -e "s|from *\"\\./__wasm_split\\.js\"|from\"./$(hashed __wasm_split.js)\"|g"
+  -e "s|[\"']${name}_bg\\.wasm[\"']|\"$main_wasm\"|")
 for module in "$stage"/out/*.wasm; do
   file=$(basename "$module")
   [ "$file" = "${name}_bg.wasm" ] && continue
@@ -57,6 +60,13 @@ done
 cp "$stage/out/${name}_bg.wasm" "$dist/$main_wasm"
 sed "${edits[@]}" "$stage/out/$name.js" > "$dist/$name-$hash.js"
 sed "${edits[@]}" "$stage/out/__wasm_split.js" > "$dist/$(hashed __wasm_split.js)"
+# Every file the scripts fetch or import is named with its hash (a reference
+# the edits missed would ask for a file the build does not have). A name
+# followed by `:` is a key (the module the wasm imports from), not a file.
+if grep -ohE "[\"'](\./)?[A-Za-z0-9_.-]+\.(js|wasm)[\"'][^:]" "$dist/$name-$hash.js" "$dist/$(hashed __wasm_split.js)" | grep -v -- "-$hash"; then
+  echo "the app's scripts name the files above without the build's hash" >&2
+  exit 1
+fi
 
 # The app starts as Trunk would start it (the bench reads window.wasmBindings),
 # with the main module's files preloaded beside the css.

@@ -15,7 +15,8 @@
 #   postgresql       the server's tests run against it too (not as a service:
 #                    scripts/postgres.sh starts a throwaway cluster)
 #   npm packages     from package-lock.json: playwright-core (drives Chromium)
-#                    and binaryen (wasm-opt for the release build);
+#                    and binaryen (wasm-opt for the release build), terser
+#                    (minifies the app's scripts, scripts/minify-app-js.mjs);
 #                    jsqr and pngjs read the handover's QR codes in a test
 #   schemathesis     from PyPI, in a virtualenv of its own: the property-based
 #                    run of the API against its OpenAPI document
@@ -91,7 +92,7 @@ fi
 lock_stamp=node_modules/.walkbook-lock-sha256
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$lock_hash" ]; then
-  say "installing npm packages from package-lock.json (playwright-core, binaryen's wasm-opt)"
+  say "installing npm packages from package-lock.json (playwright-core, binaryen's wasm-opt, terser)"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > "$lock_stamp"
 fi

@@ -32,7 +32,12 @@ test("unsent records kept too long raise one data-at-risk alert, gone when they 
   // records the door.
   await failPushes(context);
   await context.clock.setFixedTime(Date.now() - 3 * HOUR);
-  const reported = page.waitForResponse((response) => /\/api\/v1\/sync\/pull\?.*&pending=1&/.test(response.url()) && response.ok());
+  // Awaited once the door is recorded: its bound is longer than the
+  // recording's own, so that a recording that hangs fails at its own step.
+  const reported = page.waitForResponse((response) => /\/api\/v1\/sync\/pull\?.*&pending=1&/.test(response.url()) && response.ok(), {
+    timeout: 60_000,
+  });
+  reported.catch(() => {}); // a hang before `await reported` is reported by its own step, not as this rejection
   await page.goto(server.url + "/b/xfl-01/f/1");
   await recordDoor(page, "xfl-01-1-101", "not_home");
   await reported;

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
  *  time in milliseconds, so that ids made later sort later. (Random ids
  *  would put each stored record at a random place of the server's index of
  *  ids, which the phones' ids never do.) */
-export function timeOrderedId() {
+function timeOrderedId() {
   const bytes = randomBytes(16);
   bytes.writeUIntBE(Date.now(), 0, 6);
   bytes[6] = 0x70 | (bytes[6] & 0x0f); // version 7
